@@ -1,0 +1,120 @@
+"""Ports: the small interfaces each external tool or server sits behind.
+
+Embedded and distributed modes differ only in which adapters are wired
+(``eakte.wiring``). Adapters translate their tool's errors into ``eakte.errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from PIL import Image
+
+
+@dataclass(frozen=True)
+class StoredOriginal:
+    """Result of storing an original: its identity and whether it was new."""
+
+    sha256: str
+    size: int
+    created: bool
+
+
+class ObjectStore(Protocol):
+    """System of record. Originals are content-addressed and write-once; derived objects
+    (manifests, reports, renditions) live under their own keys and may be replaced."""
+
+    def put_original(self, source: BinaryIO) -> StoredOriginal:
+        """Stream ``source`` into the store, hashing on the way; never overwrite."""
+        ...
+
+    def has_original(self, sha256: str) -> bool: ...
+
+    def open_original(self, sha256: str) -> AbstractContextManager[BinaryIO]:
+        """Open the original for reading (no hash check; see ``verified_copy``)."""
+        ...
+
+    def original_path(self, sha256: str) -> AbstractContextManager[Path]:
+        """A local file with the original's bytes, for tools that need a path."""
+        ...
+
+    def put_derived(self, key: str, data: bytes) -> None:
+        """Atomically write or replace a derived object."""
+        ...
+
+    def get_derived(self, key: str) -> bytes | None: ...
+
+    def list_derived(self, prefix: str) -> Iterator[str]: ...
+
+    def delete_derived(self, key: str) -> None: ...
+
+    def list_originals(self) -> Iterator[str]: ...
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """What the search index knows of a record; always rebuilt from the manifest."""
+
+    id: str
+    text: str
+    title: str
+    media_type: str
+    doc_type: str | None = None
+    signature: str | None = None
+    status: str = "stored"
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    score: float
+    doc_type: str | None
+    snippet: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: list[SearchHit] = field(default_factory=list)
+
+
+class SearchIndex(Protocol):
+    """A view over the store: losing it loses nothing (``eakte reindex``)."""
+
+    def upsert(self, documents: Sequence[IndexDocument]) -> None:
+        """Add or replace documents by id; visible to ``search`` on return."""
+        ...
+
+    def delete(self, ids: Sequence[str]) -> None: ...
+
+    def search(self, query: str, limit: int = 10) -> SearchResult: ...
+
+    def count(self) -> int: ...
+
+    def clear(self) -> None:
+        """Remove every document (the first step of a rebuild)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    text: str
+    confidence: float | None
+
+
+class OcrEngine(Protocol):
+    def recognize(self, image: Image.Image) -> OcrResult: ...
+
+
+class TextExtractor(Protocol):
+    """Reads the text layer of a born-digital PDF, one string per page."""
+
+    def page_texts(self, path: Path) -> list[str]: ...

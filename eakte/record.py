@@ -1,0 +1,99 @@
+"""The record: what the pipeline learned about one original, stored as its manifest.
+
+The original bytes are the record; the manifest is derived and can be rewritten, the
+original never. Models are frozen so a stage returns a new manifest instead of
+changing one another stage still holds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MANIFEST_SCHEMA_VERSION = 1
+
+Status = Literal["stored", "quarantined"]
+Channel = Literal["cli", "upload", "scan", "email", "hotfolder"]
+TextSource = Literal["text_layer", "ocr", "none"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PageText(Frozen):
+    """Text of one page and where it came from; confidence is Tesseract's mean word confidence."""
+
+    number: int = Field(ge=1)
+    text: str
+    source: TextSource
+    ocr_confidence: float | None = None
+
+
+class Event(Frozen):
+    """One processing step or incident, kept forever in the manifest's history."""
+
+    at: datetime = Field(default_factory=utc_now)
+    kind: str
+    message: str = ""
+    stage: str | None = None
+    seconds: float | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Classification(Frozen):
+    type: str
+    label: str
+    confidence: float
+    alternatives: list[dict[str, Any]] = Field(default_factory=list)
+    model_version: str | None = None
+
+
+class SignatureSummary(Frozen):
+    verdict: Literal["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE", "UNSIGNED"]
+    signatures: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Manifest(Frozen):
+    """Versioned JSON document stored next to the original under ``manifests/<id>.json``."""
+
+    schema_version: int = MANIFEST_SCHEMA_VERSION
+    id: str
+    sha256: str
+    size: int
+    status: Status = "stored"
+    channel: Channel = "cli"
+    received_at: datetime = Field(default_factory=utc_now)
+    original_filename: str
+    media_type: str = "application/octet-stream"
+    page_count: int = 0
+    pages: list[PageText] = Field(default_factory=list)
+    classification: Classification | None = None
+    signature: SignatureSummary | None = None
+    fields: dict[str, Any] = Field(default_factory=dict)
+    events: list[Event] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+
+    @property
+    def doc_type(self) -> str | None:
+        return self.classification.type if self.classification else None
+
+    @property
+    def full_text(self) -> str:
+        return "\n\n".join(page.text for page in self.pages if page.text)
+
+    def with_event(self, event: Event) -> Manifest:
+        return self.model_copy(update={"events": [*self.events, event]})
+
+    def to_json(self) -> bytes:
+        return self.model_dump_json(indent=2).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Manifest:
+        return cls.model_validate_json(data)

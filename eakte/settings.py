@@ -1,0 +1,52 @@
+"""Settings: one object, built once at start and passed in.
+
+Nothing reads the environment at import time; tests build their own ``Settings``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MiB = 1024 * 1024
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class Settings(BaseSettings):
+    """All tunables of the service; environment variables use the prefix ``EAKTE_``."""
+
+    model_config = SettingsConfigDict(env_prefix="EAKTE_", extra="ignore")
+
+    mode: Literal["embedded"] = "embedded"
+    data_dir: Path = Path("eakte-data")
+    trust_dir: Path | None = None
+    crl_dir: Path | None = None
+
+    # Text and OCR
+    ocr_languages: str = "deu+eng"
+    ocr_dpi: int = Field(default=300, ge=72, le=600)
+    ocr_page_segmentation_mode: int = Field(default=3, ge=0, le=13)
+    tesseract_threads: int = Field(default=1, ge=1)
+    workers: int = Field(default_factory=_default_workers, ge=1)
+    min_text_layer_chars: int = Field(default=20, ge=1)
+    tesseract_cmd: str = "tesseract"
+
+    # Limits for hostile or absurd input
+    max_file_bytes: int = Field(default=200 * MiB, ge=1)
+    max_pages: int = Field(default=2000, ge=1)
+    max_pixels: int = Field(default=60_000_000, ge=1)
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
