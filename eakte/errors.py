@@ -12,6 +12,7 @@ codes (``eakte.cli``), HTTP responses (``web``) and worker retry/quarantine (``w
     │   ├── EncryptedInput
     │   └── LimitExceeded        size, pages or pixels over the configured limit
     ├── ToolFailed               an external program failed on an input it should read
+    │   └── UnexpectedFailure    a bug met on one input: quarantine it, keep the batch going
     ├── IntegrityError           stored bytes no longer match their SHA-256
     ├── RecordNotFound
     ├── Transient                may succeed if retried (server unreachable)
@@ -68,6 +69,16 @@ class ToolFailed(EakteError):
     """An external tool (Tesseract, pdfium) failed; the input is kept in quarantine."""
 
     reason_code = "tool_failed"
+
+
+class UnexpectedFailure(ToolFailed):
+    """An exception we did not anticipate while processing one input.
+
+    Raised only by the batch runner, wrapping the original exception, so one odd file
+    cannot stop a batch of hundreds; the traceback is kept in the manifest's events.
+    """
+
+    reason_code = "internal_error"
 
 
 class IntegrityError(EakteError):

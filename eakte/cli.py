@@ -1,0 +1,196 @@
+"""The `eakte` command line: German for the people using it, JSON for scripts.
+
+Errors from ``eakte.errors`` become exit codes here and nowhere else: 0 all stored or
+duplicate, 1 some input quarantined (or a record error), 2 usage or configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from eakte import __version__
+from eakte.doctor import run_checks
+from eakte.errors import EakteError
+from eakte.local_runner import FileOutcome, LocalRunner, expand_inputs
+from eakte.pipeline import Context, reindex
+from eakte.report import ingest_progress, print_ingest_summary, print_manifest, print_search
+from eakte.retrieval import copy_original_verified, get_manifest
+from eakte.settings import Settings
+from eakte.wiring import build_context
+
+err = Console(stderr=True, soft_wrap=True)
+
+
+@contextmanager
+def service() -> Iterator[Context]:
+    """Settings are read once, here; adapters are closed whatever happens."""
+    ctx = build_context(Settings())
+    try:
+        yield ctx
+    finally:
+        ctx.index.close()
+
+
+def _emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, default=str))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="eakte")
+def cli() -> None:
+    """eAkte: Posteingang erfassen, durchsuchen und Originale beweissicher aufbewahren."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Eine JSON-Zeile je Eingangsdatei.")
+@click.option(
+    "--stats-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Laufzeiten je Verarbeitungsschritt als JSON in diese Datei schreiben.",
+)
+def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> None:
+    """Dateien und Ordner (rekursiv) in den Posteingang übernehmen."""
+    files = list(expand_inputs(paths))
+    outcomes: list[FileOutcome] = []
+    with service() as ctx, ingest_progress(err, len(files)) as progress:
+        runner = LocalRunner(ctx, on_page=progress.page_done)
+        for outcome in runner.ingest(files):
+            outcomes.append(outcome)
+            progress.file_done(outcome)
+            if as_json:
+                _emit_json(outcome.contract_json())
+    print_ingest_summary(err, outcomes, runner.stats)
+    if stats_json:
+        stats = runner.stats
+        stats_json.write_text(
+            json.dumps(
+                {
+                    "files": stats.files,
+                    "pages": stats.pages,
+                    "ocr_pages": stats.ocr_pages,
+                    "wall_seconds": round(stats.wall_seconds, 3),
+                    "stage_seconds": {k: round(v, 3) for k, v in stats.stage_seconds.items()},
+                },
+                indent=2,
+            )
+        )
+    if any(outcome.status == "quarantined" for outcome in outcomes):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True)
+def search(query: str, limit: int, as_json: bool) -> None:
+    """Volltextsuche (deutsch: Straße findet auch Strasse und Straßen)."""
+    with service() as ctx:
+        result = ctx.index.search(query, limit=limit)
+    if as_json:
+        _emit_json(
+            {
+                "total": result.total,
+                "hits": [
+                    {"id": h.id, "score": h.score, "doc_type": h.doc_type, "snippet": h.snippet}
+                    for h in result.hits
+                ],
+            }
+        )
+    else:
+        print_search(Console(), query, result)
+
+
+@cli.command()
+@click.argument("record_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True)
+def show(record_id: str, as_json: bool) -> None:
+    """Das Manifest einer Akte anzeigen (Kennung oder eindeutiger Anfang davon)."""
+    with service() as ctx:
+        manifest = get_manifest(ctx, record_id)
+    if as_json:
+        payload = manifest.model_dump(mode="json")
+        payload["doc_type"] = manifest.doc_type
+        _emit_json(payload)
+    else:
+        print_manifest(Console(), manifest)
+
+
+@cli.command()
+@click.argument("record_id", metavar="ID")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def get(record_id: str, output: Path) -> None:
+    """Das Original byte-genau ausgeben; die Prüfsumme wird dabei erneut geprüft."""
+    with service() as ctx:
+        full_id = copy_original_verified(ctx, record_id, output)
+    err.print(f"Original {full_id} nach {output} geschrieben (SHA-256 geprüft).")
+
+
+@cli.command("reindex")
+def reindex_command() -> None:
+    """Den Suchindex vollständig aus dem Speicher neu aufbauen."""
+    with service() as ctx:
+        count = reindex(ctx)
+    err.print(f"Suchindex neu aufgebaut: {count} Akten.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+def quarantine(as_json: bool) -> None:
+    """Abgewiesene Eingänge mit Grund auflisten (die Originale sind aufbewahrt)."""
+    with service() as ctx:
+        entries = [
+            json.loads(data)
+            for key in ctx.store.list_derived("quarantine")
+            if (data := ctx.store.get_derived(key)) is not None
+        ]
+    if as_json:
+        _emit_json(entries)
+        return
+    if not entries:
+        err.print("Quarantäne ist leer.")
+    for entry in entries:
+        click.echo(f"{entry['id'][:12]}  {entry['original_filename']}: {entry['error']}")
+
+
+@cli.command()
+def doctor() -> None:
+    """Prüfen, ob Tesseract, Sprachdaten und Speicher bereit sind."""
+    checks = run_checks(Settings())
+    for check in checks:
+        mark = (
+            "[green]OK[/]"
+            if check.ok
+            else ("[red]FEHLT[/]" if check.required else "[yellow]HINWEIS[/]")
+        )
+        err.print(f"{mark}  {check.name}: {check.detail}")
+        if not check.ok and check.hint:
+            err.print(f"      Abhilfe: {check.hint}")
+    if any(check.required and not check.ok for check in checks):
+        sys.exit(2)
+
+
+def main() -> None:
+    """Entry point: the one place errors become exit codes and one-line messages."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        err.print("Abgebrochen.")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except EakteError as exc:
+        err.print(f"[red]Fehler:[/] {escape(exc.message)}", highlight=False)
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise

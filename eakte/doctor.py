@@ -1,0 +1,85 @@
+"""`eakte doctor`: what is installed, what is missing, and the command that fixes it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from eakte.errors import EakteError
+from eakte.settings import Settings
+
+TESSERACT_PACKAGES = "apt-get install tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    hint: str = ""
+    required: bool = True
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    checks = [_check_tesseract(settings)]
+    checks += _check_languages(settings)
+    checks.append(_check_backends(settings))
+    checks.append(
+        Check(
+            "Klassifikator",
+            ok=False,
+            detail="noch nicht enthalten; Dokumenttypen bleiben leer",
+            required=False,
+        )
+    )
+    return checks
+
+
+def _check_tesseract(settings: Settings) -> Check:
+    binary = shutil.which(settings.tesseract_cmd)
+    if binary is None:
+        return Check("Tesseract", False, "nicht gefunden", TESSERACT_PACKAGES)
+    output = _run([binary, "--version"])
+    version = output.splitlines()[0] if output else "unbekannte Version"
+    return Check("Tesseract", True, f"{version} ({binary})")
+
+
+def _check_languages(settings: Settings) -> list[Check]:
+    binary = shutil.which(settings.tesseract_cmd)
+    installed = set(_run([binary, "--list-langs"]).split()) if binary else set()
+    wanted = [*settings.ocr_languages.split("+"), "osd"]
+    return [
+        Check(
+            f"Sprachdaten {lang}",
+            lang in installed,
+            "installiert" if lang in installed else "fehlt",
+            f"apt-get install tesseract-ocr-{lang}",
+            required=lang != "osd",
+        )
+        for lang in wanted
+    ]
+
+
+def _check_backends(settings: Settings) -> Check:
+    from eakte.wiring import build_context
+
+    try:
+        ctx = build_context(settings)
+        count = ctx.index.count()
+        ctx.index.close()
+    except EakteError as exc:
+        return Check("Speicher und Index", False, exc.message)
+    except OSError as exc:
+        return Check("Speicher und Index", False, f"{settings.data_dir}: {exc.strerror}")
+    return Check(
+        "Speicher und Index", True, f"eingebettet in {settings.data_dir}, {count} Akten im Index"
+    )
+
+
+def _run(command: list[str]) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return (result.stdout + result.stderr).strip()

@@ -1,0 +1,258 @@
+"""Runs the pipeline in this process plus a local process pool for OCR pages.
+
+Cheap stages (store, sniff, text layer) run here, in input order; each page that needs
+OCR becomes a job in the pool as soon as its file is prepared, so both cores read pages
+while later files are still being stored. A file is finished (manifest, index) when all
+its pages are back. One bad file is quarantined and the batch goes on; a missing
+dependency stops the run, because every later file would fail the same way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eakte import pipeline
+from eakte.errors import EakteError, UnexpectedFailure
+from eakte.pipeline import Context, Outcome
+from eakte.ports import IndexDocument
+from eakte.record import Channel, Manifest, PageText, utc_now
+from ingest.pages import PageJob, limit_tesseract_threads
+
+INDEX_BATCH = 100
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One line of ``eakte ingest --json`` (the CLI contract)."""
+
+    path: str
+    id: str | None
+    status: Outcome
+    pages: int | None
+    doc_type: str | None
+    signature: str | None
+    error: str | None
+    ocr_pages: int = 0
+
+    def contract_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "id": self.id,
+            "status": self.status,
+            "pages": self.pages,
+            "doc_type": self.doc_type,
+            "signature": self.signature,
+            "error": self.error,
+        }
+
+
+@dataclass
+class RunStats:
+    """Totals of one run, for the summary and ``--stats-json``."""
+
+    files: int = 0
+    pages: int = 0
+    ocr_pages: int = 0
+    wall_seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+
+@dataclass
+class _Pending:
+    path: Path
+    manifest: Manifest
+    futures: list[Future[tuple[PageText, float]]]
+
+
+def as_rejection(error: Exception) -> EakteError:
+    """Decide what one failing input means for the batch.
+
+    Rejections and tool failures quarantine the input; errors of the installation
+    (a missing Tesseract) are re-raised because every later input would fail alike;
+    anything unexpected quarantines this input with its traceback instead of stopping
+    the whole batch.
+    """
+    if isinstance(error, EakteError):
+        if pipeline.is_rejection(error):
+            return error
+        raise error
+    failure = UnexpectedFailure(
+        f"Interner Fehler bei der Verarbeitung ({type(error).__name__}: {error})"[:300]
+    )
+    failure.__cause__ = error
+    return failure
+
+
+def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given, folders recursively in a stable order; hidden files are skipped."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden:
+                    yield child
+        else:
+            yield path
+
+
+class LocalRunner:
+    def __init__(self, ctx: Context, on_page: Callable[[int], None] | None = None) -> None:
+        self.ctx = ctx
+        self.stats = RunStats()
+        self._on_page = on_page or (lambda n: None)
+        self._to_index: list[IndexDocument] = []
+        self._seen: dict[str, Path] = {}
+        self._run_started = utc_now()
+
+    def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]:
+        """Yield one outcome per input file, in input order of completion."""
+        started = time.perf_counter()
+        pending: list[_Pending] = []
+        with ExitStack() as stack:
+            pool: ProcessPoolExecutor | None = None
+            for path in paths:
+                self.stats.files += 1
+                prepared = self._prepare(path, channel)
+                if isinstance(prepared, FileOutcome):
+                    yield prepared
+                    continue
+                manifest, jobs = prepared
+                if not jobs:
+                    yield self._finish(path, manifest, [])
+                    continue
+                if pool is None:
+                    pool = stack.enter_context(self._new_pool())
+                futures = [pool.submit(pipeline.timed_ocr_page, job) for job in jobs]
+                for future in futures:
+                    future.add_done_callback(lambda _f: self._on_page(1))
+                pending.append(_Pending(path, manifest, futures))
+                yield from self._drain(pending, wait=False)
+            yield from self._drain(pending, wait=True)
+        self._flush_index()
+        self.stats.wall_seconds = time.perf_counter() - started
+
+    # stages --------------------------------------------------------------------
+
+    def _prepare(
+        self, path: Path, channel: Channel
+    ) -> FileOutcome | tuple[Manifest, list[PageJob]]:
+        ctx = self.ctx
+        try:
+            received = pipeline.store_original(path, ctx, channel)
+        except OSError as exc:
+            return self._unreadable(path, exc)
+        manifest = received.manifest
+        if received.duplicate or manifest.id in self._seen:
+            return self._duplicate(path, manifest)
+        self._seen[manifest.id] = path
+        try:
+            manifest = pipeline.sniff(manifest, ctx)
+            manifest = pipeline.read_text_layer(manifest, ctx)
+            with ctx.store.original_path(manifest.id) as original:
+                jobs = pipeline.plan_ocr(manifest, ctx, original)
+        except Exception as exc:
+            return self._quarantine(path, manifest, as_rejection(exc))
+        return manifest, jobs
+
+    def _drain(self, pending: list[_Pending], *, wait: bool) -> Iterator[FileOutcome]:
+        while pending and (wait or all(f.done() for f in pending[0].futures)):
+            item = pending.pop(0)
+            try:
+                results = [future.result() for future in item.futures]
+            except Exception as exc:
+                for future in item.futures:
+                    future.cancel()
+                yield self._quarantine(item.path, item.manifest, as_rejection(exc))
+                continue
+            yield self._finish(item.path, item.manifest, results)
+
+    def _finish(
+        self, path: Path, manifest: Manifest, results: list[tuple[PageText, float]]
+    ) -> FileOutcome:
+        manifest = pipeline.merge_ocr(manifest, results)
+        manifest = pipeline.complete(manifest, self.ctx)
+        self._count(manifest, ocr_pages=len(results))
+        self._to_index.append(pipeline.index_document(manifest))
+        if len(self._to_index) >= INDEX_BATCH:
+            self._flush_index()
+        return FileOutcome(
+            path=str(path),
+            id=manifest.id,
+            status="stored",
+            pages=manifest.page_count,
+            doc_type=manifest.doc_type,
+            signature=manifest.signature.verdict if manifest.signature else None,
+            error=None,
+            ocr_pages=len(results),
+        )
+
+    def _duplicate(self, path: Path, manifest: Manifest) -> FileOutcome:
+        if manifest.id not in self._seen:
+            pipeline.record_duplicate(manifest, path, self.ctx)
+        return FileOutcome(
+            path=str(path),
+            id=manifest.id,
+            status="duplicate",
+            pages=manifest.page_count if manifest.status == "stored" else None,
+            doc_type=manifest.doc_type,
+            signature=manifest.signature.verdict if manifest.signature else None,
+            error=None,
+        )
+
+    def _quarantine(self, path: Path, manifest: Manifest, error: EakteError) -> FileOutcome:
+        kept = pipeline.quarantine(manifest, error, self.ctx)
+        self._count(kept, ocr_pages=0)
+        return FileOutcome(
+            path=str(path),
+            id=kept.id,
+            status="quarantined",
+            pages=None,
+            doc_type=None,
+            signature=None,
+            error=error.message,
+        )
+
+    def _unreadable(self, path: Path, error: OSError) -> FileOutcome:
+        """A path we cannot even read has no bytes to keep; say so and go on."""
+        return FileOutcome(
+            path=str(path),
+            id=None,
+            status="quarantined",
+            pages=None,
+            doc_type=None,
+            signature=None,
+            error=f"Datei nicht lesbar: {error.strerror or error}",
+        )
+
+    # helpers -------------------------------------------------------------------
+
+    def _count(self, manifest: Manifest, *, ocr_pages: int) -> None:
+        self.stats.pages += manifest.page_count if manifest.status == "stored" else 0
+        self.stats.ocr_pages += ocr_pages
+        for event in manifest.events:
+            if event.stage and event.seconds is not None and event.at >= self._run_started:
+                self.stats.stage_seconds[event.stage] += event.seconds
+
+    def _flush_index(self) -> None:
+        if not self._to_index:
+            return
+        started = time.perf_counter()
+        self.ctx.index.upsert(self._to_index)
+        self.stats.stage_seconds["index"] += time.perf_counter() - started
+        self._to_index = []
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # forkserver: the parent may run threads (progress bar), which fork would copy badly.
+        return ProcessPoolExecutor(
+            max_workers=self.ctx.settings.workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=limit_tesseract_threads,
+            initargs=(self.ctx.settings.tesseract_threads,),
+        )

@@ -1,0 +1,258 @@
+"""The pipeline: stages in the order they run, each ``stage(manifest, ctx) -> manifest``.
+
+    store_original → sniff → read_text_layer → plan_ocr / ocr_page / merge_ocr
+        → (classify, signatures: later issues) → save_manifest → index
+
+The local process pool (``eakte.local_runner``) and, later, the Celery workers call these
+same functions; only the scheduling differs. The original is stored before anything
+else looks at it, so a failure in any later stage loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from eakte.errors import EakteError, InputRejected, LimitExceeded, ToolFailed
+from eakte.ports import IndexDocument, ObjectStore, SearchIndex
+from eakte.record import Channel, Event, Manifest, PageText
+from eakte.settings import Settings
+from ingest import images, pdf
+from ingest.filenames import sanitize_filename
+from ingest.pages import PageJob, ocr_page
+from ingest.sniff import HEAD_BYTES, sniff_media_type
+
+Outcome = Literal["stored", "duplicate", "quarantined"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Settings and adapters, passed to every stage instead of read from globals."""
+
+    settings: Settings
+    store: ObjectStore
+    index: SearchIndex
+
+
+@dataclass(frozen=True)
+class Received:
+    """Result of ``store_original``: a new manifest, or the id of a known duplicate."""
+
+    manifest: Manifest
+    duplicate: bool
+
+
+def manifest_key(record_id: str) -> str:
+    return f"manifests/{record_id}.json"
+
+
+def quarantine_key(record_id: str) -> str:
+    return f"quarantine/{record_id}.json"
+
+
+@contextmanager
+def timed(stage: str, sink: list[Event]) -> Iterator[None]:
+    """Record how long a stage took as an event (what ``bench/ingest`` sums up)."""
+    started = time.perf_counter()
+    yield
+    sink.append(Event(kind="stage", stage=stage, seconds=round(time.perf_counter() - started, 6)))
+
+
+def load_manifest(store: ObjectStore, record_id: str) -> Manifest | None:
+    data = store.get_derived(manifest_key(record_id))
+    return Manifest.from_json(data) if data is not None else None
+
+
+def save_manifest(manifest: Manifest, ctx: Context) -> Manifest:
+    ctx.store.put_derived(manifest_key(manifest.id), manifest.to_json())
+    return manifest
+
+
+# 1. store --------------------------------------------------------------------------
+
+
+def store_original(path: Path, ctx: Context, channel: Channel = "cli") -> Received:
+    """Stream the file into the store first; a known, processed original is a duplicate."""
+    timings: list[Event] = []
+    with timed("store", timings), open(path, "rb") as source:
+        stored = ctx.store.put_original(source)
+    existing = load_manifest(ctx.store, stored.sha256)
+    if existing is not None and existing.status == "stored":
+        return Received(manifest=existing, duplicate=True)
+    history = existing.events if existing is not None else []
+    manifest = Manifest(
+        id=stored.sha256,
+        sha256=stored.sha256,
+        size=stored.size,
+        channel=channel,
+        original_filename=sanitize_filename(path.name),
+        events=[*history, Event(kind="received", message=f"Eingang über {channel}"), *timings],
+    )
+    return Received(manifest=manifest, duplicate=False)
+
+
+def record_duplicate(manifest: Manifest, path: Path, ctx: Context) -> Manifest:
+    event = Event(
+        kind="duplicate",
+        message="Dieselbe Datei ist erneut eingegangen",
+        details={"filename": sanitize_filename(path.name)},
+    )
+    return save_manifest(manifest.with_event(event), ctx)
+
+
+# 2. sniff and limits -----------------------------------------------------------------
+
+
+def sniff(manifest: Manifest, ctx: Context) -> Manifest:
+    timings: list[Event] = []
+    with timed("sniff", timings):
+        limit = ctx.settings.max_file_bytes
+        if manifest.size > limit:
+            raise LimitExceeded(
+                f"Datei ist {manifest.size:,} Byte groß, erlaubt sind {limit:,}".replace(",", ".")
+            )
+        with ctx.store.open_original(manifest.id) as handle:
+            media_type = sniff_media_type(handle.read(HEAD_BYTES))
+    return manifest.model_copy(
+        update={"media_type": media_type, "events": [*manifest.events, *timings]}
+    )
+
+
+# 3. text layer -------------------------------------------------------------------------
+
+
+def read_text_layer(manifest: Manifest, ctx: Context) -> Manifest:
+    """Take each PDF page's own text where it is usable; mark the rest for OCR."""
+    settings = ctx.settings
+    timings: list[Event] = []
+    with timed("text_layer", timings), ctx.store.original_path(manifest.id) as path:
+        if manifest.media_type == "application/pdf":
+            texts = pdf.read_text_layer(path, max_pages=settings.max_pages)
+        else:
+            frames = images.count_frames(
+                path, max_pixels=settings.max_pixels, max_pages=settings.max_pages
+            )
+            texts = [""] * frames
+    pages = [
+        PageText(number=n, text=text, source="text_layer")
+        if len(text.split()) and len("".join(text.split())) >= settings.min_text_layer_chars
+        else PageText(number=n, text="", source="none")
+        for n, text in enumerate(texts, start=1)
+    ]
+    return manifest.model_copy(
+        update={"page_count": len(pages), "pages": pages, "events": [*manifest.events, *timings]}
+    )
+
+
+# 4. OCR --------------------------------------------------------------------------------
+
+
+def plan_ocr(manifest: Manifest, ctx: Context, path: Path) -> list[PageJob]:
+    """One job per page without a usable text layer."""
+    return [
+        PageJob.for_page(ctx.settings, manifest.id, path, manifest.media_type, page.number - 1)
+        for page in manifest.pages
+        if page.source == "none"
+    ]
+
+
+def timed_ocr_page(job: PageJob) -> tuple[PageText, float]:
+    """Worker entry point: the page and how long it took, for the stage timings."""
+    started = time.perf_counter()
+    page = ocr_page(job)
+    return page, time.perf_counter() - started
+
+
+def merge_ocr(manifest: Manifest, results: Sequence[tuple[PageText, float]]) -> Manifest:
+    by_number = {page.number: page for page, _ in results}
+    pages = [by_number.get(page.number, page) for page in manifest.pages]
+    events = list(manifest.events)
+    if results:
+        seconds = round(sum(s for _, s in results), 6)
+        events.append(
+            Event(kind="stage", stage="ocr", seconds=seconds, details={"pages": len(results)})
+        )
+    return manifest.model_copy(update={"pages": pages, "events": events})
+
+
+# 5. finish or quarantine -----------------------------------------------------------------
+
+
+def complete(manifest: Manifest, ctx: Context) -> Manifest:
+    done = manifest.model_copy(update={"status": "stored", "errors": []}).with_event(
+        Event(kind="stored", message="Akte angelegt")
+    )
+    ctx.store.delete_derived(quarantine_key(done.id))
+    return save_manifest(done, ctx)
+
+
+def quarantine(manifest: Manifest, error: EakteError, ctx: Context) -> Manifest:
+    """Keep the original, record why it was refused, list it in the quarantine area."""
+    reason = getattr(error, "reason_code", "error")
+    details = {"reason": reason}
+    if error.__cause__ is not None:
+        details["cause"] = "".join(traceback.format_exception(error.__cause__))[-4000:]
+    event = Event(kind="quarantined", message=error.message, details=details)
+    kept = manifest.model_copy(
+        update={"status": "quarantined", "errors": [*manifest.errors, error.message]}
+    ).with_event(event)
+    save_manifest(kept, ctx)
+    entry = {
+        "id": kept.id,
+        "original_filename": kept.original_filename,
+        "reason": reason,
+        "error": error.message,
+        "at": event.at.isoformat(),
+    }
+    ctx.store.put_derived(quarantine_key(kept.id), _json_bytes(entry))
+    return kept
+
+
+def index_document(manifest: Manifest) -> IndexDocument:
+    """The index view of a record; always derivable from the manifest alone."""
+    return IndexDocument(
+        id=manifest.id,
+        text=manifest.full_text,
+        title=manifest.original_filename,
+        media_type=manifest.media_type,
+        doc_type=manifest.doc_type,
+        signature=manifest.signature.verdict if manifest.signature else None,
+        status=manifest.status,
+        received_at=manifest.received_at,
+    )
+
+
+def reindex(ctx: Context, batch_size: int = 200) -> int:
+    """Rebuild the index from the manifests in the store, the system of record."""
+    ctx.index.clear()
+    batch: list[IndexDocument] = []
+    count = 0
+    for key in ctx.store.list_derived("manifests"):
+        data = ctx.store.get_derived(key)
+        if data is None:
+            continue
+        manifest = Manifest.from_json(data)
+        if manifest.status != "stored":
+            continue
+        batch.append(index_document(manifest))
+        if len(batch) >= batch_size:
+            ctx.index.upsert(batch)
+            count += len(batch)
+            batch = []
+    ctx.index.upsert(batch)
+    return count + len(batch)
+
+
+def is_rejection(error: BaseException) -> bool:
+    """Errors that mean 'this input', not 'this installation': quarantine and go on."""
+    return isinstance(error, InputRejected | ToolFailed)
+
+
+def _json_bytes(value: dict[str, str]) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,0 +1,113 @@
+"""What people see in the terminal: progress while ingesting, summaries, records, hits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from eakte.local_runner import FileOutcome, RunStats
+from eakte.ports import SearchResult
+from eakte.record import Manifest
+
+STATUS_DE = {"stored": "gespeichert", "duplicate": "Duplikat", "quarantined": "Quarantäne"}
+STAGE_DE = {
+    "store": "Original speichern",
+    "sniff": "Format prüfen",
+    "text_layer": "Textebene lesen",
+    "ocr": "Texterkennung (Summe je Seite)",
+    "index": "Suchindex",
+}
+
+
+@dataclass
+class IngestProgress:
+    """Callbacks for the runner; a no-op when nobody watches (no terminal)."""
+
+    progress: Progress | None
+    task: TaskID | None
+    ocr_pages: int = 0
+
+    def page_done(self, count: int) -> None:
+        self.ocr_pages += count
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, ocr=self.ocr_pages)
+
+    def file_done(self, outcome: FileOutcome) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.advance(self.task)
+
+
+@contextmanager
+def ingest_progress(console: Console, total_files: int) -> Iterator[IngestProgress]:
+    if not console.is_terminal or total_files < 2:
+        yield IngestProgress(None, None)
+        return
+    columns = (
+        TextColumn("Posteingang"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("Dateien · {task.fields[ocr]} Seiten erkannt"),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("ingest", total=total_files, ocr=0)
+        yield IngestProgress(progress, task)
+
+
+def print_ingest_summary(console: Console, outcomes: list[FileOutcome], stats: RunStats) -> None:
+    counts = {status: 0 for status in STATUS_DE}
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+    seconds = max(stats.wall_seconds, 1e-9)
+    console.print(
+        f"[bold]Posteingang:[/] {len(outcomes)} Dateien · {counts['stored']} gespeichert · "
+        f"{counts['duplicate']} Duplikate · {counts['quarantined']} in Quarantäne"
+    )
+    console.print(
+        f"Seiten: {stats.pages} (davon {stats.ocr_pages} per Texterkennung) in "
+        f"{stats.wall_seconds:.1f} s = {stats.pages / seconds:.1f} Seiten/s"
+    )
+    for outcome in outcomes:
+        if outcome.status == "quarantined":
+            console.print(
+                f"  [red]Quarantäne[/] {escape(outcome.path)}: {escape(outcome.error or '')}",
+                highlight=False,
+            )
+
+
+def print_search(console: Console, query: str, result: SearchResult) -> None:
+    if not result.hits:
+        console.print(f"Keine Treffer für „{escape(query)}“.")
+        return
+    console.print(f"{result.total} Treffer für „{escape(query)}“:")
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("Kennung")
+    table.add_column("Typ")
+    table.add_column("Ausschnitt")
+    for hit in result.hits:
+        table.add_row(hit.id[:12], hit.doc_type or "–", escape(hit.snippet))
+    console.print(table)
+
+
+def print_manifest(console: Console, manifest: Manifest) -> None:
+    status = STATUS_DE.get(manifest.status, manifest.status)
+    console.print(f"[bold]{escape(manifest.original_filename)}[/]  ({status})")
+    console.print(f"Kennung (SHA-256): {manifest.id}")
+    console.print(
+        f"Format: {manifest.media_type}, {manifest.size} Byte, {manifest.page_count} Seiten"
+    )
+    console.print(f"Eingang: {manifest.received_at:%d.%m.%Y %H:%M} über {manifest.channel}")
+    for error in manifest.errors:
+        console.print(f"[red]Fehler:[/] {escape(error)}")
+    for page in manifest.pages:
+        source = "Textebene" if page.source == "text_layer" else "Texterkennung"
+        confidence = (
+            f", Konfidenz {page.ocr_confidence:.0f} %" if page.ocr_confidence is not None else ""
+        )
+        console.print(f"\n[bold]Seite {page.number}[/] ({source}{confidence})")
+        console.print(escape(page.text[:1500]), highlight=False)

@@ -1,0 +1,66 @@
+"""Getting records back out: id lookup and hash-verified copies of originals."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from eakte.errors import IntegrityError, RecordNotFound
+from eakte.pipeline import Context, load_manifest
+from eakte.record import Manifest
+
+CHUNK = 1024 * 1024
+MIN_PREFIX = 6
+
+
+def resolve_id(ctx: Context, record_id: str) -> str:
+    """Accept a full SHA-256 or a unique prefix of one, as people copy ids from lists."""
+    record_id = record_id.strip().lower()
+    if len(record_id) == 64 and ctx.store.has_original(record_id):
+        return record_id
+    if len(record_id) < MIN_PREFIX or not all(c in "0123456789abcdef" for c in record_id):
+        raise RecordNotFound(f"Keine Akte mit der Kennung {record_id!r}")
+    matches = [
+        key.removeprefix("manifests/").removesuffix(".json")
+        for key in ctx.store.list_derived("manifests")
+        if key.removeprefix("manifests/").startswith(record_id)
+    ]
+    if len(matches) != 1:
+        reason = "mehrdeutig" if matches else "unbekannt"
+        raise RecordNotFound(f"Kennung {record_id!r} ist {reason}")
+    return matches[0]
+
+
+def get_manifest(ctx: Context, record_id: str) -> Manifest:
+    full_id = resolve_id(ctx, record_id)
+    manifest = load_manifest(ctx.store, full_id)
+    if manifest is None:
+        raise RecordNotFound(f"Zur Kennung {full_id} gibt es noch kein Manifest")
+    return manifest
+
+
+def copy_original_verified(ctx: Context, record_id: str, destination: Path) -> str:
+    """Copy the original to ``destination`` only if its bytes still hash to the id.
+
+    The copy goes to a temp file beside the destination and is renamed into place after
+    the check, so a damaged original never appears under the requested name.
+    """
+    full_id = resolve_id(ctx, record_id)
+    if not ctx.store.has_original(full_id):
+        raise RecordNotFound(f"Original zur Kennung {full_id} fehlt im Speicher")
+    tmp = destination.with_name(f".{destination.name}.{os.getpid()}.part")
+    digest = hashlib.sha256()
+    try:
+        with ctx.store.open_original(full_id) as source, open(tmp, "wb") as out:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != full_id:
+            raise IntegrityError(
+                f"Original {full_id[:12]}… ist beschädigt: Prüfsumme stimmt nicht, nicht ausgegeben"
+            )
+        os.replace(tmp, destination)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return full_id

@@ -1,0 +1,1 @@
+"""Object stores, the system of record: filesystem (embedded) now, MinIO later."""

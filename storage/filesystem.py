@@ -1,0 +1,160 @@
+"""Content-addressed filesystem store for the embedded mode.
+
+Originals live under ``originals/ab/<sha256>`` and are write-once: they are streamed to a
+temp file in the same filesystem, fsynced, made read-only and then hard-linked into
+place, which fails atomically if the target exists, so an original is never
+overwritten. A crash at any point leaves at most a temp file (removed on the next open),
+never a half-written original. Derived objects are replaced with ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from eakte.errors import ConfigurationError
+from eakte.ports import StoredOriginal
+
+CHUNK = 1024 * 1024
+
+
+class FilesystemStore:
+    """The embedded ``ObjectStore``: one directory tree, no server."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._originals = root / "originals"
+        self._derived = root / "derived"
+        self._tmp = root / "tmp"
+        try:
+            for folder in (self._originals, self._derived, self._tmp):
+                folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"Datenverzeichnis {root} nicht beschreibbar: {exc.strerror}"
+            ) from exc
+        self._remove_stale_temp_files()
+
+    # originals -----------------------------------------------------------------
+
+    def put_original(self, source: BinaryIO) -> StoredOriginal:
+        digest = hashlib.sha256()
+        size = 0
+        tmp = self._new_temp_path()
+        try:
+            with open(tmp, "xb") as out:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o444)
+            sha256 = digest.hexdigest()
+            target = self._original_file(sha256)
+            target.parent.mkdir(exist_ok=True)
+            try:
+                os.link(tmp, target)
+                created = True
+            except FileExistsError:
+                created = False
+            _fsync_dir(target.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return StoredOriginal(sha256=sha256, size=size, created=created)
+
+    def has_original(self, sha256: str) -> bool:
+        return self._original_file(sha256).is_file()
+
+    @contextlib.contextmanager
+    def open_original(self, sha256: str) -> Iterator[BinaryIO]:
+        with open(self._original_file(sha256), "rb") as handle:
+            yield handle
+
+    @contextlib.contextmanager
+    def original_path(self, sha256: str) -> Iterator[Path]:
+        yield self._original_file(sha256)
+
+    def list_originals(self) -> Iterator[str]:
+        for fan_out in sorted(self._originals.iterdir()):
+            for path in sorted(fan_out.iterdir()):
+                yield path.name
+
+    # derived objects -----------------------------------------------------------
+
+    def put_derived(self, key: str, data: bytes) -> None:
+        target = self._derived_file(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._new_temp_path()
+        try:
+            with open(tmp, "xb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def get_derived(self, key: str) -> bytes | None:
+        try:
+            return self._derived_file(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def list_derived(self, prefix: str) -> Iterator[str]:
+        base = self._derived_file(prefix) if prefix.strip("/") else self._derived
+        if not base.is_dir():
+            return
+        for path in sorted(base.rglob("*")):
+            if path.is_file():
+                yield path.relative_to(self._derived).as_posix()
+
+    def delete_derived(self, key: str) -> None:
+        self._derived_file(key).unlink(missing_ok=True)
+
+    # internals -----------------------------------------------------------------
+
+    def _original_file(self, sha256: str) -> Path:
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self._originals / sha256[:2] / sha256
+
+    def _derived_file(self, key: str) -> Path:
+        parts = PurePosixPath(key).parts
+        if not parts or key.startswith("/") or any(p in ("..", ".", "") for p in parts):
+            raise ValueError(f"invalid object key: {key!r}")
+        return self._derived.joinpath(*parts)
+
+    def _new_temp_path(self) -> Path:
+        return self._tmp / f"{os.getpid()}-{uuid.uuid4().hex}.part"
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files of processes that are gone are leftovers of a crash: drop them."""
+        for path in self._tmp.glob("*.part"):
+            pid_text = path.name.split("-", 1)[0]
+            if pid_text.isdigit() and not _process_alive(int(pid_text)):
+                path.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
