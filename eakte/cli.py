@@ -24,7 +24,7 @@ from eakte.local_runner import FileOutcome, LocalRunner, expand_inputs
 from eakte.pipeline import Context, reindex
 from eakte.report import ingest_progress, print_ingest_summary, print_manifest, print_search
 from eakte.retrieval import copy_original_verified, get_manifest
-from eakte.settings import Settings
+from eakte.settings import load_settings
 from eakte.wiring import build_context
 
 err = Console(stderr=True, soft_wrap=True)
@@ -33,7 +33,7 @@ err = Console(stderr=True, soft_wrap=True)
 @contextmanager
 def service() -> Iterator[Context]:
     """Settings are read once, here; adapters are closed whatever happens."""
-    ctx = build_context(Settings())
+    ctx = build_context(load_settings())
     try:
         yield ctx
     finally:
@@ -165,7 +165,7 @@ def quarantine(as_json: bool) -> None:
 @cli.command()
 def doctor() -> None:
     """Prüfen, ob Tesseract, Sprachdaten und Speicher bereit sind."""
-    checks = run_checks(Settings())
+    checks = run_checks(load_settings())
     for check in checks:
         mark = (
             "[green]OK[/]"

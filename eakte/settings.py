@@ -9,8 +9,10 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from eakte.errors import ConfigurationError
 
 MiB = 1024 * 1024
 
@@ -50,3 +52,15 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+
+def load_settings() -> Settings:
+    """Read the environment once, at start; a bad value is a one-line configuration error."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "EAKTE_" + str(first["loc"][0]).upper() if first["loc"] else "EAKTE_*"
+        raise ConfigurationError(
+            f"Ungültige Einstellung {name}={first.get('input')!r}: {first['msg']}"
+        ) from exc

@@ -1,0 +1,5 @@
+"""`python -m eakte` is the same as the `eakte` console script."""
+
+from eakte.cli import main
+
+main()

@@ -1,0 +1,94 @@
+"""Hostile and broken input: one line of error each, the original kept in quarantine,
+and the rest of the batch goes on."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests import hostile
+from tests.conftest import Cli
+
+pytestmark = pytest.mark.integration
+
+CASES: dict[str, tuple[Callable[[Path], Path], str, str]] = {
+    "leer.pdf": (hostile.empty, "empty", "leer"),
+    "abgeschnitten.pdf": (hostile.truncated_pdf, "corrupt", "beschädigt"),
+    "zufall.pdf": (hostile.random_bytes_named_pdf, "unsupported_type", "Unbekanntes"),
+    "geheim.pdf": (hostile.password_protected_pdf, "encrypted", "passwortgeschützt"),
+    "bombe.png": (hostile.png_bomb, "limit_exceeded", "zu groß"),
+    "riesenseite.pdf": (hostile.giant_page_pdf, "limit_exceeded", "zu groß"),
+    "seitenflut.pdf": (lambda p: hostile.many_pages_pdf(p, 60), "limit_exceeded", "60 Seiten"),
+}
+
+
+def test_bad_inputs_are_quarantined_and_the_batch_goes_on(cli: Cli, tmp_path: Path) -> None:
+    batch = tmp_path / "stapel"
+    batch.mkdir()
+    for name, (make, _, _) in CASES.items():
+        make(batch / name)
+    good = hostile.text_pdf(batch / "zwischendrin_gut.pdf")
+    shutil.copy(good, batch / "zz_letzter_gut.pdf")  # a duplicate after the bad ones
+
+    result = cli("ingest", batch, "--json", EAKTE_MAX_PAGES="50")
+
+    assert result.returncode == 1, result.stderr
+    lines = {Path(line["path"]).name: line for line in result.json_lines()}
+    assert lines["zwischendrin_gut.pdf"]["status"] == "stored"
+    assert lines["zz_letzter_gut.pdf"]["status"] == "duplicate"
+    quarantined = cli("quarantine", "--json").json()
+    reasons = {entry["original_filename"]: entry for entry in quarantined}
+    for name, (_, reason, words) in CASES.items():
+        line = lines[name]
+        assert line["status"] == "quarantined", line
+        assert words in line["error"] and "\n" not in line["error"]
+        assert reasons[name]["reason"] == reason
+        kept = tmp_path / f"zurück_{name}"
+        assert cli("get", line["id"], "-o", kept).returncode == 0
+        assert kept.read_bytes() == (batch / name).read_bytes()
+        manifest = cli("show", line["id"], "--json").json()
+        assert manifest["status"] == "quarantined" and manifest["errors"] == [line["error"]]
+    assert all(name in result.stderr for name in CASES)  # the summary names each one
+
+
+def test_file_over_the_size_limit_is_kept_but_not_processed(cli: Cli, tmp_path: Path) -> None:
+    big = hostile.text_pdf(tmp_path / "gross.pdf", "Anlage " * 2000)
+    result = cli("ingest", big, "--json", EAKTE_MAX_FILE_BYTES="1000")
+    (line,) = result.json_lines()
+    assert result.returncode == 1
+    assert line["status"] == "quarantined" and "erlaubt sind 1.000" in line["error"]
+    assert line["id"] == hashlib.sha256(big.read_bytes()).hexdigest()
+
+
+def test_hostile_file_names_are_sanitised_not_followed(cli: Cli, tmp_path: Path) -> None:
+    traversal = hostile.text_pdf(tmp_path / "..\\..\\Windows\\evil.pdf")
+    overlong = hostile.text_pdf(tmp_path / ("Widerspruch_" + "ä" * 110 + ".pdf"), "Widerspruch")
+    result = cli("ingest", traversal, overlong, "--json")
+    assert result.returncode == 0, result.stderr
+    first, second = result.json_lines()
+    assert cli("show", first["id"], "--json").json()["original_filename"] == "evil.pdf"
+    long_name = cli("show", second["id"], "--json").json()["original_filename"]
+    assert long_name.startswith("Widerspruch_ää") and long_name.endswith("….pdf")
+    assert len(long_name.encode()) < len(overlong.name.encode())
+    stored = [p for p in (cli.data_dir / "store").rglob("*") if p.is_file()]
+    assert all("evil" not in p.name for p in stored)
+
+
+def test_reingest_after_quarantine_processes_again_and_keeps_history(
+    cli: Cli, tmp_path: Path
+) -> None:
+    pdf = hostile.text_pdf(tmp_path / "brief.pdf", "Antrag auf Sondernutzung " * 40)
+    refused = cli("ingest", pdf, "--json", EAKTE_MAX_FILE_BYTES="1000")
+    assert refused.json_lines()[0]["status"] == "quarantined"
+    accepted = cli("ingest", pdf, "--json")
+    (line,) = accepted.json_lines()
+    assert line["status"] == "stored", accepted.stderr
+    manifest = cli("show", line["id"], "--json").json()
+    kinds = [event["kind"] for event in manifest["events"]]
+    assert kinds.count("received") == 2 and "quarantined" in kinds
+    assert manifest["status"] == "stored" and manifest["errors"] == []
+    assert cli("quarantine", "--json").json() == []

@@ -1,0 +1,244 @@
+"""Both embedded engines must behave the same behind ``SearchIndex``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from eakte.ports import IndexDocument, SearchIndex
+from search import german
+from search.sqlite_index import SqliteFtsIndex
+from search.tantivy_index import TantivyIndex, build_analyzer
+
+Factory = Callable[[], SearchIndex]
+ENGINES = {"tantivy": TantivyIndex, "sqlite": SqliteFtsIndex}
+
+CORPUS = {
+    "strasse": "Die Strasse vor dem Rathaus wird im Mai gesperrt.",
+    "strassen": "Beide Straßen im Ortsteil werden saniert.",
+    "gebuehren": "Antrag auf Erlass der Gebühren für die Müllabfuhr.",
+    "widersprueche": "Gegen den Bescheid wurden zwei Widersprüche eingelegt.",
+    "mueller": "Herr Mueller beantragt eine Verlängerung der Frist.",
+    "decomposed": "Die Gebu\u0308hr ist binnen eines Monats fällig.",
+    "both": "In der Straße Am Markt werden Gebühren für Sondernutzung erhoben.",
+    "distractor": "Ein Strauß Blumen, ein Gebot und ein Spruch.",
+}
+
+
+def doc(record_id: str, text: str, title: str = "", doc_type: str | None = None) -> IndexDocument:
+    return IndexDocument(
+        id=record_id, text=text, title=title, media_type="application/pdf", doc_type=doc_type
+    )
+
+
+@pytest.fixture(params=sorted(ENGINES))
+def open_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Factory]:
+    """Opens the engine on one directory, as often as a test wants (like CLI runs)."""
+    engine = ENGINES[request.param]
+    opened: list[SearchIndex] = []
+
+    def factory() -> SearchIndex:
+        index: SearchIndex = engine(tmp_path / "index")
+        opened.append(index)
+        return index
+
+    yield factory
+    for index in opened:
+        index.close()
+
+
+@pytest.fixture
+def corpus_index(open_index: Factory) -> SearchIndex:
+    index = open_index()
+    index.upsert([doc(key, text) for key, text in CORPUS.items()])
+    return index
+
+
+def ids(index: SearchIndex, query: str) -> set[str]:
+    return {hit.id for hit in index.search(query, limit=100).hits}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Straße", {"strasse", "strassen", "both"}),
+        ("Strasse", {"strasse", "strassen", "both"}),
+        ("STRASSEN", {"strasse", "strassen", "both"}),
+        ("Gebühr", {"gebuehren", "decomposed", "both"}),
+        ("Gebuehren", {"gebuehren", "decomposed", "both"}),
+        ("Widerspruch", {"widersprueche"}),
+        ("Müller", {"mueller"}),
+        ("Straße Gebühren", {"both"}),
+        ("Strauß", {"distractor"}),
+        ("Straße Bürgermeister", set()),
+    ],
+)
+def test_german_forms_match(corpus_index: SearchIndex, query: str, expected: set[str]) -> None:
+    result = corpus_index.search(query, limit=100)
+    assert {hit.id for hit in result.hits} == expected
+    assert result.total == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"Straße', {"strasse", "strassen", "both"}),
+        ("Straße:", {"strasse", "strassen", "both"}),
+        ("(Straße) AND [Gebühr]", {"both"}),
+        ("Straße OR NOT Gebühr", {"both"}),
+        ("-Straße +Gebühr*", {"both"}),
+        ("Stra*", set()),
+        ("text_terms:Widersprüche", set()),
+        ("{title_terms}: Widersprüche", set()),
+        ("NEAR(Straße Gebühr, 2)", set()),
+        ("Widerspruch^ ~ \\", {"widersprueche"}),
+        ("Widerspruch^3", set()),
+        ("'; DROP TABLE docs; --", set()),
+        ("Gebühr\x00", {"gebuehren", "decomposed", "both"}),
+        ("Straße " * 5000, {"strasse", "strassen", "both"}),
+    ],
+)
+def test_hostile_queries_are_plain_words(
+    corpus_index: SearchIndex, query: str, expected: set[str]
+) -> None:
+    assert ids(corpus_index, query) == expected
+    assert corpus_index.count() == len(CORPUS)
+
+
+@pytest.mark.parametrize("query", ["", "   ", '"', "***", ":-()", "AND", "OR NOT", "«»—…", "\x00"])
+def test_empty_or_punctuation_query_matches_nothing(corpus_index: SearchIndex, query: str) -> None:
+    result = corpus_index.search(query)
+    assert result.total == 0
+    assert result.hits == []
+
+
+def test_upsert_replaces_by_id(open_index: Factory) -> None:
+    index = open_index()
+    index.upsert([doc("a", "Erster Entwurf zur Baugenehmigung")])
+    index.upsert([doc("a", "Endgültiger Bescheid zur Baugenehmigung", doc_type="bescheid")])
+    assert index.count() == 1
+    assert ids(index, "Entwurf") == set()
+    result = index.search("Baugenehmigung")
+    assert result.total == 1
+    assert result.hits[0].doc_type == "bescheid"
+
+
+def test_same_id_twice_in_one_batch_keeps_the_last(open_index: Factory) -> None:
+    index = open_index()
+    index.upsert([doc("a", "Alte Fassung"), doc("b", "Andere Akte"), doc("a", "Neue Fassung")])
+    assert index.count() == 2
+    assert ids(index, "Fassung") == {"a"}
+    assert ids(index, "alt") == set()
+
+
+def test_delete_removes_only_the_given_ids(corpus_index: SearchIndex) -> None:
+    corpus_index.delete(["strasse", "no-such-id"])
+    assert corpus_index.count() == len(CORPUS) - 1
+    assert ids(corpus_index, "Straße") == {"strassen", "both"}
+
+
+def test_clear_then_reuse(corpus_index: SearchIndex) -> None:
+    corpus_index.clear()
+    assert corpus_index.count() == 0
+    assert corpus_index.search("Straße").total == 0
+    corpus_index.upsert([doc("n", "Neue Straße")])
+    assert ids(corpus_index, "Strasse") == {"n"}
+
+
+def test_persists_across_reopen(open_index: Factory) -> None:
+    first = open_index()
+    first.upsert([doc("a", "Widersprüche gegen Gebührenbescheide")])
+    first.close()
+    second = open_index()
+    second.upsert([doc("b", "Ein weiterer Widerspruch")])
+    second.close()
+    third = open_index()
+    assert third.count() == 2
+    assert ids(third, "Widerspruch") == {"a", "b"}
+
+
+def test_sees_writes_of_another_process(open_index: Factory, tmp_path: Path) -> None:
+    reader = open_index()
+    assert reader.count() == 0
+    engine = type(reader)
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from eakte.ports import IndexDocument
+        from {engine.__module__} import {engine.__name__} as Engine
+        index = Engine(Path({str(tmp_path / "index")!r}))
+        index.upsert([IndexDocument(id="p", text="Grundsteuer", title="", media_type="x")])
+        index.close()
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path.cwd())
+    assert reader.count() == 1
+    assert ids(reader, "Grundsteuer") == {"p"}
+
+
+def test_total_counts_all_matches_not_only_returned(open_index: Factory) -> None:
+    index = open_index()
+    index.upsert([doc(f"d{i}", f"Bescheid Nummer {i} über Gebühren") for i in range(15)])
+    index.upsert([doc("other", "Ein Schreiben ohne das Wort")])
+    result = index.search("Gebühr", limit=5)
+    assert result.total == 15
+    assert len(result.hits) == 5
+    no_hits = index.search("Gebühr", limit=0)
+    assert (no_hits.total, no_hits.hits) == (15, [])
+
+
+def test_hits_are_ranked_by_score(open_index: Factory) -> None:
+    index = open_index()
+    filler = "Die Verwaltung prüft den Vorgang sorgfältig und antwortet schriftlich. "
+    index.upsert(
+        [doc(f"weak{i}", filler * 3 + "Einmal Widerspruch.") for i in range(5)]
+        + [doc("strong", "Widerspruch, Widerspruch und noch ein Widerspruch. " + filler)]
+        + [doc(f"none{i}", filler) for i in range(5)]
+    )
+    hits = index.search("Widerspruch").hits
+    assert hits[0].id == "strong"
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > scores[-1]
+
+
+def test_snippet_marks_the_match_in_the_original_text(open_index: Factory) -> None:
+    index = open_index()
+    text = "Einleitung ohne Bezug. " * 40 + "Die Gebühren für 2024 sind fällig." + " Schluss." * 40
+    index.upsert([doc("long", text, title="brief.pdf")])
+    snippet = index.search("gebuehr").hits[0].snippet
+    assert "«Gebühren» für 2024" in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert len(snippet) <= german.SNIPPET_CHARS + 40
+
+
+def test_snippet_falls_back_to_the_title(open_index: Factory) -> None:
+    index = open_index()
+    index.upsert([doc("t", "Kein passendes Wort im Text.", title="Widerspruch_Mueller.pdf")])
+    hit = index.search("Müller").hits[0]
+    assert hit.snippet == "Widerspruch_«Mueller».pdf"
+
+
+def test_exact_record_id_is_searchable(open_index: Factory) -> None:
+    record_id = "3fa9be0c" * 8
+    index = open_index()
+    index.upsert([doc(record_id, "Irgendein Text"), doc("other", "Irgendein Text")])
+    result = index.search(f"  {record_id} ")
+    assert [hit.id for hit in result.hits] == [record_id]
+    assert result.total == 1
+
+
+def test_python_analysis_agrees_with_tantivy() -> None:
+    """The SQLite engine and the snippets rely on german.analyze matching tantivy."""
+    text = (
+        "Sehr geehrte Frau Müller-Lüdenscheidt, Ihre Widersprüche vom 3. März 2024 "
+        "gegen die Gebührenbescheide (Az. 12-345/24) zur Straßenreinigung, Strasse "
+        "Ärztehaus, Öffnungszeiten, GROSSE Zuständigkeiten; Aﬃdavit, naïve Café, Mueller, "
+        "Øresund, Æbleskiver, Łódź."
+    )
+    assert german.analyze(text) == build_analyzer().analyze(text)
