@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eakte import pipeline
-from eakte.errors import EakteError, UnexpectedFailure
+from eakte.errors import EakteError, ToolFailed, Transient, UnexpectedFailure
 from eakte.pipeline import Context, Outcome
 from eakte.ports import IndexDocument
 from eakte.record import Channel, Manifest, PageText, utc_now
@@ -62,6 +62,7 @@ class RunStats:
     ocr_pages: int = 0
     wall_seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    index_error: str | None = None
 
 
 @dataclass
@@ -177,7 +178,9 @@ class LocalRunner:
         self, path: Path, manifest: Manifest, results: list[tuple[PageText, float]]
     ) -> FileOutcome:
         manifest = pipeline.merge_ocr(manifest, results)
+        started = time.perf_counter()
         manifest = pipeline.complete(manifest, self.ctx)
+        self.stats.stage_seconds["manifest"] += time.perf_counter() - started
         self._count(manifest, ocr_pages=len(results))
         self._to_index.append(pipeline.index_document(manifest))
         if len(self._to_index) >= INDEX_BATCH:
@@ -244,7 +247,11 @@ class LocalRunner:
         if not self._to_index:
             return
         started = time.perf_counter()
-        self.ctx.index.upsert(self._to_index)
+        try:
+            self.ctx.index.upsert(self._to_index)
+        except (Transient, ToolFailed) as exc:
+            # The records are safe in the store; only the view lags until `eakte reindex`.
+            self.stats.index_error = exc.message
         self.stats.stage_seconds["index"] += time.perf_counter() - started
         self._to_index = []
 

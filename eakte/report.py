@@ -21,6 +21,7 @@ STAGE_DE = {
     "sniff": "Format prüfen",
     "text_layer": "Textebene lesen",
     "ocr": "Texterkennung (Summe je Seite)",
+    "manifest": "Manifest schreiben",
     "index": "Suchindex",
 }
 
@@ -72,6 +73,20 @@ def print_ingest_summary(console: Console, outcomes: list[FileOutcome], stats: R
         f"Seiten: {stats.pages} (davon {stats.ocr_pages} per Texterkennung) in "
         f"{stats.wall_seconds:.1f} s = {stats.pages / seconds:.1f} Seiten/s"
     )
+    if stats.stage_seconds:
+        parts = [
+            f"{STAGE_DE.get(stage, stage)} {seconds:.2f} s"
+            for stage, seconds in sorted(
+                stats.stage_seconds.items(), key=lambda item: _stage_order(item[0])
+            )
+        ]
+        console.print("Zeit je Schritt: " + " · ".join(parts), highlight=False)
+    if stats.index_error:
+        console.print(
+            f"[yellow]Suchindex nicht aktualisiert:[/] {escape(stats.index_error)} – "
+            "die Akten sind gespeichert; bitte `eakte reindex` ausführen.",
+            highlight=False,
+        )
     for outcome in outcomes:
         if outcome.status == "quarantined":
             console.print(
@@ -111,3 +126,8 @@ def print_manifest(console: Console, manifest: Manifest) -> None:
         )
         console.print(f"\n[bold]Seite {page.number}[/] ({source}{confidence})")
         console.print(escape(page.text[:1500]), highlight=False)
+
+
+def _stage_order(stage: str) -> int:
+    order = list(STAGE_DE)
+    return order.index(stage) if stage in order else len(order)

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("eakte-data")
     trust_dir: Path | None = None
     crl_dir: Path | None = None
+    # tantivy: smaller and faster at scale (bench/index); sqlite: cheap single-record writes
+    index_engine: Literal["tantivy", "sqlite"] = "tantivy"
 
     # Text and OCR
     ocr_languages: str = "deu+eng"

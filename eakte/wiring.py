@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from eakte.pipeline import Context
+from eakte.ports import SearchIndex
 from eakte.settings import Settings
+from search.sqlite_index import SqliteFtsIndex
 from search.tantivy_index import TantivyIndex
 from storage.filesystem import FilesystemStore
 
 
 def build_context(settings: Settings) -> Context:
-    """Embedded mode: filesystem store and tantivy index under ``settings.data_dir``."""
-    return Context(
-        settings=settings,
-        store=FilesystemStore(settings.store_dir),
-        index=TantivyIndex(settings.index_dir),
-    )
+    """Embedded mode: filesystem store and an embedded index under ``settings.data_dir``."""
+    index: SearchIndex
+    if settings.index_engine == "sqlite":
+        index = SqliteFtsIndex(settings.index_dir / "sqlite")
+    else:
+        index = TantivyIndex(settings.index_dir)
+    return Context(settings=settings, store=FilesystemStore(settings.store_dir), index=index)

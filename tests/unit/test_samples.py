@@ -55,7 +55,7 @@ def test_iban_in_invoices_passes_the_mod_97_check() -> None:
 
 
 def test_long_letters_are_split_into_full_pages() -> None:
-    letters = [letter for letter in generate_letters(12, seed=2, long_every=2)]
+    letters = list(generate_letters(12, seed=2, long_every=2))
     long = [letter for letter in letters if letter.appendix]
     assert long
     for letter in long:
@@ -93,7 +93,7 @@ def test_tiff_has_every_frame_with_its_dpi(tmp_path: Path) -> None:
     path = tmp_path / "stapel.tif"
     render.make_tiff(path, frames)
     with Image.open(path) as tiff:
-        assert tiff.n_frames == 3
+        assert getattr(tiff, "n_frames", 1) == 3
         for index in range(3):
             tiff.seek(index)
             assert tiff.info["dpi"] == pytest.approx((150, 150))
@@ -145,4 +145,4 @@ def test_sample_set_is_complete_with_ground_truth(tmp_path: Path) -> None:
     assert documents == sorted(sample.file for sample in samples)
     assert {Path(sample.file).suffix for sample in samples} == {".pdf", ".png", ".jpg", ".tif"}
     with Image.open(tmp_path / "stapel_3_seiten.tif") as tiff:
-        assert tiff.n_frames == 3
+        assert getattr(tiff, "n_frames", 1) == 3

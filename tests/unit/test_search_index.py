@@ -10,13 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from eakte.errors import ConfigurationError
 from eakte.ports import IndexDocument, SearchIndex
 from search import german
 from search.sqlite_index import SqliteFtsIndex
 from search.tantivy_index import TantivyIndex, build_analyzer
 
 Factory = Callable[[], SearchIndex]
-ENGINES = {"tantivy": TantivyIndex, "sqlite": SqliteFtsIndex}
+ENGINES: dict[str, Callable[[Path], SearchIndex]] = {
+    "tantivy": TantivyIndex,
+    "sqlite": SqliteFtsIndex,
+}
 
 CORPUS = {
     "strasse": "Die Strasse vor dem Rathaus wird im Mai gesperrt.",
@@ -176,7 +180,8 @@ def test_sees_writes_of_another_process(open_index: Factory, tmp_path: Path) -> 
         index.close()
         """
     )
-    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path.cwd())
+    repo_root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=repo_root)
     assert reader.count() == 1
     assert ids(reader, "Grundsteuer") == {"p"}
 
@@ -231,6 +236,17 @@ def test_exact_record_id_is_searchable(open_index: Factory) -> None:
     result = index.search(f"  {record_id} ")
     assert [hit.id for hit in result.hits] == [record_id]
     assert result.total == 1
+
+
+@pytest.mark.parametrize(
+    ("engine", "filename"), [("tantivy", "meta.json"), ("sqlite", "index.sqlite3")]
+)
+def test_unreadable_index_is_a_configuration_error(
+    engine: str, filename: str, tmp_path: Path
+) -> None:
+    (tmp_path / filename).write_text("{kaputt", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="eakte reindex"):
+        ENGINES[engine](tmp_path)
 
 
 def test_python_analysis_agrees_with_tantivy() -> None:

@@ -1,0 +1,169 @@
+"""German text analysis shared by both index engines, plus the snippet builder.
+
+Clerks type "Strasse" for "Straße", "Mueller" for "Müller" and singulars for plurals,
+and OCR/PDF text may carry decomposed umlauts or ligatures. So every word goes through
+the same chain at index and at query time:
+
+    NFC → split on non-alphanumerics → lowercase → fold (ß→ss, ä→a, ﬁ→fi, é→e …)
+    → Snowball German stemmer
+
+This mirrors tantivy's ``simple`` tokenizer + ``lowercase`` + ``ascii_fold`` +
+``stemmer("german")`` chain, so the SQLite engine (which indexes these terms) and the
+tantivy engine (which runs the chain in Rust) agree. The Snowball German stemmer in
+both (PyStemmer 3.1, tantivy 0.27) also reads "ae/oe/ue" as umlauts, which is what
+makes "Mueller" find "Müller"; the price is a few collisions ("Müll" and "Müller" are
+both "mull", "aktuelle" becomes "aktull"). Compounds are not split: "Gebühr" does not
+find "Straßenreinigungsgebühren".
+
+Queries are plain words: every character that is not a letter or digit is a
+separator, so quotes, colons, brackets, ``*`` and ``-`` cannot reach an engine's
+query parser. Upper-case ``AND``/``OR``/``NOT`` are dropped as operator habits;
+all remaining words must match (AND), because clerks narrow a search by adding words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterable
+
+import Stemmer
+
+SNIPPET_CHARS = 200
+SNIPPET_SCAN_CHARS = 200_000
+MARK_OPEN = "«"
+MARK_CLOSE = "»"
+MAX_QUERY_WORDS = 32
+OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
+
+_WORD = re.compile(r"[^\W_]+")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_SPACE = re.compile(r"\s+")
+# Letters that NFKD does not decompose but tantivy's ascii_fold folds.
+_FOLD = str.maketrans(
+    {"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+)
+_stemmer = Stemmer.Stemmer("german")
+_terms: dict[str, str] = {}  # word -> term; German text reuses few distinct words
+_TERM_CACHE_SIZE = 200_000
+
+
+def normalize(text: str) -> str:
+    """Compose decomposed umlauts (common in PDFs made on macOS) so words stay whole."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def fold(word: str) -> str:
+    """Lowercase and strip diacritics: the form both engines compare."""
+    word = word.lower()
+    if word.isascii():
+        return word
+    word = unicodedata.normalize("NFKD", word.translate(_FOLD))
+    return _COMBINING.sub("", word)
+
+
+def term(word: str) -> str:
+    """The index term of one word (cached: analysis dominates snippet and SQLite cost)."""
+    cached = _terms.get(word)
+    if cached is None:
+        if len(_terms) >= _TERM_CACHE_SIZE:
+            _terms.clear()
+        cached = _terms[word] = _stemmer.stemWord(fold(word))
+    return cached
+
+
+def clear_term_cache() -> None:
+    """Forget cached terms (benchmarks measure analysis of words not seen before)."""
+    _terms.clear()
+
+
+def analyze_words(words: Iterable[str]) -> list[str]:
+    """Index terms for already split words, in order (one term per word)."""
+    return [term(word) for word in words]
+
+
+def analyze(text: str) -> list[str]:
+    """Index terms of a text, in order, with repetitions (term frequency counts)."""
+    return analyze_words(_WORD.findall(normalize(text)))
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a typed query: no syntax, no operator words, at most 32 words."""
+    words = [w for w in _WORD.findall(normalize(query)) if w not in OPERATOR_WORDS]
+    return words[:MAX_QUERY_WORDS]
+
+
+def query_terms(query: str) -> list[str]:
+    """Distinct analysed terms of a query, in typed order; empty means "match nothing"."""
+    return list(dict.fromkeys(analyze_words(query_words(query))))
+
+
+def make_snippet(title: str, text: str, terms: Collection[str]) -> str:
+    """About 200 characters of the original text around the densest cluster of
+    matches, matched words in «…», whitespace collapsed for a terminal.
+
+    Falls back to the title when only the title matched, and to the start of the
+    text when nothing matched (e.g. a hit on the record id). Only the first
+    ``SNIPPET_SCAN_CHARS`` are scanned, so a 2,000-page record cannot stall a search.
+    """
+    text = normalize(text)
+    spans = _match_spans(text[:SNIPPET_SCAN_CHARS], terms)
+    if not spans:
+        title = normalize(title)
+        title_spans = _match_spans(title, terms)
+        if title_spans or not text.strip():
+            return _render(title, *_choose_window(title, title_spans), title_spans)
+    return _render(text, *_choose_window(text, spans), spans)
+
+
+def _match_spans(text: str, terms: Collection[str]) -> list[tuple[int, int, str]]:
+    """Offsets of the words whose term is wanted: analyse each distinct word once,
+    then let one regex find their occurrences."""
+    wanted = {word for word in set(_WORD.findall(text)) if term(word) in terms}
+    if not wanted:
+        return []
+    alternatives = "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+    return [(m.start(), m.end(), term(m.group())) for m in pattern.finditer(text)]
+
+
+def _choose_window(text: str, spans: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """Pick the window that shows the most distinct matched terms (earliest on ties)."""
+    if not spans:
+        return 0, _word_boundary(text, min(len(text), SNIPPET_CHARS), spans)
+    lead = SNIPPET_CHARS // 5
+    starts = [b for b, _, _ in spans]
+    best_start, best_score = 0, -1
+    for first in starts[:200]:
+        start = max(0, first - lead)
+        low, high = bisect_left(starts, start), bisect_right(starts, start + SNIPPET_CHARS)
+        inside = {s for b, e, s in spans[low:high] if e <= start + SNIPPET_CHARS}
+        if len(inside) > best_score:
+            best_start, best_score = start, len(inside)
+    end = min(len(text), best_start + SNIPPET_CHARS)
+    return _word_boundary(text, best_start, spans), _word_boundary(text, end, spans)
+
+
+def _word_boundary(text: str, pos: int, spans: list[tuple[int, int, str]]) -> int:
+    """Move a cut out of the middle of a word (and never through a marked match)."""
+    for b, e, _ in spans:
+        if b < pos < e:
+            return e
+    while 0 < pos < len(text) and text[pos - 1].isalnum() and text[pos].isalnum():
+        pos += 1
+    return pos
+
+
+def _render(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> str:
+    parts: list[str] = []
+    cursor = start
+    for b, e, _ in spans:
+        if b >= start and e <= end:
+            parts += [text[cursor:b], MARK_OPEN, text[b:e], MARK_CLOSE]
+            cursor = e
+    parts.append(text[cursor:end])
+    body = _SPACE.sub(" ", "".join(parts)).strip()
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text.rstrip()) else ""
+    return f"{prefix}{body}{suffix}"

@@ -1,0 +1,179 @@
+"""Embedded full-text index on tantivy (Rust, via tantivy-py).
+
+German analysis runs inside tantivy (``simple`` tokenizer, lowercase, ascii_fold,
+Snowball German), the same chain ``search.german`` runs in Python for the snippets.
+The writer lock is taken only inside ``upsert``/``delete``/``clear`` and released
+before they return, so CLI processes and workers can open the index one after another.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from eakte.errors import ConfigurationError, ToolFailed, Transient
+from eakte.ports import IndexDocument, SearchHit, SearchResult
+from search import german
+
+TOKENIZER = "de_stem"
+TITLE_BOOST = 2.0
+WRITER_HEAP_BYTES = 64_000_000
+LOCK_ATTEMPTS = 50
+LOCK_WAIT_SECONDS = 0.1
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("doc_type", stored=True, tokenizer_name="raw")
+    builder.add_text_field("title", stored=True, tokenizer_name=TOKENIZER)
+    builder.add_text_field("text", stored=True, tokenizer_name=TOKENIZER)
+    return builder.build()
+
+
+def build_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("german"))
+        .build()
+    )
+
+
+class TantivyIndex:
+    """``SearchIndex`` on a tantivy directory; created on first use."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._schema = build_schema()
+        try:
+            self._index = tantivy.Index(self._schema, path=str(directory), reuse=True)
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"Suchindex in {directory} ist unlesbar oder veraltet ({exc}); "
+                "Verzeichnis löschen und `eakte reindex` ausführen."
+            ) from exc
+        self._index.register_tokenizer(TOKENIZER, build_analyzer())
+        self._analyzer = build_analyzer()
+
+    def upsert(self, documents: Sequence[IndexDocument]) -> None:
+        def write(writer: tantivy.IndexWriter) -> None:
+            for doc in documents:
+                writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(self._to_tantivy(doc))
+
+        if documents:
+            self._write(write)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        def write(writer: tantivy.IndexWriter) -> None:
+            for record_id in ids:
+                writer.delete_documents_by_term("id", record_id)
+
+        if ids:
+            self._write(write)
+
+    def clear(self) -> None:
+        self._write(lambda writer: writer.delete_all_documents())
+
+    def count(self) -> int:
+        self._index.reload()
+        return int(self._index.searcher().num_docs)
+
+    def search(self, query: str, limit: int = 10) -> SearchResult:
+        query_obj = self._build_query(query)
+        if query_obj is None:
+            return SearchResult(total=0)
+        self._index.reload()  # sees commits of other processes at once (~20 µs)
+        searcher = self._index.searcher()
+        # TopDocs panics on limit 0, so always ask for at least one hit.
+        result = searcher.search(query_obj, max(limit, 1), count=True)
+        terms = set(german.query_terms(query))
+        hits = []
+        for score, address in result.hits[: max(limit, 0)]:
+            stored = searcher.doc(address)
+            snippet = german.make_snippet(_first(stored, "title"), _first(stored, "text"), terms)
+            doc_type = stored.get_first("doc_type")
+            hits.append(
+                SearchHit(
+                    id=_first(stored, "id"),
+                    score=float(score),
+                    doc_type=str(doc_type) if doc_type is not None else None,
+                    snippet=snippet,
+                )
+            )
+        total = int(result.count)  # type: ignore[attr-defined]  # missing from the stub
+        return SearchResult(total=total, hits=hits)
+
+    def close(self) -> None:
+        """Nothing to release: no writer outlives a call, readers are dropped with us."""
+
+    def _build_query(self, query: str) -> tantivy.Query | None:
+        """All words must match in title or text; a pasted record id matches exactly.
+
+        Queries are built from terms, never parsed, so typed syntax cannot fail.
+        """
+        words = german.query_words(query)
+        terms = list(dict.fromkeys(self._analyzer.analyze(" ".join(words))))
+        if not terms:
+            return None
+        must = [(tantivy.Occur.Must, self._term_clause(term)) for term in terms]
+        by_text = tantivy.Query.boolean_query(must)
+        by_id = tantivy.Query.term_query(self._schema, "id", query.strip())
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, by_text), (tantivy.Occur.Should, by_id)]
+        )
+
+    def _term_clause(self, term: str) -> tantivy.Query:
+        title = tantivy.Query.term_query(self._schema, "title", term)
+        text = tantivy.Query.term_query(self._schema, "text", term)
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.boost_query(title, TITLE_BOOST)),
+                (tantivy.Occur.Should, text),
+            ]
+        )
+
+    def _to_tantivy(self, doc: IndexDocument) -> tantivy.Document:
+        fields: dict[str, Any] = {
+            "id": doc.id,
+            "title": german.normalize(doc.title),
+            "text": german.normalize(doc.text),
+        }
+        if doc.doc_type is not None:
+            fields["doc_type"] = doc.doc_type
+        return tantivy.Document(**fields)
+
+    def _write(self, action: Callable[[tantivy.IndexWriter], None]) -> None:
+        """Run ``action`` under the writer lock, commit, wait for merges, release."""
+        writer = self._acquire_writer()
+        try:
+            action(writer)
+            writer.commit()
+        except ValueError as exc:
+            writer.rollback()
+            raise ToolFailed(f"Suchindex (tantivy) konnte nicht schreiben: {exc}") from exc
+        finally:
+            writer.wait_merging_threads()  # also drops the writer and its lock
+        self._index.reload()
+
+    def _acquire_writer(self) -> tantivy.IndexWriter:
+        """Another process may be writing; wait a few seconds before giving up."""
+        for _ in range(LOCK_ATTEMPTS):
+            try:
+                return self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc):
+                    raise ToolFailed(f"Suchindex (tantivy) nicht beschreibbar: {exc}") from exc
+            time.sleep(LOCK_WAIT_SECONDS)
+        raise Transient("Suchindex ist von einem anderen Prozess gesperrt; bitte erneut versuchen.")
+
+
+def _first(document: tantivy.Document, field: str) -> str:
+    value = document.get_first(field)
+    return "" if value is None else str(value)
