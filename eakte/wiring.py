@@ -12,9 +12,10 @@ from storage.filesystem import FilesystemStore
 
 def build_context(settings: Settings) -> Context:
     """Embedded mode: filesystem store and an embedded index under ``settings.data_dir``."""
+    store = FilesystemStore(settings.store_dir)  # first: it reports an unusable data dir
     index: SearchIndex
     if settings.index_engine == "sqlite":
         index = SqliteFtsIndex(settings.index_dir / "sqlite")
     else:
         index = TantivyIndex(settings.index_dir)
-    return Context(settings=settings, store=FilesystemStore(settings.store_dir), index=index)
+    return Context(settings=settings, store=store, index=index)

@@ -104,6 +104,7 @@ def _load_page(document: pdfium.PdfDocument, index: int) -> pdfium.PdfPage:
 
 
 def _normalise(text: str) -> str:
-    """pdfium ends lines with CRLF and marks hyphenation points with U+FFFE/U+0002."""
+    """pdfium ends lines with CRLF and reports a hyphen at the end of a line as U+FFFE
+    (or U+0002), joining the two lines; we give back what the page shows."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\ufffe", "").replace("\x02", "").strip()
+    return text.replace("\ufffe", "-\n").replace("\x02", "-\n").strip()

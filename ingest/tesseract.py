@@ -6,6 +6,10 @@ costs one Tesseract run and the text keeps Tesseract's reading order.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,13 +36,14 @@ class TesseractOcr:
         config = f"--psm {self.page_segmentation_mode} --dpi {dpi}"
         pytesseract.pytesseract.tesseract_cmd = self.command
         try:
-            data = pytesseract.image_to_data(
-                image,
-                lang=self.languages,
-                config=config,
-                output_type=pytesseract.Output.DICT,
-                timeout=self.timeout_seconds,
-            )
+            with _uncompressed_copy(image) as image_path:
+                data = pytesseract.image_to_data(
+                    image_path,
+                    lang=self.languages,
+                    config=config,
+                    output_type=pytesseract.Output.DICT,
+                    timeout=self.timeout_seconds,
+                )
         except pytesseract.TesseractNotFoundError as exc:
             raise DependencyMissing(f"Tesseract ist nicht installiert: {INSTALL_HINT}") from exc
         except pytesseract.TesseractError as exc:
@@ -52,6 +57,17 @@ class TesseractOcr:
                 f"Tesseract hat nach {self.timeout_seconds} s abgebrochen (Seite zu komplex)"
             ) from exc
         return OcrResult(text=text_from_tsv(data), confidence=mean_confidence(data))
+
+
+@contextlib.contextmanager
+def _uncompressed_copy(image: Image.Image) -> Iterator[str]:
+    """Hand Tesseract a BMP file: pytesseract would otherwise write a PNG, whose
+    compression of a noisy 300 dpi page costs ~0.9 s, as long as Tesseract itself
+    needs for a page (measured in ``bench/text_extract`` and the ingest benchmark)."""
+    with tempfile.TemporaryDirectory(prefix="eakte-ocr-") as folder:
+        path = os.path.join(folder, "page.bmp")
+        image.save(path, format="BMP")
+        yield path
 
 
 def text_from_tsv(data: dict[str, list[Any]]) -> str:
