@@ -92,12 +92,14 @@ def as_rejection(error: Exception) -> EakteError:
 
 
 def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, folders recursively in a stable order; hidden files are skipped."""
+    """Files as given, folders recursively in a stable order; hidden files are skipped.
+
+    Special files (FIFOs, sockets) are yielded too, so they are reported, not ignored."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden:
+                if not child.is_dir() and not hidden:
                     yield child
         else:
             yield path
@@ -145,6 +147,8 @@ class LocalRunner:
         self, path: Path, channel: Channel
     ) -> FileOutcome | tuple[Manifest, list[PageJob]]:
         ctx = self.ctx
+        if not path.is_file():  # a FIFO or device would block or never end
+            return self._unreadable(path, OSError(0, "keine reguläre Datei"))
         try:
             received = pipeline.store_original(path, ctx, channel)
         except OSError as exc:

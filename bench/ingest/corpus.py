@@ -80,13 +80,16 @@ def _scans(
     return files
 
 
-def make_corpus(folder: Path, pages: int, seed: int = 7, dpi: int = 300) -> list[CorpusFile]:
-    """Write `pages` pages (born-digital half rounded down) under folder/{BORN,SCANS}."""
+def make_corpus(
+    folder: Path, pages: int, seed: int = 7, dpi: int = 300, scan_share: float = 0.5
+) -> list[CorpusFile]:
+    """Write `pages` pages (`scan_share` of them scanned) under folder/{BORN,SCANS}."""
     letters = generate_letters(10 * pages + 10, seed, long_every=3)
     (folder / BORN).mkdir(parents=True, exist_ok=True)
     (folder / SCANS).mkdir(parents=True, exist_ok=True)
-    born = _born_digital(folder / BORN, letters, pages // 2)
-    scans = _scans(folder / SCANS, letters, pages - pages // 2, random.Random(seed), dpi)
+    scan_pages = round(pages * scan_share)
+    born = _born_digital(folder / BORN, letters, pages - scan_pages)
+    scans = _scans(folder / SCANS, letters, scan_pages, random.Random(seed), dpi)
     return born + scans
 
 
@@ -96,8 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--pages", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--scan-share", type=float, default=0.5)
     args = parser.parse_args(argv)
-    corpus = make_corpus(args.folder, args.pages, args.seed)
+    corpus = make_corpus(args.folder, args.pages, args.seed, scan_share=args.scan_share)
     listing = [asdict(item) for item in corpus]
     (args.folder / TRUTH_FILE).write_text(json.dumps(listing, ensure_ascii=False))
     return 0

@@ -136,10 +136,10 @@ def word_recall(found: str, truth: str) -> float:
     return sum((want & got).values()) / max(1, sum(want.values()))
 
 
-def make_corpus(folder: Path, pages: int, seed: int) -> list[dict[str, Any]]:
+def make_corpus(folder: Path, pages: int, seed: int, scan_share: float) -> list[dict[str, Any]]:
     """Generate in a child process (see the note at BORN) and read back the ground truth."""
     command = [sys.executable, str(HERE / "corpus.py"), str(folder), f"--pages={pages}"]
-    subprocess.run([*command, f"--seed={seed}"], check=True)
+    subprocess.run([*command, f"--seed={seed}", f"--scan-share={scan_share}"], check=True)
     corpus: list[dict[str, Any]] = json.loads((folder / TRUTH_FILE).read_text())
     return corpus
 
@@ -208,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--eakte", type=Path, default=ROOT / ".venv/bin/eakte")
     parser.add_argument("--no-split", action="store_true", help="skip the per-half runs")
+    parser.add_argument(
+        "--scan-share", type=float, default=0.5, help="share of scanned pages (0 to 1)"
+    )
     parser.add_argument("--keep", type=Path, help="write the corpus here and keep it")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/ingest.json")
     args = parser.parse_args(argv)
@@ -217,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         corpus_dir = args.keep or work / "corpus"
         started = time.perf_counter()
-        corpus = make_corpus(corpus_dir, args.pages, args.seed)
+        corpus = make_corpus(corpus_dir, args.pages, args.seed, args.scan_share)
         generated = time.perf_counter() - started
         half_pages = {
             h: sum(len(f["truth"]) for f in corpus if f["half"] == h) for h in (BORN, SCANS)

@@ -4,6 +4,7 @@ and the rest of the batch goes on."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -92,3 +93,15 @@ def test_reingest_after_quarantine_processes_again_and_keeps_history(
     assert kinds.count("received") == 2 and "quarantined" in kinds
     assert manifest["status"] == "stored" and manifest["errors"] == []
     assert cli("quarantine", "--json").json() == []
+
+
+def test_a_fifo_is_refused_without_blocking_the_batch(cli: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    os.mkfifo(folder / "a_rohr.pdf")
+    hostile.text_pdf(folder / "b_brief.pdf")
+    result = cli("ingest", folder, "--json")
+    assert result.returncode == 1
+    fifo, letter = result.json_lines()
+    assert fifo["status"] == "quarantined" and "keine reguläre Datei" in fifo["error"]
+    assert letter["status"] == "stored"
