@@ -1,0 +1,1 @@
+"""FastAPI app for search, viewing and review. Empty until the web issue."""
