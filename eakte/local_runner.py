@@ -111,7 +111,8 @@ class LocalRunner:
         self.stats = RunStats()
         self._on_page = on_page or (lambda n: None)
         self._to_index: list[IndexDocument] = []
-        self._seen: dict[str, Path] = {}
+        # ids first seen in this batch -> later copies of the same bytes in this batch
+        self._seen: dict[str, list[Path]] = {}
         self._run_started = utc_now()
 
     def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]:
@@ -154,9 +155,13 @@ class LocalRunner:
         except OSError as exc:
             return self._unreadable(path, exc)
         manifest = received.manifest
-        if received.duplicate or manifest.id in self._seen:
+        if received.duplicate:
+            pipeline.record_duplicate(manifest, path, ctx)
             return self._duplicate(path, manifest)
-        self._seen[manifest.id] = path
+        if manifest.id in self._seen:  # recorded once the first copy is finished
+            self._seen[manifest.id].append(path)
+            return self._duplicate(path, None, manifest.id)
+        self._seen[manifest.id] = []
         try:
             manifest = pipeline.sniff(manifest, ctx)
             manifest = pipeline.read_text_layer(manifest, ctx)
@@ -181,7 +186,7 @@ class LocalRunner:
     def _finish(
         self, path: Path, manifest: Manifest, results: list[tuple[PageText, float]]
     ) -> FileOutcome:
-        manifest = pipeline.merge_ocr(manifest, results)
+        manifest = self._with_batch_duplicates(pipeline.merge_ocr(manifest, results))
         started = time.perf_counter()
         manifest = pipeline.complete(manifest, self.ctx)
         self.stats.stage_seconds["manifest"] += time.perf_counter() - started
@@ -200,21 +205,25 @@ class LocalRunner:
             ocr_pages=len(results),
         )
 
-    def _duplicate(self, path: Path, manifest: Manifest) -> FileOutcome:
-        if manifest.id not in self._seen:
-            pipeline.record_duplicate(manifest, path, self.ctx)
+    def _duplicate(self, path: Path, known: Manifest | None, record_id: str = "") -> FileOutcome:
+        """``known`` is the stored record, or None for a copy of one still in this batch."""
         return FileOutcome(
             path=str(path),
-            id=manifest.id,
+            id=known.id if known else record_id,
             status="duplicate",
-            pages=manifest.page_count if manifest.status == "stored" else None,
-            doc_type=manifest.doc_type,
-            signature=manifest.signature.verdict if manifest.signature else None,
+            pages=known.page_count if known else None,
+            doc_type=known.doc_type if known else None,
+            signature=known.signature.verdict if known and known.signature else None,
             error=None,
         )
 
+    def _with_batch_duplicates(self, manifest: Manifest) -> Manifest:
+        for path in self._seen.pop(manifest.id, []):
+            manifest = manifest.with_event(pipeline.duplicate_event(path))
+        return manifest
+
     def _quarantine(self, path: Path, manifest: Manifest, error: EakteError) -> FileOutcome:
-        kept = pipeline.quarantine(manifest, error, self.ctx)
+        kept = pipeline.quarantine(self._with_batch_duplicates(manifest), error, self.ctx)
         self._count(kept, ocr_pages=0)
         return FileOutcome(
             path=str(path),

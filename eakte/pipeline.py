@@ -97,13 +97,16 @@ def store_original(path: Path, ctx: Context, channel: Channel = "cli") -> Receiv
     return Received(manifest=manifest, duplicate=False)
 
 
-def record_duplicate(manifest: Manifest, path: Path, ctx: Context) -> Manifest:
-    event = Event(
+def duplicate_event(path: Path) -> Event:
+    return Event(
         kind="duplicate",
         message="Dieselbe Datei ist erneut eingegangen",
         details={"filename": sanitize_filename(path.name)},
     )
-    return save_manifest(manifest.with_event(event), ctx)
+
+
+def record_duplicate(manifest: Manifest, path: Path, ctx: Context) -> Manifest:
+    return save_manifest(manifest.with_event(duplicate_event(path)), ctx)
 
 
 # 2. sniff and limits -----------------------------------------------------------------
@@ -141,7 +144,7 @@ def read_text_layer(manifest: Manifest, ctx: Context) -> Manifest:
             texts = [""] * frames
     pages = [
         PageText(number=n, text=text, source="text_layer")
-        if len(text.split()) and len("".join(text.split())) >= settings.min_text_layer_chars
+        if len("".join(text.split())) >= settings.min_text_layer_chars
         else PageText(number=n, text="", source="none")
         for n, text in enumerate(texts, start=1)
     ]

@@ -69,10 +69,11 @@ def print_ingest_summary(console: Console, outcomes: list[FileOutcome], stats: R
         f"[bold]Posteingang:[/] {len(outcomes)} Dateien · {counts['stored']} gespeichert · "
         f"{counts['duplicate']} Duplikate · {counts['quarantined']} in Quarantäne"
     )
-    console.print(
-        f"Seiten: {stats.pages} (davon {stats.ocr_pages} per Texterkennung) in "
-        f"{stats.wall_seconds:.1f} s = {stats.pages / seconds:.1f} Seiten/s"
-    )
+    if stats.pages:
+        console.print(
+            f"Seiten: {stats.pages} (davon {stats.ocr_pages} per Texterkennung) in "
+            f"{stats.wall_seconds:.1f} s = {stats.pages / seconds:.1f} Seiten/s"
+        )
     if stats.stage_seconds:
         parts = [
             f"{STAGE_DE.get(stage, stage)} {seconds:.2f} s"

@@ -105,3 +105,22 @@ def test_a_fifo_is_refused_without_blocking_the_batch(cli: Cli, tmp_path: Path) 
     fifo, letter = result.json_lines()
     assert fifo["status"] == "quarantined" and "keine reguläre Datei" in fifo["error"]
     assert letter["status"] == "stored"
+
+
+def test_copies_within_one_batch_are_one_record_with_both_arrivals(
+    cli: Cli, tmp_path: Path, sample_dir: Path
+) -> None:
+    folder = tmp_path / "stapel"
+    folder.mkdir()
+    for name in ("a_scan.jpg", "b_kopie.jpg"):  # the first is still in OCR when b arrives
+        shutil.copy(sample_dir / "scan_gewerbe.jpg", folder / name)
+    result = cli("ingest", folder, "--json")
+    assert result.returncode == 0, result.stderr
+    lines = {Path(line["path"]).name: line for line in result.json_lines()}
+    assert lines["a_scan.jpg"]["status"] == "stored"
+    assert lines["b_kopie.jpg"]["status"] == "duplicate"
+    assert lines["b_kopie.jpg"]["id"] == lines["a_scan.jpg"]["id"]
+    events = cli("show", lines["a_scan.jpg"]["id"], "--json").json()["events"]
+    assert [e["details"]["filename"] for e in events if e["kind"] == "duplicate"] == [
+        "b_kopie.jpg"
+    ]
