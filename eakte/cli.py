@@ -7,6 +7,7 @@ duplicate, 1 some input quarantined (or a record error), 2 usage or configuratio
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,15 +20,22 @@ from rich.markup import escape
 
 from eakte import __version__
 from eakte.doctor import run_checks
-from eakte.errors import EakteError
+from eakte.errors import EakteError, RecordNotFound
 from eakte.local_runner import FileOutcome, LocalRunner, expand_inputs
-from eakte.pipeline import Context, reindex
-from eakte.report import ingest_progress, print_ingest_summary, print_manifest, print_search
+from eakte.pipeline import Context, reindex, reverify, signature_report_key
+from eakte.report import (
+    ingest_progress,
+    print_ingest_summary,
+    print_manifest,
+    print_search,
+    print_signature_summary,
+)
 from eakte.retrieval import copy_original_verified, get_manifest
 from eakte.settings import load_settings
 from eakte.wiring import build_context
 
 err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 @contextmanager
@@ -88,14 +96,26 @@ def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> N
         sys.exit(1)
 
 
+VERDICTS = ["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE", "UNSIGNED"]
+
+
 @cli.command()
-@click.argument("query")
+@click.argument("query", required=False, default="")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option(
+    "--signatur",
+    "signature",
+    type=click.Choice(VERDICTS),
+    help="Nur Akten mit diesem Signaturergebnis (z. B. TOTAL_PASSED: signiert und gültig).",
+)
 @click.option("--json", "as_json", is_flag=True)
-def search(query: str, limit: int, as_json: bool) -> None:
+def search(query: str, limit: int, signature: str | None, as_json: bool) -> None:
     """Volltextsuche (deutsch: Straße findet auch Strasse und Straßen)."""
+    filters = {"signature": signature} if signature else {}
+    if not query.strip() and not filters:
+        raise click.UsageError("Suchbegriff oder --signatur angeben.")
     with service() as ctx:
-        result = ctx.index.search(query, limit=limit)
+        result = ctx.index.search(query, limit=limit, filters=filters)
     if as_json:
         _emit_json(
             {
@@ -107,7 +127,7 @@ def search(query: str, limit: int, as_json: bool) -> None:
             }
         )
     else:
-        print_search(Console(), query, result)
+        print_search(out, query, result)
 
 
 @cli.command()
@@ -122,7 +142,7 @@ def show(record_id: str, as_json: bool) -> None:
         payload["doc_type"] = manifest.doc_type
         _emit_json(payload)
     else:
-        print_manifest(Console(), manifest)
+        print_manifest(out, manifest)
 
 
 @cli.command()
@@ -133,6 +153,39 @@ def get(record_id: str, output: Path) -> None:
     with service() as ctx:
         full_id = copy_original_verified(ctx, record_id, output)
     err.print(f"Original {full_id} nach {output} geschrieben (SHA-256 geprüft).")
+
+
+@cli.command()
+@click.argument("record_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Den vollständigen Prüfbericht ausgeben.")
+def verify(record_id: str, as_json: bool) -> None:
+    """Signaturen jetzt erneut prüfen; das Original bleibt unverändert."""
+    with service() as ctx:
+        manifest = reverify(ctx, get_manifest(ctx, record_id))
+        report = ctx.store.get_derived(signature_report_key(manifest.id))
+    if as_json and report is not None:
+        click.echo(report.decode("utf-8"))
+    else:
+        print_signature_summary(out, manifest)
+
+
+@cli.command()
+@click.argument("record_id", metavar="ID")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["pdf", "json"]), default="pdf", show_default=True
+)
+def report(record_id: str, output: Path, fmt: str) -> None:
+    """Das Prüfprotokoll der letzten Signaturprüfung ausgeben (PDF oder JSON)."""
+    with service() as ctx:
+        manifest = get_manifest(ctx, record_id)
+        data = ctx.store.get_derived(signature_report_key(manifest.id))
+        if data is None:
+            raise RecordNotFound(
+                f"Zu {manifest.id[:12]}… gibt es noch keinen Prüfbericht: `eakte verify` ausführen"
+            )
+        output.write_bytes(ctx.signatures.render_report(data) if fmt == "pdf" else data)
+    err.print(f"Prüfprotokoll nach {output} geschrieben.")
 
 
 @cli.command("reindex")
@@ -181,6 +234,10 @@ def doctor() -> None:
 
 def main() -> None:
     """Entry point: the one place errors become exit codes and one-line messages."""
+    # pyHanko logs expected verdicts (an untrusted chain) as warnings with tracebacks;
+    # the verdict is in the report, so keep the terminal for what people must act on.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

@@ -25,6 +25,7 @@ def run_checks(settings: Settings) -> list[Check]:
     checks = [_check_tesseract(settings)]
     checks += _check_languages(settings)
     checks.append(_check_backends(settings))
+    checks.append(_check_trust(settings))
     checks.append(
         Check(
             "Klassifikator",
@@ -74,6 +75,29 @@ def _check_backends(settings: Settings) -> Check:
         return Check("Speicher und Index", False, f"{settings.data_dir}: {exc.strerror}")
     return Check(
         "Speicher und Index", True, f"eingebettet in {settings.data_dir}, {count} Akten im Index"
+    )
+
+
+def _check_trust(settings: Settings) -> Check:
+    from signatures.trust import load_trust_config
+
+    try:
+        trust = load_trust_config(settings.trust_dir, settings.crl_dir, settings.signature_mode)
+    except EakteError as exc:
+        return Check("Vertrauensanker", False, exc.message, "EAKTE_TRUST_DIR prüfen")
+    if not trust.anchors:
+        return Check(
+            "Vertrauensanker",
+            False,
+            "keine konfiguriert: Signaturen werden höchstens INDETERMINATE",
+            "EAKTE_TRUST_DIR auf einen Ordner mit Wurzelzertifikaten (PEM/DER) setzen",
+            required=False,
+        )
+    return Check(
+        "Vertrauensanker",
+        True,
+        f"{len(trust.anchors)} Zertifikate, {len(trust.crls)} Sperrlisten, "
+        f"Prüfmodus {settings.signature_mode}",
     )
 
 

@@ -9,6 +9,8 @@ dependency stops the run, because every later file would fail the same way.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import multiprocessing
 import time
 from collections import defaultdict
@@ -18,7 +20,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eakte import pipeline
+from eakte import containers, pipeline
 from eakte.errors import EakteError, ToolFailed, Transient, UnexpectedFailure
 from eakte.pipeline import Context, Outcome
 from eakte.ports import IndexDocument
@@ -40,8 +42,10 @@ class FileOutcome:
     signature: str | None
     error: str | None
     ocr_pages: int = 0
+    parts: list[dict[str, object]] | None = None
 
     def contract_json(self) -> dict[str, object]:
+        extra: dict[str, object] = {"parts": self.parts} if self.parts is not None else {}
         return {
             "path": self.path,
             "id": self.id,
@@ -50,6 +54,7 @@ class FileOutcome:
             "doc_type": self.doc_type,
             "signature": self.signature,
             "error": self.error,
+            **extra,
         }
 
 
@@ -70,6 +75,8 @@ class _Pending:
     path: Path
     manifest: Manifest
     futures: list[Future[tuple[PageText, float]]]
+    report: bool = True  # False for a record extracted from a container (a "part")
+    parts: list[dict[str, object]] | None = None
 
 
 def as_rejection(error: Exception) -> EakteError:
@@ -114,13 +121,15 @@ class LocalRunner:
         # ids first seen in this batch -> later copies of the same bytes in this batch
         self._seen: dict[str, list[Path]] = {}
         self._run_started = utc_now()
+        self._pool: ProcessPoolExecutor | None = None
+        self._stack = ExitStack()
 
     def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]:
         """Yield one outcome per input file, in input order of completion."""
         started = time.perf_counter()
         pending: list[_Pending] = []
         with ExitStack() as stack:
-            pool: ProcessPoolExecutor | None = None
+            self._stack = stack
             for path in paths:
                 self.stats.files += 1
                 prepared = self._prepare(path, channel)
@@ -128,24 +137,48 @@ class LocalRunner:
                     yield prepared
                     continue
                 manifest, jobs = prepared
-                if not jobs:
-                    yield self._finish(path, manifest, [])
-                    continue
-                if pool is None:
-                    pool = stack.enter_context(self._new_pool())
-                futures = [pool.submit(pipeline.timed_ocr_page, job) for job in jobs]
-                for future in futures:
-                    future.add_done_callback(lambda _f: self._on_page(1))
-                pending.append(_Pending(path, manifest, futures))
+                manifest, parts = self._take_parts(manifest, channel, pending)
+                pending.append(_Pending(path, manifest, self._submit(jobs), True, parts))
                 yield from self._drain(pending, wait=False)
             yield from self._drain(pending, wait=True)
+        self._pool = None
         self._flush_index()
         self.stats.wall_seconds = time.perf_counter() - started
 
     # stages --------------------------------------------------------------------
 
+    def _submit(self, jobs: list[PageJob]) -> list[Future[tuple[PageText, float]]]:
+        if not jobs:
+            return []
+        if self._pool is None:
+            self._pool = self._stack.enter_context(self._new_pool())
+        futures = [self._pool.submit(pipeline.timed_ocr_page, job) for job in jobs]
+        for future in futures:
+            future.add_done_callback(lambda _f: self._on_page(1))
+        return futures
+
+    def _take_parts(
+        self, manifest: Manifest, channel: Channel, pending: list[_Pending]
+    ) -> tuple[Manifest, list[dict[str, object]] | None]:
+        """Ingest the document inside an enveloping signature as its own, linked record."""
+        try:
+            with containers.enveloped_document(self.ctx.store, manifest) as content:
+                if content is None:
+                    return manifest, None
+                part = self._prepare(content, channel, links={"enveloped_in": manifest.id})
+        except EakteError:
+            return manifest, None  # the container's own verdict already says what is wrong
+        if isinstance(part, FileOutcome):
+            part_id = part.id
+        else:
+            part_manifest, jobs = part
+            part_id = part_manifest.id
+            pending.append(_Pending(content, part_manifest, self._submit(jobs), report=False))
+        fields = {**manifest.fields, "content_record": part_id}
+        return manifest.model_copy(update={"fields": fields}), [{"id": part_id, "pages": None}]
+
     def _prepare(
-        self, path: Path, channel: Channel
+        self, path: Path, channel: Channel, links: dict[str, str] | None = None
     ) -> FileOutcome | tuple[Manifest, list[PageJob]]:
         ctx = self.ctx
         if not path.is_file():  # a FIFO or device would block or never end
@@ -162,9 +195,16 @@ class LocalRunner:
             self._seen[manifest.id].append(path)
             return self._duplicate(path, None, manifest.id)
         self._seen[manifest.id] = []
+        if links:
+            manifest = manifest.model_copy(update={"fields": {**manifest.fields, **links}})
         try:
             manifest = pipeline.sniff(manifest, ctx)
             manifest = pipeline.read_text_layer(manifest, ctx)
+            partner = containers.detached_partner(path)
+            manifest = pipeline.check_signatures(manifest, ctx, partner)
+            if partner is not None:
+                fields = {**manifest.fields, "signs": sha256_of(partner)}
+                manifest = manifest.model_copy(update={"fields": fields})
             with ctx.store.original_path(manifest.id) as original:
                 jobs = pipeline.plan_ocr(manifest, ctx, original)
         except Exception as exc:
@@ -179,9 +219,11 @@ class LocalRunner:
             except Exception as exc:
                 for future in item.futures:
                     future.cancel()
-                yield self._quarantine(item.path, item.manifest, as_rejection(exc))
-                continue
-            yield self._finish(item.path, item.manifest, results)
+                outcome = self._quarantine(item.path, item.manifest, as_rejection(exc))
+            else:
+                outcome = self._finish(item.path, item.manifest, results)
+            if item.report:
+                yield dataclasses.replace(outcome, parts=item.parts)
 
     def _finish(
         self, path: Path, manifest: Manifest, results: list[tuple[PageText, float]]
@@ -276,3 +318,11 @@ class LocalRunner:
             initializer=limit_tesseract_threads,
             initargs=(self.ctx.settings.tesseract_threads,),
         )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from eakte import media_types
 from eakte.errors import EakteError, InputRejected, LimitExceeded, ToolFailed
-from eakte.ports import IndexDocument, ObjectStore, SearchIndex
-from eakte.record import Channel, Event, Manifest, PageText
+from eakte.ports import IndexDocument, ObjectStore, SearchIndex, SignatureCheck, SignatureValidator
+from eakte.record import Channel, Event, Manifest, PageText, SignatureSummary, utc_now
 from eakte.settings import Settings
 from ingest import images, pdf
 from ingest.filenames import sanitize_filename
@@ -38,6 +39,7 @@ class Context:
     settings: Settings
     store: ObjectStore
     index: SearchIndex
+    signatures: SignatureValidator
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,10 @@ def read_text_layer(manifest: Manifest, ctx: Context) -> Manifest:
     settings = ctx.settings
     timings: list[Event] = []
     with timed("text_layer", timings), ctx.store.original_path(manifest.id) as path:
-        if manifest.media_type == "application/pdf":
+        if manifest.media_type == media_types.PDF:
             texts = pdf.read_text_layer(path, max_pages=settings.max_pages)
+        elif manifest.media_type == media_types.CMS:
+            texts = []  # a signature container; its content becomes a record of its own
         else:
             frames = images.count_frames(
                 path, max_pixels=settings.max_pixels, max_pages=settings.max_pages
@@ -153,7 +157,62 @@ def read_text_layer(manifest: Manifest, ctx: Context) -> Manifest:
     )
 
 
-# 4. OCR --------------------------------------------------------------------------------
+# 4. signatures ---------------------------------------------------------------------------
+
+
+def signature_report_key(record_id: str) -> str:
+    return f"reports/{record_id}/signature.json"
+
+
+def check_signatures(
+    manifest: Manifest, ctx: Context, detached_content: Path | None = None
+) -> Manifest:
+    """Validate on the untouched original; the verdict goes into the manifest, the full
+    report beside it (replaced by each ``eakte verify``, history in the events)."""
+    timings: list[Event] = []
+    with timed("signatures", timings), ctx.store.original_path(manifest.id) as path:
+        check = ctx.signatures.validate(
+            path,
+            manifest.media_type,
+            sha256=manifest.sha256,
+            filename=manifest.original_filename,
+            detached_content=detached_content,
+        )
+    return with_signature_check(manifest, check, ctx).model_copy(
+        update={"events": [*manifest.events, *timings]}
+    )
+
+
+def with_signature_check(manifest: Manifest, check: SignatureCheck, ctx: Context) -> Manifest:
+    key = signature_report_key(manifest.id)
+    ctx.store.put_derived(key, check.report_json)
+    summary = SignatureSummary(
+        verdict=check.verdict,  # type: ignore[arg-type]
+        sub_indication=check.sub_indication,
+        validated_at=utc_now(),
+        report_key=key,
+        signatures=check.signatures,
+    )
+    return manifest.model_copy(update={"signature": summary})
+
+
+def reverify(ctx: Context, manifest: Manifest) -> Manifest:
+    """`eakte verify`: validate again with today's trust data, keep the history as events."""
+    before = manifest.signature.verdict if manifest.signature else None
+    checked = check_signatures(manifest, ctx)
+    after = checked.signature.verdict if checked.signature else None
+    event = Event(
+        kind="signature_verified",
+        message=f"Signaturen erneut geprüft: {after}",
+        details={"before": before, "after": after},
+    )
+    saved = save_manifest(checked.with_event(event), ctx)
+    if saved.status == "stored":
+        ctx.index.upsert([index_document(saved)])
+    return saved
+
+
+# 5. OCR --------------------------------------------------------------------------------
 
 
 def plan_ocr(manifest: Manifest, ctx: Context, path: Path) -> list[PageJob]:
@@ -184,7 +243,7 @@ def merge_ocr(manifest: Manifest, results: Sequence[tuple[PageText, float]]) -> 
     return manifest.model_copy(update={"pages": pages, "events": events})
 
 
-# 5. finish or quarantine -----------------------------------------------------------------
+# 6. finish or quarantine -----------------------------------------------------------------
 
 
 def complete(manifest: Manifest, ctx: Context) -> Manifest:

@@ -6,12 +6,12 @@ Embedded and distributed modes differ only in which adapters are wired
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from PIL import Image
 
@@ -93,7 +93,12 @@ class SearchIndex(Protocol):
 
     def delete(self, ids: Sequence[str]) -> None: ...
 
-    def search(self, query: str, limit: int = 10) -> SearchResult: ...
+    def search(
+        self, query: str, limit: int = 10, *, filters: Mapping[str, str] | None = None
+    ) -> SearchResult:
+        """All words must match; ``filters`` restrict exact fields (``doc_type``,
+        ``signature``), and with filters an empty query lists every match."""
+        ...
 
     def count(self) -> int: ...
 
@@ -118,3 +123,33 @@ class TextExtractor(Protocol):
     """Reads the text layer of a born-digital PDF, one string per page."""
 
     def page_texts(self, path: Path) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """A validation's result as the core needs it: the verdict for the manifest and the
+    index, the per-signature facts, and the full versioned report to store."""
+
+    verdict: str
+    sub_indication: str | None
+    signatures: list[dict[str, Any]]
+    report_json: bytes
+
+
+class SignatureValidator(Protocol):
+    def validate(
+        self,
+        path: Path,
+        media_type: str,
+        *,
+        sha256: str,
+        filename: str,
+        detached_content: Path | None = None,
+    ) -> SignatureCheck:
+        """Validate every signature in the original at ``path``; never modifies it.
+        ``detached_content`` is the document a detached signature (``.p7s``) signs."""
+        ...
+
+    def render_report(self, report_json: bytes) -> bytes:
+        """The German Prüfprotokoll (PDF) for a stored report."""
+        ...

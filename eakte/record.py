@@ -56,7 +56,12 @@ class Classification(Frozen):
 
 
 class SignatureSummary(Frozen):
+    """The document verdict (ETSI EN 319 102-1); the full report is stored beside it."""
+
     verdict: Literal["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE", "UNSIGNED"]
+    sub_indication: str | None = None
+    validated_at: datetime | None = None
+    report_key: str | None = None
     signatures: list[dict[str, Any]] = Field(default_factory=list)
 
 

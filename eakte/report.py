@@ -15,11 +15,18 @@ from eakte.local_runner import FileOutcome, RunStats
 from eakte.ports import SearchResult
 from eakte.record import Manifest
 
+VERDICT_DE = {
+    "TOTAL_PASSED": "gültig",
+    "TOTAL_FAILED": "ungültig",
+    "INDETERMINATE": "unbestimmt",
+    "UNSIGNED": "nicht signiert",
+}
 STATUS_DE = {"stored": "gespeichert", "duplicate": "Duplikat", "quarantined": "Quarantäne"}
 STAGE_DE = {
     "store": "Original speichern",
     "sniff": "Format prüfen",
     "text_layer": "Textebene lesen",
+    "signatures": "Signaturprüfung",
     "ocr": "Texterkennung (Summe je Seite)",
     "manifest": "Manifest schreiben",
     "index": "Suchindex",
@@ -97,10 +104,11 @@ def print_ingest_summary(console: Console, outcomes: list[FileOutcome], stats: R
 
 
 def print_search(console: Console, query: str, result: SearchResult) -> None:
+    label = f" für „{escape(query)}“" if query.strip() else ""
     if not result.hits:
-        console.print(f"Keine Treffer für „{escape(query)}“.")
+        console.print(f"Keine Treffer{label}.")
         return
-    console.print(f"{result.total} Treffer für „{escape(query)}“:")
+    console.print(f"{result.total} Treffer{label}:")
     table = Table(show_header=True, header_style="bold")
     table.add_column("Kennung")
     table.add_column("Typ")
@@ -120,6 +128,8 @@ def print_manifest(console: Console, manifest: Manifest) -> None:
     console.print(f"Eingang: {manifest.received_at:%d.%m.%Y %H:%M} über {manifest.channel}")
     for error in manifest.errors:
         console.print(f"[red]Fehler:[/] {escape(error)}")
+    if manifest.signature is not None:
+        print_signature_summary(console, manifest)
     for page in manifest.pages:
         source = "Textebene" if page.source == "text_layer" else "Texterkennung"
         confidence = (
@@ -132,3 +142,23 @@ def print_manifest(console: Console, manifest: Manifest) -> None:
 def _stage_order(stage: str) -> int:
     order = list(STAGE_DE)
     return order.index(stage) if stage in order else len(order)
+
+
+def print_signature_summary(console: Console, manifest: Manifest) -> None:
+    summary = manifest.signature
+    if summary is None:
+        console.print("Signaturen: noch nicht geprüft")
+        return
+    sub = f", {summary.sub_indication}" if summary.sub_indication else ""
+    console.print(
+        f"Signaturen: {VERDICT_DE[summary.verdict]} ({summary.verdict}{sub})", highlight=False
+    )
+    for finding in summary.signatures:
+        signer = (finding.get("signer") or {}).get("subject", "?")
+        indication = finding.get("indication", "?")
+        detail = finding.get("sub_indication") or ""
+        console.print(
+            f"  – {escape(signer)}: {VERDICT_DE.get(indication, indication)} "
+            f"({indication}{', ' + detail if detail else ''})",
+            highlight=False,
+        )

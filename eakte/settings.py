@@ -30,8 +30,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("eakte-data")
     trust_dir: Path | None = None
     crl_dir: Path | None = None
-    # tantivy: smaller and faster at scale (bench/index); sqlite: cheap single-record writes
-    index_engine: Literal["tantivy", "sqlite"] = "tantivy"
+    # Signatures: offline uses trust dir, CRL dir and data embedded in the document only
+    signature_mode: Literal["offline", "online"] = "offline"
+    revocation_timeout_seconds: float = Field(default=10.0, gt=0)
 
     # Text and OCR
     ocr_languages: str = "deu+eng"

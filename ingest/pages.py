@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from eakte import media_types
 from eakte.record import PageText
 from eakte.settings import Settings
 from ingest import images, pdf
@@ -56,7 +57,7 @@ def limit_tesseract_threads(threads: int) -> None:
 def ocr_page(job: PageJob) -> PageText:
     """Render or decode one page and read it with Tesseract."""
     path = Path(job.path)
-    if job.media_type == "application/pdf":
+    if job.media_type == media_types.PDF:
         image = pdf.render_page(
             path, job.index, dpi=job.dpi, max_pages=job.max_pages, max_pixels=job.max_pixels
         )

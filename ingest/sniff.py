@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import filetype
 
+from eakte import media_types
 from eakte.errors import EmptyInput, UnsupportedType
 
-SUPPORTED_MEDIA_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/tiff"})
+# DER of the OID 1.2.840.113549.1.7.2 (signedData): starts every .p7s/.p7m we accept
+_SIGNED_DATA_OID_DER = bytes.fromhex("06092a864886f70d010702")
 HEAD_BYTES = 8192
 
 
@@ -16,11 +18,13 @@ def sniff_media_type(head: bytes) -> str:
         raise EmptyInput("Datei ist leer (0 Byte)")
     kind = filetype.guess(head)
     if kind is None and head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF-"):
-        kind_mime = "application/pdf"
+        kind_mime = media_types.PDF
+    elif kind is None and head[:1] == b"\x30" and _SIGNED_DATA_OID_DER in head[:24]:
+        kind_mime = media_types.CMS
     elif kind is None:
         raise UnsupportedType("Unbekanntes Dateiformat (weder PDF noch Bild)")
     else:
         kind_mime = kind.mime
-    if kind_mime not in SUPPORTED_MEDIA_TYPES:
+    if kind_mime not in media_types.SUPPORTED:
         raise UnsupportedType(f"Dateiformat {kind_mime} wird nicht unterstützt")
     return str(kind_mime)

@@ -1,5 +1,5 @@
-"""Full-text index: the embedded engines behind ``eakte.ports.SearchIndex``.
+"""Full-text index behind ``eakte.ports.SearchIndex``: tantivy, embedded.
 
-Two embedded adapters (tantivy and SQLite FTS5) share the German analysis in
-``search.german``; ``bench/index`` measures them against each other.
+The German analysis lives in ``search.german``; ``bench/index`` measured tantivy against
+SQLite FTS5 (kept there as the peer) before tantivy was chosen.
 """

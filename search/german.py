@@ -1,4 +1,4 @@
-"""German text analysis shared by both index engines, plus the snippet builder.
+"""German text analysis for the index (and the FTS5 peer in ``bench/index``), plus snippets.
 
 Clerks type "Strasse" for "Straße", "Mueller" for "Müller" and singulars for plurals,
 and OCR/PDF text may carry decomposed umlauts or ligatures. So every word goes through
@@ -8,8 +8,8 @@ the same chain at index and at query time:
     → Snowball German stemmer
 
 This mirrors tantivy's ``simple`` tokenizer + ``lowercase`` + ``ascii_fold`` +
-``stemmer("german")`` chain, so the SQLite engine (which indexes these terms) and the
-tantivy engine (which runs the chain in Rust) agree. The Snowball German stemmer in
+``stemmer("german")`` chain, so snippets (and the SQLite peer, which indexes these
+terms) agree with tantivy, which runs the chain in Rust. The Snowball German stemmer in
 both (PyStemmer 3.1, tantivy 0.27) also reads "ae/oe/ue" as umlauts, which is what
 makes "Mueller" find "Müller"; the price is a few collisions ("Müll" and "Müller" are
 both "mull", "aktuelle" becomes "aktull"). Compounds are not split: "Gebühr" does not

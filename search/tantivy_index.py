@@ -9,7 +9,7 @@ before they return, so CLI processes and workers can open the index one after an
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from eakte.ports import IndexDocument, SearchHit, SearchResult
 from search import german
 
 TOKENIZER = "de_stem"
+FILTER_FIELDS = frozenset({"doc_type", "signature"})
 TITLE_BOOST = 2.0
 WRITER_HEAP_BYTES = 64_000_000
 LOCK_ATTEMPTS = 50
@@ -30,6 +31,7 @@ def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     builder.add_text_field("doc_type", stored=True, tokenizer_name="raw")
+    builder.add_text_field("signature", stored=True, tokenizer_name="raw")
     builder.add_text_field("title", stored=True, tokenizer_name=TOKENIZER)
     builder.add_text_field("text", stored=True, tokenizer_name=TOKENIZER)
     return builder.build()
@@ -85,8 +87,10 @@ class TantivyIndex:
         self._index.reload()
         return int(self._index.searcher().num_docs)
 
-    def search(self, query: str, limit: int = 10) -> SearchResult:
-        query_obj = self._build_query(query)
+    def search(
+        self, query: str, limit: int = 10, *, filters: Mapping[str, str] | None = None
+    ) -> SearchResult:
+        query_obj = self._build_query(query, filters or {})
         if query_obj is None:
             return SearchResult(total=0)
         self._index.reload()  # sees commits of other processes at once (~20 µs)
@@ -113,21 +117,30 @@ class TantivyIndex:
     def close(self) -> None:
         """Nothing to release: no writer outlives a call, readers are dropped with us."""
 
-    def _build_query(self, query: str) -> tantivy.Query | None:
-        """All words must match in title or text; a pasted record id matches exactly.
+    def _build_query(self, query: str, filters: Mapping[str, str]) -> tantivy.Query | None:
+        """All words must match in title or text; a pasted record id matches exactly;
+        filters must match exactly.
 
         Queries are built from terms, never parsed, so typed syntax cannot fail.
         """
+        unknown = set(filters) - FILTER_FIELDS
+        if unknown:
+            raise ValueError(f"unknown filter fields: {sorted(unknown)}")
         words = german.query_words(query)
         terms = list(dict.fromkeys(self._analyzer.analyze(" ".join(words))))
+        exact = [
+            (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, name, value))
+            for name, value in filters.items()
+        ]
         if not terms:
-            return None
+            return tantivy.Query.boolean_query(exact) if exact else None
         must = [(tantivy.Occur.Must, self._term_clause(term)) for term in terms]
         by_text = tantivy.Query.boolean_query(must)
         by_id = tantivy.Query.term_query(self._schema, "id", query.strip())
-        return tantivy.Query.boolean_query(
+        matching = tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, by_text), (tantivy.Occur.Should, by_id)]
         )
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, matching), *exact])
 
     def _term_clause(self, term: str) -> tantivy.Query:
         title = tantivy.Query.term_query(self._schema, "title", term)
@@ -147,6 +160,8 @@ class TantivyIndex:
         }
         if doc.doc_type is not None:
             fields["doc_type"] = doc.doc_type
+        if doc.signature is not None:
+            fields["signature"] = doc.signature
         return tantivy.Document(**fields)
 
     def _write(self, action: Callable[[tantivy.IndexWriter], None]) -> None:

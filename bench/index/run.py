@@ -31,9 +31,9 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.index.sqlite_index import SqliteFtsIndex  # noqa: E402
 from eakte.ports import IndexDocument, SearchIndex  # noqa: E402
 from search import german  # noqa: E402
-from search.sqlite_index import SqliteFtsIndex  # noqa: E402
 from search.tantivy_index import TantivyIndex  # noqa: E402
 
 ENGINES: dict[str, Callable[[Path], SearchIndex]] = {

@@ -121,6 +121,4 @@ def test_copies_within_one_batch_are_one_record_with_both_arrivals(
     assert lines["b_kopie.jpg"]["status"] == "duplicate"
     assert lines["b_kopie.jpg"]["id"] == lines["a_scan.jpg"]["id"]
     events = cli("show", lines["a_scan.jpg"]["id"], "--json").json()["events"]
-    assert [e["details"]["filename"] for e in events if e["kind"] == "duplicate"] == [
-        "b_kopie.jpg"
-    ]
+    assert [e["details"]["filename"] for e in events if e["kind"] == "duplicate"] == ["b_kopie.jpg"]

@@ -26,11 +26,7 @@ def _ingest_letters(cli: Cli, tmp_path: Path) -> dict[str, str]:
     return {Path(line["path"]).name: line["id"] for line in result.json_lines()}
 
 
-@pytest.mark.parametrize("engine", ["tantivy", "sqlite"])
-def test_reindex_rebuilds_a_deleted_index_from_the_store(
-    cli: Cli, tmp_path: Path, engine: str
-) -> None:
-    cli = Cli(cli.data_dir, {"EAKTE_INDEX_ENGINE": engine})
+def test_reindex_rebuilds_a_deleted_index_from_the_store(cli: Cli, tmp_path: Path) -> None:
     ids = _ingest_letters(cli, tmp_path)
     before = cli("search", "Straße", "--json").json()
     assert {h["id"] for h in before["hits"]} == {ids["a.pdf"], ids["b.pdf"]}

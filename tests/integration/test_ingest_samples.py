@@ -43,6 +43,7 @@ def test_every_sample_is_stored_with_its_page_count(
     for name, line in lines.items():
         assert set(line) == {"path", "id", "status", "pages", "doc_type", "signature", "error"}
         assert line["status"] == "stored", line
+        assert line["signature"] == "UNSIGNED"
         assert line["id"] == hashlib.sha256((sample_dir / name).read_bytes()).hexdigest()
         assert line["pages"] == len(read_truth(sample_dir / name))
 
@@ -94,7 +95,9 @@ def test_manifest_follows_the_cli_contract(ingested: tuple[Cli, CliResult]) -> N
     assert manifest["schema_version"] == 1
     assert manifest["original_filename"] == "rechnung.pdf"
     assert manifest["media_type"] == "application/pdf"
-    assert manifest["signature"] is None and manifest["classification"] is None
+    assert manifest["classification"] is None
+    assert manifest["signature"]["verdict"] == "UNSIGNED"
+    assert manifest["signature"]["signatures"] == []
     assert {e["kind"] for e in manifest["events"]} >= {"received", "stage", "stored"}
 
 

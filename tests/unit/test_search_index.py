@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.index.sqlite_index import SqliteFtsIndex
 from eakte.errors import ConfigurationError
 from eakte.ports import IndexDocument, SearchIndex
 from search import german
-from search.sqlite_index import SqliteFtsIndex
 from search.tantivy_index import TantivyIndex, build_analyzer
 
 Factory = Callable[[], SearchIndex]
@@ -258,3 +258,24 @@ def test_python_analysis_agrees_with_tantivy() -> None:
         "Øresund, Æbleskiver, Łódź."
     )
     assert german.analyze(text) == build_analyzer().analyze(text)
+
+
+def test_tantivy_filters_by_signature_verdict(tmp_path: Path) -> None:
+    index = TantivyIndex(tmp_path)
+    index.upsert(
+        [
+            IndexDocument(id="a" * 64, text="Bescheid Abfall", title="a.pdf",
+                          media_type="application/pdf", signature="TOTAL_PASSED"),
+            IndexDocument(id="b" * 64, text="Bescheid Abfall", title="b.pdf",
+                          media_type="application/pdf", signature="TOTAL_FAILED"),
+            IndexDocument(id="c" * 64, text="Bescheid Wasser", title="c.pdf",
+                          media_type="application/pdf", signature="TOTAL_PASSED"),
+        ]
+    )  # fmt: skip
+    valid = index.search("Bescheid Abfall", filters={"signature": "TOTAL_PASSED"})
+    assert [hit.id for hit in valid.hits] == ["a" * 64]
+    all_valid = index.search("", filters={"signature": "TOTAL_PASSED"})
+    assert {hit.id for hit in all_valid.hits} == {"a" * 64, "c" * 64}
+    assert all_valid.total == 2
+    with pytest.raises(ValueError):
+        index.search("x", filters={"sender": "x"})

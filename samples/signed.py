@@ -1,0 +1,267 @@
+"""Signed documents with known defects, made with pyHanko against the test PKI.
+
+Each file isolates one thing a validator must notice (a changed byte, a later revision,
+an expired, revoked or foreign certificate, a broken CMS blob, encryption), so a test can
+pin the verdict to exactly that cause. Everything is built at run time around `pki.now`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+from pathlib import Path
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pypdf import PdfReader, PdfWriter
+
+from samples.pki import TestPki
+from samples.pki_server import as_asn1_cert, as_asn1_key
+from samples.render import _add_text_page, _new_pdf
+
+PASSWORD = "geheim"
+OWNER_PASSWORD = "eakte-eigentuemer"
+LOCATION = "Lindenau"
+
+TEXTS: dict[str, list[str]] = {
+    "valid": [
+        "Stadt Lindenau - Amt für Umwelt\nBescheid über Abfallgebühren 2026\n"
+        "Aktenzeichen: 70.2-2026-0815\nFestgesetzte Gebühr: 186,40 EUR"
+    ],
+    "valid_timestamp": [
+        "Stadt Lindenau - Bauordnungsamt\nBaugenehmigung Nr. 63-2026-117\n"
+        "Errichtung eines Carports, Lindenstraße 12"
+    ],
+    "two_signatures": [
+        "Stadt Lindenau - Hauptamt\nVereinbarung über die Nutzung des Bürgerhauses\n"
+        "gezeichnet von Amtsleitung und Bürgermeister"
+    ],
+    "qualified": [
+        "Stadt Lindenau - Ordnungsamt\nGebührenbescheid Sondernutzung 2026\n"
+        "Aktenzeichen: 32.1-2026-0042"
+    ],
+    "modified_after_signing": [
+        "Stadt Lindenau - Kämmerei\nBescheid über Grundsteuer 2026\nBetrag: 412,00 EUR"
+    ],
+    "expired": ["Stadt Lindenau - Standesamt\nBescheinigung über die Namensführung\nAz. 34-2026-9"],
+    "revoked": ["Stadt Lindenau - Sozialamt\nBewilligungsbescheid Wohngeld\nAz. 50-2026-311"],
+    "untrusted": ["Fremde Stelle\nAngebliche Zahlungsaufforderung\nBitte überweisen Sie sofort."],
+    "unsigned": ["Stadt Lindenau - Bürgerbüro\nMeldebescheinigung\nohne elektronische Signatur"],
+    "brief": ["Stadt Lindenau - Rechtsamt\nSchreiben zum Widerspruch vom 3. März 2026"],
+    "antrag": ["Antrag auf Erteilung einer Sondernutzungserlaubnis\nAntragsteller: Max Muster"],
+    "encrypted_signed": ["Stadt Lindenau - Personalamt\nVertrauliche Personalsache\nAz. 11-2026-7"],
+    "encrypted_owner_only": ["Stadt Lindenau - Kulturamt\nFörderbescheid Stadtfest 2026"],
+    "malformed_signature": ["Stadt Lindenau - Tiefbauamt\nAnhörung Straßenausbaubeitrag 2026"],
+}
+
+
+def write_letter_pdf(path: Path, pages: list[str]) -> Path:
+    """Born-digital PDF with uncompressed page content, so a flipped byte stays parseable."""
+    pdf = _new_pdf()
+    pdf.compress = False
+    for text in pages:
+        _add_text_page(pdf, text)
+    pdf.output(str(path))
+    return path
+
+
+def make_signer(pki: TestPki, name: str) -> signers.SimpleSigner:
+    """pyHanko signer for one of the PKI's signers, its chain embedded in the signature."""
+    entity = pki.signer(name)
+    chain = [as_asn1_cert(cert) for cert in pki.chain(name)]
+    return signers.SimpleSigner(
+        signing_cert=as_asn1_cert(entity.cert),
+        signing_key=as_asn1_key(entity),
+        cert_registry=SimpleCertificateStore.from_certs(chain),
+    )
+
+
+def sign_pdf(
+    source: Path,
+    target: Path,
+    signer: signers.SimpleSigner,
+    *,
+    field: str = "Signatur1",
+    timestamper: TimeStamper | None = None,
+    password: str | None = None,
+) -> Path:
+    """Add a PAdES baseline signature as a new incremental revision."""
+    meta = signers.PdfSignatureMetadata(
+        field_name=field,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason="Elektronisch gezeichnet",
+        location=LOCATION,
+    )
+    with source.open("rb") as infile, target.open("wb") as outfile:
+        writer = IncrementalPdfFileWriter(infile, strict=False)
+        if password is not None:
+            writer.encrypt(password)
+        signers.PdfSigner(meta, signer, timestamper=timestamper).sign_pdf(writer, output=outfile)
+    return target
+
+
+def replace_page_content(source: Path, target: Path) -> Path:
+    """A later revision that swaps page 1's content stream: a real change, not a form fill."""
+    text = "Bescheid über Grundsteuer 2026 - Betrag: 0,00 EUR (nachträglich geändert)"
+    escaped = text.encode("cp1252").replace(b"(", b"\\(").replace(b")", b"\\)")
+    content = b"BT /EAkteF1 12 Tf 72 770 Td (" + escaped + b") Tj ET"
+    with source.open("rb") as infile, target.open("wb") as outfile:
+        writer = IncrementalPdfFileWriter(infile, strict=False)
+        page_ref = writer.root["/Pages"]["/Kids"][0]
+        page = page_ref.get_object()
+        font = generic.DictionaryObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/Font"),
+                generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
+                generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica"),
+                generic.NameObject("/Encoding"): generic.NameObject("/WinAnsiEncoding"),
+            }
+        )
+        resources = generic.DictionaryObject(
+            {
+                generic.NameObject("/Font"): generic.DictionaryObject(
+                    {generic.NameObject("/EAkteF1"): writer.add_object(font)}
+                )
+            }
+        )
+        page[generic.NameObject("/Contents")] = writer.add_object(
+            generic.StreamObject(stream_data=content)
+        )
+        page[generic.NameObject("/Resources")] = resources
+        writer.update_container(page)
+        writer.write(outfile)
+    return target
+
+
+def flip_content_byte(source: Path, target: Path) -> Path:
+    """Flip the low bit of one digit in the first text position (`BT x y Td`).
+
+    The digit stays a digit, so the file parses and renders; only the signed hash breaks.
+    """
+    data = bytearray(source.read_bytes())
+    match = re.search(rb"BT (\d+)\.\d+ \d+\.\d+ Td", data)
+    if match is None:
+        raise ValueError(f"no uncompressed text position in {source}")
+    offset = match.start(1)
+    data[offset] ^= 0x01
+    target.write_bytes(bytes(data))
+    return target
+
+
+def break_signature_contents(source: Path, target: Path) -> Path:
+    """Overwrite the hex in /Contents with text that is not CMS, keeping every offset."""
+    data = source.read_bytes()
+    match = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", data)
+    if match is None:
+        raise ValueError(f"no signature /Contents in {source}")
+    length = match.end(1) - match.start(1)
+    junk = b"kein gueltiger CMS-Container ".hex().upper().encode()
+    filler = (junk * (length // len(junk) + 1))[:length]
+    target.write_bytes(data[: match.start(1)] + filler + data[match.end(1) :])
+    return target
+
+
+def break_byte_range(source: Path, target: Path) -> Path:
+    """Replace /ByteRange with overlapping ranges that run past the end of the file."""
+    data = source.read_bytes()
+    match = re.search(rb"/ByteRange\s*\[[0-9 ]+\] *", data)
+    if match is None:
+        raise ValueError(f"no signature /ByteRange in {source}")
+    nonsense = b"/ByteRange [0 99999999 5 7]"
+    width = match.end() - match.start()
+    if len(nonsense) > width:
+        raise ValueError(f"/ByteRange in {source} too short to overwrite in place")
+    target.write_bytes(data[: match.start()] + nonsense.ljust(width) + data[match.end() :])
+    return target
+
+
+def encrypt_pdf(source: Path, target: Path, *, user_password: str) -> Path:
+    """AES-256 encryption; an empty user password means "opens without asking"."""
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.encrypt(user_password=user_password, owner_password=OWNER_PASSWORD, algorithm="AES-256")
+    with target.open("wb") as outfile:
+        writer.write(outfile)
+    return target
+
+
+def sign_cades(pki: TestPki, data: bytes, *, detached: bool) -> bytes:
+    """CAdES-BES (signing-certificate-v2 among the signed attributes) in DER."""
+    signer = make_signer(pki, "valid")
+    content_info = asyncio.run(
+        signer.async_sign_general_data(data, "sha256", detached=detached, use_cades=True)
+    )
+    return bytes(content_info.dump())
+
+
+def make_signature_corpus(folder: Path, pki: TestPki, base_url: str) -> dict[str, Path]:
+    """Build every case under `folder`; the TSA at `base_url` must be running.
+
+    Returns the files by file name ("valid.pdf", "brief.pdf.p7s", "antrag.pdf.p7m", ...);
+    `folder` holds exactly these files, nothing else.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="eakte-unsigned-") as work:
+        corpus = _build_cases(folder, Path(work), pki, base_url)
+    return {path.name: path for path in corpus.values()}
+
+
+def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[str, Path]:
+    """The cases by short name; intermediate files go to `base`, which the caller discards."""
+
+    def letter(case: str) -> Path:
+        return write_letter_pdf(base / f"{case}.pdf", TEXTS[case])
+
+    def out(case: str) -> Path:
+        return folder / f"{case}.pdf"
+
+    corpus: dict[str, Path] = {}
+    corpus["unsigned"] = write_letter_pdf(out("unsigned"), TEXTS["unsigned"])
+    for case in ("valid", "expired", "revoked", "untrusted", "qualified"):
+        corpus[case] = sign_pdf(letter(case), out(case), make_signer(pki, case))
+    corpus["byte_flipped"] = flip_content_byte(corpus["valid"], out("byte_flipped"))
+
+    timestamper = HTTPTimeStamper(f"{base_url}/tsa")
+    corpus["valid_timestamp"] = sign_pdf(
+        letter("valid_timestamp"),
+        out("valid_timestamp"),
+        make_signer(pki, "valid"),
+        timestamper=timestamper,
+    )
+    first = sign_pdf(letter("two_signatures"), base / "two_first.pdf", make_signer(pki, "valid"))
+    corpus["two_signatures"] = sign_pdf(
+        first, out("two_signatures"), make_signer(pki, "valid2"), field="Signatur2"
+    )
+    signed = sign_pdf(
+        letter("modified_after_signing"), base / "modified.pdf", make_signer(pki, "valid")
+    )
+    corpus["modified_after_signing"] = replace_page_content(signed, out("modified_after_signing"))
+    signed = sign_pdf(
+        letter("malformed_signature"), base / "malformed.pdf", make_signer(pki, "valid")
+    )
+    corpus["malformed_signature"] = break_signature_contents(signed, out("malformed_signature"))
+    corpus["malformed_byterange"] = break_byte_range(signed, out("malformed_byterange"))
+
+    encrypted = encrypt_pdf(
+        letter("encrypted_signed"), base / "encrypted.pdf", user_password=PASSWORD
+    )
+    corpus["encrypted_signed"] = sign_pdf(
+        encrypted, out("encrypted_signed"), make_signer(pki, "valid"), password=PASSWORD
+    )
+    encrypted = encrypt_pdf(letter("encrypted_owner_only"), base / "owner.pdf", user_password="")
+    corpus["encrypted_owner_only"] = sign_pdf(
+        encrypted, out("encrypted_owner_only"), make_signer(pki, "valid"), password=""
+    )
+
+    brief = write_letter_pdf(out("brief"), TEXTS["brief"])
+    corpus["brief"] = brief
+    corpus["brief.p7s"] = folder / "brief.pdf.p7s"
+    corpus["brief.p7s"].write_bytes(sign_cades(pki, brief.read_bytes(), detached=True))
+    antrag = letter("antrag").read_bytes()
+    corpus["antrag.p7m"] = folder / "antrag.pdf.p7m"
+    corpus["antrag.p7m"].write_bytes(sign_cades(pki, antrag, detached=False))
+    return corpus

@@ -1,0 +1,228 @@
+"""Signature verdicts on a corpus signed by a test PKI built for this run, through the
+real CLI, pyHanko and revocation data (CRL files offline, OCSP/CRL served on loopback
+online). Every case asserts the exact ETSI indication and sub-indication."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+
+from samples.pki import TestPki
+from tests.conftest import Cli, CliResult
+from tests.integration.signature_fixtures import (  # noqa: F401  (pytest fixtures)
+    pki,
+    pki_server,
+    signature_corpus,
+)
+
+pytestmark = pytest.mark.integration
+
+EXPECTED: dict[str, tuple[str, str | None, int]] = {
+    # file: (document verdict, sub-indication, number of signatures)
+    "valid.pdf": ("TOTAL_PASSED", None, 1),
+    "valid_timestamp.pdf": ("TOTAL_PASSED", None, 1),
+    "two_signatures.pdf": ("TOTAL_PASSED", None, 2),
+    "modified_after_signing.pdf": ("TOTAL_FAILED", "FORMAT_FAILURE", 1),
+    "byte_flipped.pdf": ("TOTAL_FAILED", "HASH_FAILURE", 1),
+    "expired.pdf": ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE", 1),
+    "revoked.pdf": ("INDETERMINATE", "REVOKED_NO_POE", 1),
+    "untrusted.pdf": ("INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND", 1),
+    "unsigned.pdf": ("UNSIGNED", None, 0),
+    "qualified.pdf": ("TOTAL_PASSED", None, 1),
+    "malformed_byterange.pdf": ("TOTAL_FAILED", "HASH_FAILURE", 1),
+    "brief.pdf.p7s": ("TOTAL_PASSED", None, 1),
+    "antrag.pdf.p7m": ("TOTAL_PASSED", None, 1),
+    "encrypted_owner_only.pdf": ("TOTAL_PASSED", None, 1),
+}
+QUARANTINED = {"encrypted_signed.pdf": "encrypted", "malformed_signature.pdf": "corrupt"}
+
+
+@pytest.fixture(scope="module")
+def files(signature_corpus: dict[str, Path]) -> dict[str, Path]:  # noqa: F811
+    """The corpus by file name (``brief.pdf.p7s`` must sit next to ``brief.pdf``)."""
+    return {path.name: path for path in signature_corpus.values()}
+
+
+@pytest.fixture(scope="module")
+def offline(
+    pki: TestPki,  # noqa: F811
+    files: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Cli, dict[str, dict[str, Any]], CliResult]:
+    folder = tmp_path_factory.mktemp("post")
+    for name in [*EXPECTED, *QUARANTINED, "brief.pdf"]:
+        shutil.copy(files[name], folder / name)
+    env = {"EAKTE_TRUST_DIR": str(pki.trust_dir), "EAKTE_CRL_DIR": str(pki.crl_dir)}
+    cli = Cli(tmp_path_factory.mktemp("data"), env)
+    result = cli("ingest", folder, "--json")
+    lines = {Path(line["path"]).name: line for line in result.json_lines()}
+    return cli, lines, result
+
+
+def _manifest(cli: Cli, record_id: str) -> dict[str, Any]:
+    shown = cli("show", record_id, "--json")
+    assert shown.returncode == 0, shown.stderr
+    manifest: dict[str, Any] = shown.json()
+    return manifest
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_offline_verdicts(
+    offline: tuple[Cli, dict[str, dict[str, Any]], CliResult], name: str
+) -> None:
+    cli, lines, result = offline
+    verdict, sub_indication, count = EXPECTED[name]
+    line = lines[name]
+    assert line["status"] == "stored", (line, result.stderr)
+    assert line["signature"] == verdict
+    summary = _manifest(cli, line["id"])["signature"]
+    assert (summary["verdict"], summary["sub_indication"]) == (verdict, sub_indication)
+    assert len(summary["signatures"]) == count
+    for finding in summary["signatures"]:
+        assert finding["indication"] in {"TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"}
+        assert finding["signer"]["subject"]
+
+
+@pytest.mark.parametrize(("name", "reason"), sorted(QUARANTINED.items()))
+def test_unreadable_signed_files_are_quarantined_and_kept(
+    offline: tuple[Cli, dict[str, dict[str, Any]], CliResult],
+    files: dict[str, Path],
+    name: str,
+    reason: str,
+    tmp_path: Path,
+) -> None:
+    cli, lines, result = offline
+    assert result.returncode == 1
+    line = lines[name]
+    assert line["status"] == "quarantined" and "\n" not in line["error"]
+    entries = {e["original_filename"]: e for e in cli("quarantine", "--json").json()}
+    assert entries[name]["reason"] == reason
+    assert cli("get", line["id"], "-o", tmp_path / name).returncode == 0
+    assert (tmp_path / name).read_bytes() == files[name].read_bytes()
+
+
+def test_signed_facts_are_recorded(
+    offline: tuple[Cli, dict[str, dict[str, Any]], CliResult],
+) -> None:
+    cli, lines, _ = offline
+    (finding,) = _manifest(cli, lines["valid_timestamp.pdf"]["id"])["signature"]["signatures"]
+    assert finding["timestamp_time"] and finding["timestamp_valid"] is True
+    assert finding["intact"] and finding["cryptographically_valid"] and finding["trusted"]
+    assert finding["revoked"] is False and finding["revocation_checked"] is True
+    assert finding["coverage"] == "ENTIRE_FILE" and finding["key_usage_ok"] is True
+    assert "Erika Mustermann" in finding["signer"]["subject"]
+    (modified,) = _manifest(cli, lines["modified_after_signing.pdf"]["id"])["signature"][
+        "signatures"
+    ]
+    assert modified["intact"] is True and modified["modifications_allowed"] is False
+    (qualified,) = _manifest(cli, lines["qualified.pdf"]["id"])["signature"]["signatures"]
+    assert qualified["qualified_claimed"] is True and finding["qualified_claimed"] is False
+    (expired,) = _manifest(cli, lines["expired.pdf"]["id"])["signature"]["signatures"]
+    assert expired["expired_at_signing"] is True and finding["expired_at_signing"] is False
+    (revoked,) = _manifest(cli, lines["revoked.pdf"]["id"])["signature"]["signatures"]
+    assert revoked["revoked"] is True and revoked["revocation_date"]
+
+
+def test_detached_and_enveloping_signatures_link_their_documents(
+    offline: tuple[Cli, dict[str, dict[str, Any]], CliResult],
+    files: dict[str, Path],
+) -> None:
+    cli, lines, _ = offline
+    p7s = _manifest(cli, lines["brief.pdf.p7s"]["id"])
+    assert p7s["fields"]["signs"] == lines["brief.pdf"]["id"]
+    assert p7s["signature"]["signatures"][0]["kind"] == "cades_detached"
+    p7m_line = lines["antrag.pdf.p7m"]
+    (part,) = p7m_line["parts"]
+    assert part["pages"] is None
+    content = _manifest(cli, part["id"])
+    assert content["fields"]["enveloped_in"] == p7m_line["id"]
+    assert content["original_filename"] == "antrag.pdf"
+    assert content["pages"] and content["pages"][0]["text"]
+    assert _manifest(cli, p7m_line["id"])["fields"]["content_record"] == part["id"]
+
+
+def test_detached_signature_without_its_document_is_indeterminate(
+    pki: TestPki,  # noqa: F811
+    files: dict[str, Path],
+    cli: Cli,
+    tmp_path: Path,
+) -> None:
+    alone = tmp_path / "brief.pdf.p7s"
+    shutil.copy(files["brief.pdf.p7s"], alone)
+    result = cli("ingest", alone, "--json", EAKTE_TRUST_DIR=str(pki.trust_dir))
+    (line,) = result.json_lines()
+    summary = _manifest(cli, line["id"])["signature"]
+    assert (summary["verdict"], summary["sub_indication"]) == (
+        "INDETERMINATE",
+        "SIGNED_DATA_NOT_FOUND",
+    )
+
+
+def test_verify_revalidates_without_touching_the_original(
+    offline: tuple[Cli, dict[str, dict[str, Any]], CliResult],
+    files: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    cli, lines, _ = offline
+    record_id = lines["valid.pdf"]["id"]
+    untrusting = cli("verify", record_id, EAKTE_TRUST_DIR=str(tmp_path))  # no anchors now
+    assert untrusting.returncode == 0, untrusting.stderr
+    manifest = _manifest(cli, record_id)
+    assert manifest["signature"]["sub_indication"] == "NO_CERTIFICATE_CHAIN_FOUND"
+    events = [e for e in manifest["events"] if e["kind"] == "signature_verified"]
+    assert events[-1]["details"] == {"before": "TOTAL_PASSED", "after": "INDETERMINATE"}
+    assert cli("verify", record_id).returncode == 0
+    assert _manifest(cli, record_id)["signature"]["verdict"] == "TOTAL_PASSED"
+    out = tmp_path / "original.pdf"
+    assert cli("get", record_id, "-o", out).returncode == 0
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == record_id
+    assert out.read_bytes() == files["valid.pdf"].read_bytes()
+
+
+def test_report_is_a_german_pruefprotokoll(
+    offline: tuple[Cli, dict[str, dict[str, Any]], CliResult], tmp_path: Path
+) -> None:
+    cli, lines, _ = offline
+    record_id = lines["byte_flipped.pdf"]["id"]
+    pdf_path = tmp_path / "protokoll.pdf"
+    assert cli("report", record_id, "-o", pdf_path).returncode == 0
+    document = pdfium.PdfDocument(str(pdf_path))
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    compact = "".join(text.split())
+    assert "Prüfprotokoll" in text and record_id in compact
+    assert "HASH_FAILURE" in text and "TOTAL_FAILED" in text
+    json_path = tmp_path / "bericht.json"
+    assert cli("report", record_id, "-o", json_path, "--format", "json").returncode == 0
+    assert '"schema_version": 1' in json_path.read_text()
+
+
+def test_search_filters_signed_and_valid(
+    offline: tuple[Cli, dict[str, dict[str, Any]], CliResult],
+) -> None:
+    cli, lines, _ = offline
+    found = cli("search", "--signatur", "TOTAL_PASSED", "--limit", "100", "--json").json()
+    passed = {line["id"] for line in lines.values() if line["signature"] == "TOTAL_PASSED"}
+    assert {hit["id"] for hit in found["hits"]} == passed
+
+
+def test_online_mode_finds_revocation_on_the_loopback_servers(
+    pki: TestPki,  # noqa: F811
+    pki_server: str,  # noqa: F811
+    files: dict[str, Path],
+    cli: Cli,
+) -> None:
+    online = {"EAKTE_TRUST_DIR": str(pki.trust_dir), "EAKTE_SIGNATURE_MODE": "online"}
+    result = cli(
+        "ingest", files["revoked.pdf"], files["valid.pdf"], "--json",
+        **online,
+    )  # fmt: skip
+    revoked, valid = result.json_lines()
+    assert valid["signature"] == "TOTAL_PASSED", result.stderr
+    summary = _manifest(cli, revoked["id"])["signature"]
+    assert (summary["verdict"], summary["sub_indication"]) == ("INDETERMINATE", "REVOKED_NO_POE")
