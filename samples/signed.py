@@ -105,6 +105,16 @@ def sign_pdf(
     return target
 
 
+def add_document_timestamp(source: Path, target: Path, timestamper: TimeStamper) -> Path:
+    """A later revision holding an RFC 3161 document timestamp, as archiving (LTA) adds."""
+    with source.open("rb") as infile, target.open("wb") as outfile:
+        writer = IncrementalPdfFileWriter(infile, strict=False)
+        signers.PdfTimeStamper(timestamper).timestamp_pdf(
+            writer, md_algorithm="sha256", output=outfile
+        )
+    return target
+
+
 def replace_page_content(source: Path, target: Path) -> Path:
     """A later revision that swaps page 1's content stream: a real change, not a form fill."""
     text = "Bescheid über Grundsteuer 2026 - Betrag: 0,00 EUR (nachträglich geändert)"
@@ -231,6 +241,9 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
         out("valid_timestamp"),
         make_signer(pki, "valid"),
         timestamper=timestamper,
+    )
+    corpus["document_timestamp"] = add_document_timestamp(
+        corpus["valid_timestamp"], out("document_timestamp"), timestamper
     )
     first = sign_pdf(letter("two_signatures"), base / "two_first.pdf", make_signer(pki, "valid"))
     corpus["two_signatures"] = sign_pdf(

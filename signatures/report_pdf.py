@@ -401,6 +401,9 @@ def _revocation(finding: SignatureFinding) -> str:
         return f"gesperrt{since}"
     if not finding.revocation_checked:
         return "nicht geprüft (keine Sperrinformationen verfügbar)"
+    if not finding.trusted:
+        # no valid chain (untrusted, expired): pyHanko did not establish "not revoked"
+        return "nicht festgestellt (keine gültige Zertifikatskette)"
     return "nicht gesperrt"
 
 

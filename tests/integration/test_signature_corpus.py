@@ -35,6 +35,7 @@ SIGNATURE_COUNT = {
     "valid.pdf": 1,
     "valid_timestamp.pdf": 1,
     "two_signatures.pdf": 2,
+    "document_timestamp.pdf": 2,
     "qualified.pdf": 1,
     "modified_after_signing.pdf": 1,
     "byte_flipped.pdf": 1,

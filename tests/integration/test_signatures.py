@@ -27,6 +27,7 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "valid.pdf": ("TOTAL_PASSED", None, 1),
     "valid_timestamp.pdf": ("TOTAL_PASSED", None, 1),
     "two_signatures.pdf": ("TOTAL_PASSED", None, 2),
+    "document_timestamp.pdf": ("TOTAL_PASSED", None, 2),
     "modified_after_signing.pdf": ("TOTAL_FAILED", "FORMAT_FAILURE", 1),
     "byte_flipped.pdf": ("TOTAL_FAILED", "HASH_FAILURE", 1),
     "expired.pdf": ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE", 1),
@@ -120,6 +121,10 @@ def test_signed_facts_are_recorded(
         "signatures"
     ]
     assert modified["intact"] is True and modified["modifications_allowed"] is False
+    doc_ts = _manifest(cli, lines["document_timestamp.pdf"]["id"])["signature"]["signatures"]
+    assert [f["kind"] for f in doc_ts] == ["pades", "document_timestamp"]
+    assert doc_ts[1]["timestamp_time"] and "Zeitstempel" in doc_ts[1]["signer"]["subject"]
+    assert doc_ts[0]["modification_level"] == "LTA_UPDATES"
     (qualified,) = _manifest(cli, lines["qualified.pdf"]["id"])["signature"]["signatures"]
     assert qualified["qualified_claimed"] is True and finding["qualified_claimed"] is False
     (expired,) = _manifest(cli, lines["expired.pdf"]["id"])["signature"]["signatures"]

@@ -158,6 +158,7 @@ def test_indeterminate_is_named_in_words() -> None:
     assert "Gesamtergebnis: unbestimmt (INDETERMINATE)" in text
     assert "Unterindikation: NO_CERTIFICATE_CHAIN_FOUND" in text
     assert "keiner gefunden" in text
+    assert "Sperrstatus nicht festgestellt" in text  # no chain: revocation is unproven
 
 
 def test_same_report_gives_the_same_bytes() -> None:
