@@ -18,7 +18,7 @@ from signatures.certificates import (
     key_usage_allows_signing,
 )
 from signatures.model import SignatureFinding
-from signatures.trust import TrustConfig
+from signatures.trust import TrustConfig, revocation_was_checked
 from signatures.verdicts import explain, verdict_of
 
 SIGNED_DATA_OID = "1.2.840.113549.1.7.2"
@@ -116,7 +116,7 @@ def _finding(kind: str, status: StandardCMSSignatureStatus, trust: TrustConfig) 
         else None,
         revoked=status.revoked,
         revocation_date=revocation.revocation_date if revocation else None,
-        revocation_checked=bool(trust.crls) or trust.mode == "online",
+        revocation_checked=revocation_was_checked(status, trust),
         expired_at_signing=expired_at(cert, timestamp or status.signer_reported_dt),
         key_usage_ok=key_usage_allows_signing(cert),
         qualified_claimed=claims_qualified(cert),

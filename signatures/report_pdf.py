@@ -250,9 +250,9 @@ def _verdict_reason(report: ValidationReport) -> str:
     for number, finding in enumerate(report.signatures, start=1):
         same = (finding.indication, finding.sub_indication)
         if same == (report.verdict, report.sub_indication):
-            subject = f"{count} Signaturen/Zeitstempel geprüft; maßgeblich ist Nr. {number}"
+            subject = f"Geprüfte Signaturen und Zeitstempel: {count}; maßgeblich ist Nr. {number}"
             return f"{subject}: {finding.explanation}" if finding.explanation else subject
-    return f"{count} Signaturen/Zeitstempel geprüft."
+    return f"Geprüfte Signaturen und Zeitstempel: {count}."
 
 
 def _write_signature(pdf: FPDF, finding: SignatureFinding, number: int, count: int) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from asn1crypto import crl, pem, x509
+from pyhanko.sign.validation.status import SignatureStatus
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
@@ -104,3 +105,12 @@ def _read_crls(path: Path) -> list[crl.CertificateList]:
     except (ValueError, TypeError) as exc:
         raise ConfigurationError(f"Sperrliste {path.name} ist keine gültige CRL") from exc
     return lists
+
+
+def revocation_was_checked(status: SignatureStatus, trust: TrustConfig) -> bool:
+    """Revocation is only established along a chain to an anchor, with revocation data
+    at hand (CRL files, embedded data, or fetching); otherwise the report must not
+    claim "nicht gesperrt"."""
+    if status.revoked:
+        return True
+    return status.validation_path is not None and (bool(trust.crls) or trust.mode == "online")

@@ -125,6 +125,8 @@ def test_signed_facts_are_recorded(
     assert [f["kind"] for f in doc_ts] == ["pades", "document_timestamp"]
     assert doc_ts[1]["timestamp_time"] and "Zeitstempel" in doc_ts[1]["signer"]["subject"]
     assert doc_ts[0]["modification_level"] == "LTA_UPDATES"
+    (untrusted,) = _manifest(cli, lines["untrusted.pdf"]["id"])["signature"]["signatures"]
+    assert untrusted["revocation_checked"] is False  # no chain, so nothing established
     (qualified,) = _manifest(cli, lines["qualified.pdf"]["id"])["signature"]["signatures"]
     assert qualified["qualified_claimed"] is True and finding["qualified_claimed"] is False
     (expired,) = _manifest(cli, lines["expired.pdf"]["id"])["signature"]["signatures"]
