@@ -1,4 +1,2 @@
-"""Signature validation with pyHanko: verdicts and Prüfprotokolle.
-
-Empty until the signatures issue: records carry ``signature: null`` meanwhile.
-"""
+"""Signature validation with pyHanko: PAdES in PDFs, CAdES (.p7s/.p7m), ETSI verdicts,
+trust configuration and the German Prüfprotokoll."""

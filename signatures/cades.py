@@ -11,15 +11,10 @@ from pyhanko.sign.validation import StandardCMSSignatureStatus, async_validate_d
 from pyhanko.sign.validation.errors import SignatureValidationError
 
 from eakte.errors import CorruptInput
-from signatures.certificates import (
-    certificate_facts,
-    claims_qualified,
-    expired_at,
-    key_usage_allows_signing,
-)
-from signatures.model import SignatureFinding
-from signatures.trust import TrustConfig, revocation_was_checked
-from signatures.verdicts import explain, verdict_of
+from signatures.findings import Timing, finding_from_status
+from signatures.model import SignatureFinding, SignatureKind
+from signatures.trust import TrustConfig
+from signatures.verdicts import explain
 
 SIGNED_DATA_OID = "1.2.840.113549.1.7.2"
 
@@ -52,7 +47,7 @@ def validate_cms(
 ) -> list[SignatureFinding]:
     signed_data = read_signed_data(path)
     enveloped = enveloped_content(signed_data) is not None
-    kind = "cades_enveloping" if enveloped else "cades_detached"
+    kind: SignatureKind = "cades_enveloping" if enveloped else "cades_detached"
     if not enveloped and detached_content is None:
         return [_content_missing(signed_data)]
     if enveloped:
@@ -84,47 +79,16 @@ def _as_detached(signed_data: cms.SignedData) -> cms.SignedData:
     return detached
 
 
-def _finding(kind: str, status: StandardCMSSignatureStatus, trust: TrustConfig) -> SignatureFinding:
-    timestamp = status.timestamp_validity.timestamp if status.timestamp_validity else None
-    timestamp_valid = (
-        status.timestamp_validity.valid and status.timestamp_validity.trusted
-        if status.timestamp_validity
-        else None
+def _finding(
+    kind: SignatureKind, status: StandardCMSSignatureStatus, trust: TrustConfig
+) -> SignatureFinding:
+    stamp = status.timestamp_validity
+    timing = Timing(
+        claimed=status.signer_reported_dt,
+        timestamp=stamp.timestamp if stamp else None,
+        timestamp_valid=stamp.valid and stamp.trusted if stamp else None,
     )
-    verdict = verdict_of(
-        intact=status.intact,
-        valid=status.valid,
-        trust_problem=status.trust_problem_indic,
-        has_chain=status.validation_path is not None,
-        revoked=status.revoked,
-        modifications_allowed=None,
-        timestamp_ok=timestamp_valid,
-    )
-    cert = status.signing_cert
-    revocation = status.revocation_details
-    return SignatureFinding(
-        kind=kind,  # type: ignore[arg-type]
-        signer=certificate_facts(cert),
-        signing_time_claimed=status.signer_reported_dt,
-        timestamp_time=timestamp,
-        timestamp_valid=timestamp_valid,
-        intact=status.intact,
-        cryptographically_valid=status.valid,
-        trusted=status.trusted,
-        trust_anchor=status.validation_path[0].subject.human_friendly
-        if status.validation_path is not None
-        else None,
-        revoked=status.revoked,
-        revocation_date=revocation.revocation_date if revocation else None,
-        revocation_checked=revocation_was_checked(status, trust),
-        expired_at_signing=expired_at(cert, timestamp or status.signer_reported_dt),
-        key_usage_ok=key_usage_allows_signing(cert),
-        qualified_claimed=claims_qualified(cert),
-        digest_algorithm=status.md_algorithm,
-        indication=verdict.indication,
-        sub_indication=verdict.sub_indication,
-        explanation=verdict.explanation,
-    )
+    return finding_from_status(kind, status, trust, timing)
 
 
 def _content_missing(signed_data: cms.SignedData) -> SignatureFinding:

@@ -7,7 +7,6 @@ file we cannot open becomes ``EncryptedInput``.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,15 +25,9 @@ from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationE
 from pyhanko_certvalidator import ValidationContext
 
 from eakte.errors import CorruptInput, EncryptedInput
-from signatures.certificates import (
-    certificate_facts,
-    claims_qualified,
-    expired_at,
-    key_usage_allows_signing,
-)
-from signatures.model import SignatureFinding
-from signatures.trust import TrustConfig, revocation_was_checked
-from signatures.verdicts import verdict_of
+from signatures.findings import PdfFacts, Timing, finding_from_status
+from signatures.model import SignatureFinding, SignatureKind
+from signatures.trust import TrustConfig
 
 
 def validate_pdf(path: Path, trust: TrustConfig) -> list[SignatureFinding]:
@@ -94,58 +87,25 @@ def _finding(
     status: PdfSignatureStatus | DocumentTimestampStatus,
     trust: TrustConfig,
 ) -> SignatureFinding:
-    is_doc_ts = isinstance(status, DocumentTimestampStatus)
-    timestamp: datetime | None = None
-    timestamp_valid: bool | None = None
-    claimed: datetime | None = None
     if isinstance(status, DocumentTimestampStatus):
-        timestamp = status.timestamp
+        timing = Timing(timestamp=status.timestamp)
+    elif status.timestamp_validity is not None:
+        stamp = status.timestamp_validity
+        timing = Timing(status.signer_reported_dt, stamp.timestamp, stamp.valid and stamp.trusted)
     else:
-        claimed = status.signer_reported_dt
-        if status.timestamp_validity is not None:
-            timestamp = status.timestamp_validity.timestamp
-            timestamp_valid = status.timestamp_validity.valid and status.timestamp_validity.trusted
-    cert = status.signing_cert
+        timing = Timing(claimed=status.signer_reported_dt)
     level = status.modification_level
-    allowed = _modifications_allowed(status)
-    verdict = verdict_of(
-        intact=status.intact,
-        valid=status.valid,
-        trust_problem=status.trust_problem_indic,
-        has_chain=status.validation_path is not None,
-        revoked=status.revoked,
-        modifications_allowed=allowed,
-        timestamp_ok=timestamp_valid,
-    )
-    revocation = status.revocation_details
-    return SignatureFinding(
-        kind="document_timestamp" if is_doc_ts else "pades",
+    pdf = PdfFacts(
         field_name=sig.field_name,
-        signer=certificate_facts(cert),
-        signing_time_claimed=claimed,
-        timestamp_time=timestamp,
-        timestamp_valid=timestamp_valid,
-        intact=status.intact,
-        cryptographically_valid=status.valid,
-        trusted=status.trusted,
-        trust_anchor=status.validation_path[0].subject.human_friendly
-        if status.validation_path is not None
-        else None,
-        revoked=status.revoked,
-        revocation_date=revocation.revocation_date if revocation else None,
-        revocation_checked=revocation_was_checked(status, trust),
-        expired_at_signing=expired_at(cert, timestamp or claimed),
-        key_usage_ok=key_usage_allows_signing(cert),
-        qualified_claimed=claims_qualified(cert),
-        digest_algorithm=status.md_algorithm,
-        coverage=status.coverage.name if status.coverage is not None else None,
         signed_revision=sig.signed_revision,
+        coverage=status.coverage.name if status.coverage is not None else None,
         modification_level=level.name if level is not None else None,
-        modifications_allowed=allowed,
-        indication=verdict.indication,
-        sub_indication=verdict.sub_indication,
-        explanation=verdict.explanation,
+        modifications_allowed=_modifications_allowed(status),
     )
+    kind: SignatureKind = (
+        "document_timestamp" if isinstance(status, DocumentTimestampStatus) else "pades"
+    )
+    return finding_from_status(kind, status, trust, timing, pdf)
 
 
 def _modifications_allowed(status: PdfSignatureStatus | DocumentTimestampStatus) -> bool | None:
