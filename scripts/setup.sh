@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 CACHE_DIR="${EAKTE_CACHE_DIR:-$HOME/.cache/eakte}"
 PYTHON="${PYTHON:-python3}"
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core)
+# poppler-utils: pdfsig, the peer the signature tests and benchmark compare with
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core poppler-utils)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
