@@ -22,7 +22,13 @@ from eakte import __version__
 from eakte.doctor import run_checks
 from eakte.errors import EakteError, RecordNotFound
 from eakte.local_runner import FileOutcome, LocalRunner, expand_inputs
-from eakte.pipeline import Context, reindex, reverify, signature_report_key
+from eakte.pipeline import (
+    Context,
+    augment_for_archive,
+    reindex,
+    reverify,
+    signature_report_key,
+)
 from eakte.report import (
     ingest_progress,
     print_ingest_summary,
@@ -186,6 +192,25 @@ def report(record_id: str, output: Path, fmt: str) -> None:
             )
         output.write_bytes(ctx.signatures.render_report(data) if fmt == "pdf" else data)
     err.print(f"Prüfprotokoll nach {output} geschrieben.")
+
+
+@cli.command()
+@click.argument("record_id", metavar="ID")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def augment(record_id: str, output: Path | None) -> None:
+    """Signiertes PDF für die Langzeitprüfung ergänzen (Validierungsdaten, Zeitstempel).
+
+    Das Ergebnis ist eine abgeleitete Kopie; das Original bleibt byte-genau erhalten."""
+    with service() as ctx:
+        manifest = augment_for_archive(ctx, get_manifest(ctx, record_id))
+        key = manifest.renditions["ltv.pdf"]
+        if output is not None:
+            data = ctx.store.get_derived(key)
+            assert data is not None
+            output.write_bytes(data)
+    err.print(
+        f"Langzeitkopie abgelegt unter {key}" + (f", ausgegeben nach {output}" if output else "")
+    )
 
 
 @cli.command("reindex")

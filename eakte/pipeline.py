@@ -10,6 +10,7 @@ else looks at it, so a failure in any later stage loses nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import traceback
@@ -20,7 +21,13 @@ from pathlib import Path
 from typing import Literal
 
 from eakte import media_types
-from eakte.errors import EakteError, InputRejected, LimitExceeded, ToolFailed
+from eakte.errors import (
+    EakteError,
+    InputRejected,
+    LimitExceeded,
+    ToolFailed,
+    UnsupportedType,
+)
 from eakte.ports import IndexDocument, ObjectStore, SearchIndex, SignatureCheck, SignatureValidator
 from eakte.record import Channel, Event, Manifest, PageText, SignatureSummary, utc_now
 from eakte.settings import Settings
@@ -210,6 +217,30 @@ def reverify(ctx: Context, manifest: Manifest) -> Manifest:
     if saved.status == "stored":
         ctx.index.upsert([index_document(saved)])
     return saved
+
+
+def rendition_key(record_id: str, name: str) -> str:
+    return f"renditions/{record_id}/{name}"
+
+
+def augment_for_archive(ctx: Context, manifest: Manifest) -> Manifest:
+    """`eakte augment`: store a long-term-validation copy beside the original, which
+    stays as it is (its hash is the record's identity)."""
+    if manifest.media_type != media_types.PDF:
+        raise UnsupportedType("Nur signierte PDFs können für die Langzeitprüfung ergänzt werden")
+    with ctx.store.original_path(manifest.id) as path:
+        augmented = ctx.signatures.augment(path)
+    key = rendition_key(manifest.id, "ltv.pdf")
+    ctx.store.put_derived(key, augmented)
+    event = Event(
+        kind="rendition",
+        message="Kopie mit Validierungsdaten für die Langzeitprüfung abgelegt",
+        details={"key": key, "sha256": hashlib.sha256(augmented).hexdigest()},
+    )
+    renditions = {**manifest.renditions, "ltv.pdf": key}
+    return save_manifest(
+        manifest.model_copy(update={"renditions": renditions}).with_event(event), ctx
+    )
 
 
 # 5. OCR --------------------------------------------------------------------------------

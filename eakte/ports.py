@@ -153,3 +153,8 @@ class SignatureValidator(Protocol):
     def render_report(self, report_json: bytes) -> bytes:
         """The German Prüfprotokoll (PDF) for a stored report."""
         ...
+
+    def augment(self, path: Path) -> bytes:
+        """A long-term-validation copy of a signed PDF (validation data, document
+        timestamp); the original at ``path`` is only read."""
+        ...

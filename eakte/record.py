@@ -82,6 +82,7 @@ class Manifest(Frozen):
     classification: Classification | None = None
     signature: SignatureSummary | None = None
     fields: dict[str, Any] = Field(default_factory=dict)
+    renditions: dict[str, str] = Field(default_factory=dict)  # name -> derived object key
     events: list[Event] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
 

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     # Signatures: offline uses trust dir, CRL dir and data embedded in the document only
     signature_mode: Literal["offline", "online"] = "offline"
     revocation_timeout_seconds: float = Field(default=10.0, gt=0)
+    tsa_url: str | None = None  # RFC 3161 service for document timestamps (`eakte augment`)
 
     # Text and OCR
     ocr_languages: str = "deu+eng"

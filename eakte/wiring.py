@@ -20,4 +20,9 @@ def build_context(settings: Settings) -> Context:
         settings.signature_mode,
         settings.revocation_timeout_seconds,
     )
-    return Context(settings=settings, store=store, index=index, signatures=PyHankoValidator(trust))
+    return Context(
+        settings=settings,
+        store=store,
+        index=index,
+        signatures=PyHankoValidator(trust, settings.tsa_url),
+    )

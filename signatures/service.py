@@ -9,14 +9,16 @@ from pathlib import Path
 from eakte import media_types
 from eakte.ports import SignatureCheck
 from signatures.cades import validate_cms
+from signatures.ltv import augment_pdf
 from signatures.model import SignatureFinding, ValidationReport
 from signatures.pades import validate_pdf
 from signatures.trust import TrustConfig
 
 
 class PyHankoValidator:
-    def __init__(self, trust: TrustConfig) -> None:
+    def __init__(self, trust: TrustConfig, tsa_url: str | None = None) -> None:
         self.trust = trust
+        self.tsa_url = tsa_url
         self.tool = f"pyHanko {version('pyhanko')}"
 
     def validate(
@@ -43,6 +45,9 @@ class PyHankoValidator:
             tool=self.tool,
         )
         return check_from_report(report)
+
+    def augment(self, path: Path) -> bytes:
+        return augment_pdf(path, self.trust, self.tsa_url)
 
     def render_report(self, report_json: bytes) -> bytes:
         from signatures.report_pdf import render_pruefprotokoll

@@ -233,3 +233,36 @@ def test_online_mode_finds_revocation_on_the_loopback_servers(
     assert valid["signature"] == "TOTAL_PASSED", result.stderr
     summary = _manifest(cli, revoked["id"])["signature"]
     assert (summary["verdict"], summary["sub_indication"]) == ("INDETERMINATE", "REVOKED_NO_POE")
+
+
+def test_augment_stores_a_long_term_copy_and_leaves_the_original(
+    pki: TestPki,  # noqa: F811
+    pki_server: str,  # noqa: F811
+    files: dict[str, Path],
+    cli: Cli,
+    tmp_path: Path,
+) -> None:
+    env = {
+        "EAKTE_TRUST_DIR": str(pki.trust_dir),
+        "EAKTE_CRL_DIR": str(pki.crl_dir),
+        "EAKTE_TSA_URL": f"{pki_server}/tsa",
+    }
+    cli = Cli(cli.data_dir, env)
+    (line,) = cli("ingest", files["valid_timestamp.pdf"], "--json").json_lines()
+    copy = tmp_path / "langzeit.pdf"
+    result = cli("augment", line["id"], "-o", copy)
+    assert result.returncode == 0, result.stderr
+    data = copy.read_bytes()
+    original = files["valid_timestamp.pdf"].read_bytes()
+    assert data.startswith(original) and b"/DSS" in data[len(original) :]
+    manifest = _manifest(cli, line["id"])
+    assert manifest["renditions"]["ltv.pdf"] == f"renditions/{line['id']}/ltv.pdf"
+    assert cli("get", line["id"], "-o", tmp_path / "o.pdf").returncode == 0
+    assert (tmp_path / "o.pdf").read_bytes() == original
+    (again,) = cli("ingest", copy, "--json").json_lines()  # the copy validates on its own
+    summary = _manifest(cli, again["id"])["signature"]
+    assert summary["verdict"] == "TOTAL_PASSED"
+    assert [f["kind"] for f in summary["signatures"]] == ["pades", "document_timestamp"]
+    unsigned = cli("ingest", files["unsigned.pdf"], "--json").json_lines()[0]
+    refused = cli("augment", unsigned["id"])
+    assert refused.returncode == 1 and "keine Signatur" in refused.stderr
