@@ -19,7 +19,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader, PdfWriter
 
-from samples.pki import TestPki
+from samples.pki import TestPki, build_test_pki
 from samples.pki_server import as_asn1_cert, as_asn1_key
 from samples.render import _add_text_page, _new_pdf
 
@@ -278,3 +278,21 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
     corpus["antrag.p7m"] = folder / "antrag.pdf.p7m"
     corpus["antrag.p7m"].write_bytes(sign_cades(pki, antrag, detached=False))
     return corpus
+
+
+def write_signed_samples(out_dir: Path) -> tuple[Path, Path]:
+    """For the README demo: a signed Bescheid, a copy tampered after signing, and the
+    demo PKI's trust anchor and CRLs in ``out_dir/.pki`` (hidden, so not ingested).
+
+    Built once: signatures carry the signing time, so a second run would add records."""
+    pki_dir = out_dir / ".pki"
+    trust_dir, crl_dir = pki_dir / "trust", pki_dir / "crl"
+    signed = out_dir / "bescheid_signiert.pdf"
+    if signed.exists() and trust_dir.is_dir():
+        return trust_dir, crl_dir
+    pki = build_test_pki(pki_dir, port=9)  # no server: the demo validates offline
+    with tempfile.TemporaryDirectory() as scratch:
+        letter = write_letter_pdf(Path(scratch) / "bescheid.pdf", TEXTS["valid"])
+        sign_pdf(letter, signed, make_signer(pki, "valid"))
+    flip_content_byte(signed, out_dir / "bescheid_manipuliert.pdf")
+    return pki.trust_dir, pki.crl_dir

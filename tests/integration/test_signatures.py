@@ -266,3 +266,17 @@ def test_augment_stores_a_long_term_copy_and_leaves_the_original(
     unsigned = cli("ingest", files["unsigned.pdf"], "--json").json_lines()[0]
     refused = cli("augment", unsigned["id"])
     assert refused.returncode == 1 and "keine Signatur" in refused.stderr
+
+
+def test_demo_samples_show_a_valid_and_a_tampered_bescheid(cli: Cli, tmp_path: Path) -> None:
+    from samples.signed import write_signed_samples
+
+    trust_dir, crl_dir = write_signed_samples(tmp_path / "post")
+    env = {"EAKTE_TRUST_DIR": str(trust_dir), "EAKTE_CRL_DIR": str(crl_dir)}
+    result = cli("ingest", tmp_path / "post", "--json", **env)
+    verdicts = {Path(line["path"]).name: line["signature"] for line in result.json_lines()}
+    assert verdicts == {
+        "bescheid_signiert.pdf": "TOTAL_PASSED",
+        "bescheid_manipuliert.pdf": "TOTAL_FAILED",
+    }
+    assert write_signed_samples(tmp_path / "post") == (trust_dir, crl_dir)  # built once
