@@ -22,13 +22,8 @@ from eakte import __version__
 from eakte.doctor import run_checks
 from eakte.errors import EakteError, RecordNotFound
 from eakte.local_runner import FileOutcome, LocalRunner, expand_inputs
-from eakte.pipeline import (
-    Context,
-    augment_for_archive,
-    reindex,
-    reverify,
-    signature_report_key,
-)
+from eakte.maintenance import augment_for_archive, reindex, reverify
+from eakte.pipeline import Context, signature_report_key
 from eakte.report import (
     ingest_progress,
     print_ingest_summary,

@@ -1,7 +1,10 @@
 """The pipeline: stages in the order they run, each ``stage(manifest, ctx) -> manifest``.
 
-    store_original → sniff → read_text_layer → plan_ocr / ocr_page / merge_ocr
-        → (classify, signatures: later issues) → save_manifest → index
+    store_original → sniff → read_text_layer → check_signatures
+        → plan_ocr / ocr_page / merge_ocr → (classify: later issue) → complete → index
+
+Work on stored records after the fact (reverify, augment, reindex) is in
+``eakte.maintenance``.
 
 The local process pool (``eakte.local_runner``) and, later, the Celery workers call these
 same functions; only the scheduling differs. The original is stored before anything
@@ -10,7 +13,6 @@ else looks at it, so a failure in any later stage loses nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 import traceback
@@ -21,13 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from eakte import media_types
-from eakte.errors import (
-    EakteError,
-    InputRejected,
-    LimitExceeded,
-    ToolFailed,
-    UnsupportedType,
-)
+from eakte.errors import EakteError, InputRejected, LimitExceeded, ToolFailed
 from eakte.ports import IndexDocument, ObjectStore, SearchIndex, SignatureCheck, SignatureValidator
 from eakte.record import Channel, Event, Manifest, PageText, SignatureSummary, utc_now
 from eakte.settings import Settings
@@ -203,46 +199,6 @@ def with_signature_check(manifest: Manifest, check: SignatureCheck, ctx: Context
     return manifest.model_copy(update={"signature": summary})
 
 
-def reverify(ctx: Context, manifest: Manifest) -> Manifest:
-    """`eakte verify`: validate again with today's trust data, keep the history as events."""
-    before = manifest.signature.verdict if manifest.signature else None
-    checked = check_signatures(manifest, ctx)
-    after = checked.signature.verdict if checked.signature else None
-    event = Event(
-        kind="signature_verified",
-        message=f"Signaturen erneut geprüft: {after}",
-        details={"before": before, "after": after},
-    )
-    saved = save_manifest(checked.with_event(event), ctx)
-    if saved.status == "stored":
-        ctx.index.upsert([index_document(saved)])
-    return saved
-
-
-def rendition_key(record_id: str, name: str) -> str:
-    return f"renditions/{record_id}/{name}"
-
-
-def augment_for_archive(ctx: Context, manifest: Manifest) -> Manifest:
-    """`eakte augment`: store a long-term-validation copy beside the original, which
-    stays as it is (its hash is the record's identity)."""
-    if manifest.media_type != media_types.PDF:
-        raise UnsupportedType("Nur signierte PDFs können für die Langzeitprüfung ergänzt werden")
-    with ctx.store.original_path(manifest.id) as path:
-        augmented = ctx.signatures.augment(path)
-    key = rendition_key(manifest.id, "ltv.pdf")
-    ctx.store.put_derived(key, augmented)
-    event = Event(
-        kind="rendition",
-        message="Kopie mit Validierungsdaten für die Langzeitprüfung abgelegt",
-        details={"key": key, "sha256": hashlib.sha256(augmented).hexdigest()},
-    )
-    renditions = {**manifest.renditions, "ltv.pdf": key}
-    return save_manifest(
-        manifest.model_copy(update={"renditions": renditions}).with_event(event), ctx
-    )
-
-
 # 5. OCR --------------------------------------------------------------------------------
 
 
@@ -319,27 +275,6 @@ def index_document(manifest: Manifest) -> IndexDocument:
         status=manifest.status,
         received_at=manifest.received_at,
     )
-
-
-def reindex(ctx: Context, batch_size: int = 200) -> int:
-    """Rebuild the index from the manifests in the store, the system of record."""
-    ctx.index.clear()
-    batch: list[IndexDocument] = []
-    count = 0
-    for key in ctx.store.list_derived("manifests"):
-        data = ctx.store.get_derived(key)
-        if data is None:
-            continue
-        manifest = Manifest.from_json(data)
-        if manifest.status != "stored":
-            continue
-        batch.append(index_document(manifest))
-        if len(batch) >= batch_size:
-            ctx.index.upsert(batch)
-            count += len(batch)
-            batch = []
-    ctx.index.upsert(batch)
-    return count + len(batch)
 
 
 def is_rejection(error: BaseException) -> bool:

@@ -1,0 +1,79 @@
+"""Work on stored records after ingest: validate signatures again, add long-term
+validation copies, rebuild the index. Each reads the store, the system of record, and
+never touches an original."""
+
+from __future__ import annotations
+
+import hashlib
+
+from eakte import media_types
+from eakte.errors import UnsupportedType
+from eakte.pipeline import (
+    Context,
+    check_signatures,
+    index_document,
+    save_manifest,
+)
+from eakte.ports import IndexDocument
+from eakte.record import Event, Manifest
+
+
+def reverify(ctx: Context, manifest: Manifest) -> Manifest:
+    """`eakte verify`: validate again with today's trust data, keep the history as events."""
+    before = manifest.signature.verdict if manifest.signature else None
+    checked = check_signatures(manifest, ctx)
+    after = checked.signature.verdict if checked.signature else None
+    event = Event(
+        kind="signature_verified",
+        message=f"Signaturen erneut geprüft: {after}",
+        details={"before": before, "after": after},
+    )
+    saved = save_manifest(checked.with_event(event), ctx)
+    if saved.status == "stored":
+        ctx.index.upsert([index_document(saved)])
+    return saved
+
+
+def rendition_key(record_id: str, name: str) -> str:
+    return f"renditions/{record_id}/{name}"
+
+
+def augment_for_archive(ctx: Context, manifest: Manifest) -> Manifest:
+    """`eakte augment`: store a long-term-validation copy beside the original, which
+    stays as it is (its hash is the record's identity)."""
+    if manifest.media_type != media_types.PDF:
+        raise UnsupportedType("Nur signierte PDFs können für die Langzeitprüfung ergänzt werden")
+    with ctx.store.original_path(manifest.id) as path:
+        augmented = ctx.signatures.augment(path)
+    key = rendition_key(manifest.id, "ltv.pdf")
+    ctx.store.put_derived(key, augmented)
+    event = Event(
+        kind="rendition",
+        message="Kopie mit Validierungsdaten für die Langzeitprüfung abgelegt",
+        details={"key": key, "sha256": hashlib.sha256(augmented).hexdigest()},
+    )
+    renditions = {**manifest.renditions, "ltv.pdf": key}
+    return save_manifest(
+        manifest.model_copy(update={"renditions": renditions}).with_event(event), ctx
+    )
+
+
+def reindex(ctx: Context, batch_size: int = 200) -> int:
+    """Rebuild the index from the manifests in the store, the system of record."""
+    ctx.index.clear()
+    batch: list[IndexDocument] = []
+    count = 0
+    for key in ctx.store.list_derived("manifests"):
+        data = ctx.store.get_derived(key)
+        if data is None:
+            continue
+        manifest = Manifest.from_json(data)
+        if manifest.status != "stored":
+            continue
+        batch.append(index_document(manifest))
+        if len(batch) >= batch_size:
+            ctx.index.upsert(batch)
+            count += len(batch)
+            batch = []
+    ctx.index.upsert(batch)
+    return count + len(batch)
