@@ -122,6 +122,7 @@ class LocalRunner:
         self._seen: dict[str, list[Path]] = {}
         self._run_started = utc_now()
         self._pool: ProcessPoolExecutor | None = None
+        self._originals: dict[str, ExitStack] = {}  # local copies OCR jobs still read
         self._stack = ExitStack()
 
     def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]:
@@ -130,6 +131,7 @@ class LocalRunner:
         pending: list[_Pending] = []
         with ExitStack() as stack:
             self._stack = stack
+            stack.callback(self._release_all_originals)
             for path in paths:
                 self.stats.files += 1
                 prepared = self._prepare(path, channel)
@@ -205,11 +207,35 @@ class LocalRunner:
             if partner is not None:
                 fields = {**manifest.fields, "signs": sha256_of(partner)}
                 manifest = manifest.model_copy(update={"fields": fields})
-            with ctx.store.original_path(manifest.id) as original:
-                jobs = pipeline.plan_ocr(manifest, ctx, original)
+            jobs = self._plan_ocr(manifest)
         except Exception as exc:
             return self._quarantine(path, manifest, as_rejection(exc))
         return manifest, jobs
+
+    def _plan_ocr(self, manifest: Manifest) -> list[PageJob]:
+        """OCR jobs read the original from a local path; a remote store's temp copy must
+        live until the record's last page is read, so it is kept open until then."""
+        keep = ExitStack()
+        original = keep.enter_context(self.ctx.store.original_path(manifest.id))
+        try:
+            jobs = pipeline.plan_ocr(manifest, self.ctx, original)
+        except BaseException:
+            keep.close()
+            raise
+        if jobs:
+            self._originals[manifest.id] = keep
+        else:
+            keep.close()
+        return jobs
+
+    def _release_all_originals(self) -> None:
+        for record_id in list(self._originals):
+            self._release_original(record_id)
+
+    def _release_original(self, record_id: str) -> None:
+        keep = self._originals.pop(record_id, None)
+        if keep is not None:
+            keep.close()
 
     def _drain(self, pending: list[_Pending], *, wait: bool) -> Iterator[FileOutcome]:
         while pending and (wait or all(f.done() for f in pending[0].futures)):
@@ -222,6 +248,8 @@ class LocalRunner:
                 outcome = self._quarantine(item.path, item.manifest, as_rejection(exc))
             else:
                 outcome = self._finish(item.path, item.manifest, results)
+            finally:
+                self._release_original(item.manifest.id)
             if item.report:
                 yield dataclasses.replace(outcome, parts=item.parts)
 

@@ -5,6 +5,7 @@ never touches an original."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 
 from eakte import media_types
 from eakte.errors import UnsupportedType
@@ -58,22 +59,16 @@ def augment_for_archive(ctx: Context, manifest: Manifest) -> Manifest:
     )
 
 
-def reindex(ctx: Context, batch_size: int = 200) -> int:
+def reindex(ctx: Context) -> int:
     """Rebuild the index from the manifests in the store, the system of record."""
-    ctx.index.clear()
-    batch: list[IndexDocument] = []
-    count = 0
+    return ctx.index.rebuild(_stored_documents(ctx))
+
+
+def _stored_documents(ctx: Context) -> Iterator[IndexDocument]:
     for key in ctx.store.list_derived("manifests"):
         data = ctx.store.get_derived(key)
         if data is None:
             continue
         manifest = Manifest.from_json(data)
-        if manifest.status != "stored":
-            continue
-        batch.append(index_document(manifest))
-        if len(batch) >= batch_size:
-            ctx.index.upsert(batch)
-            count += len(batch)
-            batch = []
-    ctx.index.upsert(batch)
-    return count + len(batch)
+        if manifest.status == "stored":
+            yield index_document(manifest)

@@ -6,7 +6,7 @@ Embedded and distributed modes differ only in which adapters are wired
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -103,7 +103,12 @@ class SearchIndex(Protocol):
     def count(self) -> int: ...
 
     def clear(self) -> None:
-        """Remove every document (the first step of a rebuild)."""
+        """Remove every document."""
+        ...
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        """Replace the whole index with ``documents`` (``eakte reindex``); returns the
+        number loaded. Engines that can, keep serving the old index until the switch."""
         ...
 
     def close(self) -> None: ...

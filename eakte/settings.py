@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from eakte.errors import ConfigurationError
@@ -26,7 +26,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="EAKTE_", extra="ignore")
 
-    mode: Literal["embedded"] = "embedded"
+    # embedded: filesystem store + tantivy; distributed: MinIO (S3) + Elasticsearch
+    mode: Literal["embedded", "distributed"] = "embedded"
     data_dir: Path = Path("eakte-data")
     trust_dir: Path | None = None
     crl_dir: Path | None = None
@@ -34,6 +35,18 @@ class Settings(BaseSettings):
     signature_mode: Literal["offline", "online"] = "offline"
     revocation_timeout_seconds: float = Field(default=10.0, gt=0)
     tsa_url: str | None = None  # RFC 3161 service for document timestamps (`eakte augment`)
+
+    # Distributed mode
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr = SecretStr("")
+    s3_secure: bool = False
+    s3_originals_bucket: str = "eakte-originals"
+    s3_derived_bucket: str = "eakte-derived"
+    retention_mode: Literal["GOVERNANCE", "COMPLIANCE"] = "GOVERNANCE"
+    retention_days: int = Field(default=3650, ge=1)
+    elasticsearch_url: str = "http://127.0.0.1:9200"
+    elasticsearch_alias: str = "eakte"
 
     # Text and OCR
     ocr_languages: str = "deu+eng"

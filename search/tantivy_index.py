@@ -8,8 +8,9 @@ before they return, so CLI processes and workers can open the index one after an
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from search import german
 
 TOKENIZER = "de_stem"
 FILTER_FIELDS = frozenset({"doc_type", "signature"})
+REBUILD_BATCH = 500
 TITLE_BOOST = 2.0
 WRITER_HEAP_BYTES = 64_000_000
 LOCK_ATTEMPTS = 50
@@ -82,6 +84,17 @@ class TantivyIndex:
 
     def clear(self) -> None:
         self._write(lambda writer: writer.delete_all_documents())
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        """Clear, then load in batches; the embedded index is briefly empty meanwhile,
+        which a single-machine installation accepts (no concurrent searchers at scale)."""
+        self.clear()
+        loaded = 0
+        iterator = iter(documents)
+        while batch := list(itertools.islice(iterator, REBUILD_BATCH)):
+            self.upsert(batch)
+            loaded += len(batch)
+        return loaded
 
     def count(self) -> int:
         self._index.reload()

@@ -1,0 +1,402 @@
+"""Search index on Elasticsearch 8 (distributed mode), same contract as ``TantivyIndex``.
+
+Readers and writers use an alias (``eakte``) over a concrete index ``eakte-<timestamp>``,
+so ``rebuild`` can load a fresh index beside the live one and switch the alias in one
+atomic step. How text is analysed is chosen when an index is built and kept in its ``_meta``:
+
+- ``german``: the server's analysis-common module runs the chain ``search.german``
+  mirrors (standard tokenizer, lowercase, asciifolding, Snowball German) on
+  ``title``/``text``; snippets come from the highlighter.
+- ``client``: for servers without that module (the ``integ-test-zip`` distribution
+  ships only core analysis), ``search.german`` analyses in Python, the server indexes
+  the terms with its core ``whitespace`` analyzer, and snippets are made like the
+  embedded engine's: matching equals the embedded engine's exactly.
+- ``standard``: the server's core ``standard`` analyzer (no folding, no stemming: only
+  exact word forms match); highlighter snippets. Only on explicit request.
+
+``auto`` (the default) asks the server via ``_analyze``: ``german`` if it can, else
+``client``.
+
+Visibility: a document may list the groups that may see it (``visible_to``); without
+that list it is public. ``search``/``facets`` with ``groups`` return public documents
+and those visible to any of the groups; ``groups=None`` means an unrestricted caller
+(CLI, maintenance), so the web layer must always pass the user's groups.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import elasticsearch
+from elasticsearch import ApiError, ConnectionTimeout, Elasticsearch, helpers
+
+from eakte.errors import ConfigurationError, ToolFailed, Transient
+from eakte.ports import IndexDocument, SearchHit, SearchResult
+from search import german
+
+Analysis = Literal["german", "standard", "client"]
+SCHEMA_VERSION = 1
+FILTER_FIELDS = frozenset({"doc_type", "signature", "status", "media_type", "department"})
+FACET_FIELDS = ("doc_type", "signature")
+FACET_SIZE = 100
+MAX_HITS = 10_000  # the server's default index.max_result_window
+PUBLIC = "*"  # the ``visible_to`` of public documents, so an empty list means "no group"
+TITLE_BOOST = 2
+TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
+FOLDING = ["lowercase", "asciifolding"]
+SNOWBALL = {"type": "snowball", "language": "German"}
+_ID_LIKE = re.compile(r"[\w.:-]{1,256}", re.ASCII)
+_SPACE = re.compile(r"\s+")
+
+
+class ElasticsearchIndex:
+    """``SearchIndex`` on an Elasticsearch alias; the alias and index are made on first use."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        alias: str = "eakte",
+        analysis: Analysis | Literal["auto"] = "auto",
+        request_timeout: float = 30.0,
+        client: Elasticsearch | None = None,
+    ) -> None:
+        parts = urlsplit(url)
+        self._endpoint = f"{parts.scheme}://{parts.hostname}:{parts.port or 9200}"  # no secrets
+        self._alias = alias
+        self._wanted = analysis
+        self._analysis: Analysis | None = None  # that of the live index, once known
+        self._client = client or Elasticsearch(
+            url, request_timeout=request_timeout, retry_on_timeout=True, max_retries=2
+        )
+
+    @property
+    def analysis(self) -> Analysis:
+        """How the live index analyses German (for ``eakte doctor``)."""
+        return self._live_analysis()
+
+    def upsert(self, documents: Sequence[IndexDocument]) -> None:
+        if documents:
+            analysis = self._live_analysis()
+            self._bulk(self._index_actions(documents, self._alias, analysis), self._alias)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            self._live_analysis()
+            self._bulk(({"_op_type": "delete", "_id": i} for i in ids), self._alias)
+
+    def clear(self) -> None:
+        """Switch to an empty index (``delete_by_query`` needs the optional reindex module)."""
+        self._replace([], self._live_analysis())
+
+    def count(self) -> int:
+        self._live_analysis()
+        with self._errors("Zählen"):
+            return int(self._client.count(index=self._alias)["count"])
+
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        *,
+        filters: Mapping[str, str] | None = None,
+        groups: Sequence[str] | None = None,
+    ) -> SearchResult:
+        """All words must match in title or text (or the query is a record id); filters
+        and ``groups`` (see the module docstring) restrict the matches."""
+        client_side = self._live_analysis() == "client"
+        response = self._search(
+            "Suche",
+            query,
+            filters,
+            groups,
+            size=min(max(limit, 0), MAX_HITS),
+            track_total_hits=True,
+            source_includes=["doc_type", "title", "text"] if client_side else ["doc_type"],
+            highlight=None if client_side else _highlight(),
+        )
+        if response is None:
+            return SearchResult(total=0)
+        terms = set(german.query_terms(query))
+        hits = [
+            SearchHit(
+                id=hit["_id"],
+                score=float(hit["_score"] or 0.0),
+                doc_type=hit["_source"].get("doc_type"),
+                snippet=_snippet(hit, terms) if client_side else _highlighted(hit),
+            )
+            for hit in response["hits"]["hits"]
+        ]
+        return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits)
+
+    def facets(
+        self,
+        query: str,
+        filters: Mapping[str, str] | None = None,
+        *,
+        groups: Sequence[str] | None = None,
+    ) -> dict[str, dict[str, int]]:
+        """Counts of the matches of ``search`` per document type and signature verdict."""
+        aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
+        response = self._search("Facettensuche", query, filters, groups, size=0, aggs=aggs)
+        buckets = {n: response["aggregations"][n]["buckets"] if response else [] for n in aggs}
+        return {n: {b["key"]: int(b["doc_count"]) for b in bs} for n, bs in buckets.items()}
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        """Load ``documents`` into a new index, then point the alias at it and drop the
+        old one: searches see the old index until the switch, never an empty one.
+
+        Writes to the alias during a rebuild land in the old index and are lost with it,
+        so ``eakte reindex`` should not run alongside ingest. Returns the documents loaded.
+        """
+        return self._replace(documents, self._choose_analysis())
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _replace(self, documents: Iterable[IndexDocument], analysis: Analysis) -> int:
+        new = self._create_index(analysis, with_alias=False)
+        try:
+            loaded = self._bulk(self._index_actions(documents, new, analysis), new)
+            with self._errors("Umschalten des Alias"):
+                self._client.indices.put_settings(index=new, settings={"refresh_interval": None})
+                old = sorted(self._aliased_indices())
+                remove = [{"remove": {"index": name, "alias": self._alias}} for name in old]
+                add = {"add": {"index": new, "alias": self._alias, "is_write_index": True}}
+                self._client.indices.update_aliases(actions=[*remove, add])
+        except BaseException:
+            with suppress(Transient, ToolFailed), self._errors("Aufräumen"):
+                self._client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        self._analysis = analysis
+        with self._errors("Löschen des alten Index"):
+            for name in old:
+                self._client.indices.delete(index=name, ignore_unavailable=True)
+        return loaded
+
+    def _live_analysis(self) -> Analysis:
+        """Find the live index (creating it on first use) and how it analyses."""
+        if self._analysis is None:
+            if not self._aliased_indices():
+                try:
+                    self._create_index(self._choose_analysis(), with_alias=True)
+                except ToolFailed:  # another process may have won the race
+                    if not self._aliased_indices():
+                        raise
+            with self._errors("Lesen des Mappings"):
+                mappings = self._client.indices.get_mapping(index=self._alias)
+            meta = [m["mappings"].get("_meta", {}).get("eakte", {}) for m in mappings.values()]
+            if len(meta) != 1 or meta[0].get("schema") != SCHEMA_VERSION:
+                raise ConfigurationError(
+                    f"Suchindex {self._alias} auf {self._endpoint} hat ein unbekanntes "
+                    "Schema; `eakte reindex` baut ihn neu auf."
+                )
+            self._analysis = meta[0]["analysis"]
+        return self._analysis
+
+    def _aliased_indices(self) -> set[str]:
+        with self._errors("Lesen des Alias"):
+            try:
+                return set(self._client.indices.get_alias(name=self._alias))
+            except elasticsearch.NotFoundError:
+                return set()
+
+    def _choose_analysis(self) -> Analysis:
+        """``auto``: German analysis on the server if its filters exist (``_analyze``)."""
+        if self._wanted != "auto":
+            return self._wanted
+        with self._errors("Prüfen der Textanalyse"):
+            try:
+                filters: list[str | dict[str, str]] = [*FOLDING, SNOWBALL]
+                self._client.indices.analyze(tokenizer="standard", filter=filters, text="Straße")
+            except elasticsearch.BadRequestError:
+                return "client"
+        return "german"
+
+    def _create_index(self, analysis: Analysis, *, with_alias: bool) -> str:
+        """Put the template for ``<alias>-*`` and create a concrete index from it."""
+        name = f"{self._alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+        with self._errors("Anlegen des Index"):
+            # Priority by length: for an alias "a-b" beside "a", "a-b-*" wins over "a-*".
+            self._client.indices.put_index_template(
+                name=self._alias,
+                index_patterns=[f"{self._alias}-*"],
+                template=_template(analysis),
+                priority=len(self._alias),
+            )
+            if with_alias:
+                aliases = {self._alias: {"is_write_index": True}}
+                self._client.indices.create(index=name, aliases=aliases)
+            else:  # bulk loading goes faster without refreshes
+                self._client.indices.create(index=name, settings={"refresh_interval": "-1"})
+        return name
+
+    def _index_actions(
+        self, documents: Iterable[IndexDocument], index: str, analysis: Analysis
+    ) -> Iterator[dict[str, Any]]:
+        for doc in documents:
+            title, text = german.normalize(doc.title), german.normalize(doc.text)
+            source: dict[str, Any] = {
+                "id": doc.id,
+                "doc_type": doc.doc_type,
+                "signature": doc.signature,
+                "status": doc.status,
+                "media_type": doc.media_type,
+                "department": getattr(doc, "department", None),
+                "visible_to": _visibility(getattr(doc, "visible_to", None)),
+                "received_at": doc.received_at.isoformat() if doc.received_at else None,
+                "title": title,
+                "text": text,
+            }
+            if analysis == "client":  # the snippet reads only the start of the text
+                source["text"] = text[: german.SNIPPET_SCAN_CHARS]
+                source["title_terms"] = " ".join(german.analyze(title))
+                source["text_terms"] = " ".join(german.analyze(text))
+            yield {"_index": index, "_id": doc.id, "_source": source}
+
+    def _bulk(self, actions: Iterable[dict[str, Any]], index: str) -> int:
+        """Send in chunks, then refresh once, so the writes are searchable on return."""
+        with self._errors("Schreiben"):
+            try:
+                done, _ = helpers.bulk(self._client, actions, index=index, ignore_status=404)
+            except helpers.BulkIndexError as exc:
+                item: dict[str, Any] = next(iter(exc.errors[0].values()), {})
+                error = Transient if item.get("status") in TRANSIENT_STATUS else ToolFailed
+                raise error(
+                    f"Elasticsearch auf {self._endpoint}: {len(exc.errors)} Dokument(e) "
+                    f"abgelehnt: {_one_line(str(item.get('error', '')))}"
+                ) from exc
+            self._client.indices.refresh(index=index)
+        return done
+
+    def _search(
+        self,
+        action: str,
+        query: str,
+        filters: Mapping[str, str] | None,
+        groups: Sequence[str] | None,
+        **request: Any,
+    ) -> Mapping[str, Any] | None:
+        """Run ``request`` with the query built as data, never parsed by the server;
+        None when the query has no words and there are no filters ("nothing")."""
+        filters = filters or {}
+        if unknown := set(filters) - FILTER_FIELDS:
+            raise ValueError(f"unknown filter fields: {sorted(unknown)}")
+        exact: list[dict[str, Any]] = [{"term": {k: v}} for k, v in filters.items()]
+        if groups is not None:
+            exact.append({"terms": {"visible_to": [PUBLIC, *groups]}})
+        if self._live_analysis() == "client":
+            words, fields = german.query_terms(query), ["title_terms", "text_terms"]
+        else:
+            words, fields = german.query_words(query), ["title", "text"]
+        if not words and not filters:
+            return None
+        matching: list[dict[str, Any]] = [
+            {"multi_match": {"query": " ".join(words), "type": "cross_fields", "operator": "and",
+                             "fields": [f"{fields[0]}^{TITLE_BOOST}", fields[1]]}}
+        ]  # fmt: skip
+        if _ID_LIKE.fullmatch(query.strip()):
+            matching.append({"term": {"id": query.strip()}})
+        must = {"dis_max": {"queries": matching}} if words else {"match_all": {}}
+        with self._errors(action):
+            response = self._client.search(
+                index=self._alias, query={"bool": {"must": must, "filter": exact}}, **request
+            )
+        body: Mapping[str, Any] = response.body
+        return body
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Translate the client's exceptions: unreachable or overloaded → ``Transient``."""
+        try:
+            yield
+        except (elasticsearch.ConnectionError, ConnectionTimeout) as exc:
+            state = "antwortet nicht" if isinstance(exc, ConnectionTimeout) else "nicht erreichbar"
+            raise Transient(
+                f"Elasticsearch auf {self._endpoint} {state} ({action}); "
+                "bitte später erneut versuchen."
+            ) from exc
+        except ApiError as exc:
+            text = f"Elasticsearch auf {self._endpoint}: {action} fehlgeschlagen"
+            text += f" (HTTP {exc.meta.status}): {_reason(exc)}"
+            error = Transient if exc.meta.status in TRANSIENT_STATUS else ToolFailed
+            raise error(text) from exc
+        except elasticsearch.TransportError as exc:  # e.g. a text the JSON encoder refuses
+            raise ToolFailed(
+                f"Elasticsearch auf {self._endpoint}: {action} fehlgeschlagen: "
+                f"{_one_line(str(exc))}"
+            ) from exc
+
+
+def _template(analysis: Analysis) -> dict[str, Any]:
+    """Settings and the explicit mapping of every index under the alias."""
+    settings: dict[str, Any] = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
+    keywords = {name: {"type": "keyword"} for name in ("id", "visible_to", *FILTER_FIELDS)}
+    mapping: dict[str, Any] = {
+        "dynamic": "strict",
+        "_meta": {"eakte": {"schema": SCHEMA_VERSION, "analysis": analysis}},
+        "properties": {**keywords, "received_at": {"type": "date"}},
+    }
+    if analysis == "client":
+        terms, stored = {"type": "text", "analyzer": "whitespace"}, {"type": "text", "index": False}
+        mapping["_source"] = {"excludes": ["title_terms", "text_terms"]}  # derived, large
+        mapping["properties"] |= {"title": stored, "text": stored}
+        mapping["properties"] |= {"title_terms": terms, "text_terms": terms}
+        return {"settings": settings, "mappings": mapping}
+    if analysis == "german":
+        chain = {"tokenizer": "standard", "filter": [*FOLDING, "german_snowball"]}
+        settings["analysis"] = {
+            "filter": {"german_snowball": SNOWBALL},
+            "analyzer": {"german_folded": {"type": "custom", **chain}},
+        }
+    analyzer = "german_folded" if analysis == "german" else "standard"
+    analysed = {"type": "text", "analyzer": analyzer, "index_options": "offsets"}
+    mapping["properties"] |= {"title": analysed, "text": analysed}
+    return {"settings": settings, "mappings": mapping}
+
+
+def _highlight() -> dict[str, Any]:
+    """Plain text (no HTML escaping), «» marks, ~200 characters; the start of the text
+    when only the title matched; long texts only in their first 200,000 characters."""
+    return {
+        "pre_tags": [german.MARK_OPEN],
+        "post_tags": [german.MARK_CLOSE],
+        "fragment_size": german.SNIPPET_CHARS,
+        "number_of_fragments": 1,
+        "max_analyzed_offset": german.SNIPPET_SCAN_CHARS,
+        "fields": {"text": {"no_match_size": german.SNIPPET_CHARS}, "title": {}},
+    }
+
+
+def _highlighted(hit: Mapping[str, Any]) -> str:
+    found = {name: " ".join(parts) for name, parts in hit.get("highlight", {}).items()}
+    text, title = found.get("text", ""), found.get("title", "")
+    return _SPACE.sub(" ", text if german.MARK_OPEN in text or not title else title).strip()
+
+
+def _snippet(hit: Mapping[str, Any], terms: set[str]) -> str:
+    source = hit["_source"]
+    return german.make_snippet(source.get("title", ""), source.get("text", ""), terms)
+
+
+def _visibility(groups: Sequence[str] | None) -> list[str]:
+    return [PUBLIC] if groups is None else list(groups)
+
+
+def _reason(exc: ApiError) -> str:
+    """The server's own words: the reason and its cause, not only the error type."""
+    error = exc.body.get("error") if isinstance(exc.body, dict) else None
+    if not isinstance(error, dict):
+        return _one_line(str(error or exc.message))
+    causes = [error.get("reason"), (error.get("caused_by") or {}).get("reason")]
+    return _one_line("; ".join(str(c) for c in dict.fromkeys(causes) if c))
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
