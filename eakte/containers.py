@@ -12,7 +12,6 @@ from eakte import media_types
 from eakte.ports import ObjectStore
 from eakte.record import Manifest
 from ingest.filenames import sanitize_filename
-from signatures.cades import enveloped_content, read_signed_data
 
 DETACHED_SUFFIX = ".p7s"
 ENVELOPING_SUFFIX = ".p7m"
@@ -34,6 +33,8 @@ def enveloped_document(store: ObjectStore, manifest: Manifest) -> Iterator[Path 
     if manifest.media_type != media_types.CMS:
         yield None
         return
+    from signatures.cades import enveloped_content, read_signed_data  # pyHanko: import late
+
     with store.original_path(manifest.id) as original:
         content = enveloped_content(read_signed_data(original))
     if content is None:

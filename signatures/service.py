@@ -1,25 +1,44 @@
-"""The ``SignatureValidator`` the pipeline uses: pyHanko for PDFs, reports as JSON."""
+"""The ``SignatureValidator`` the pipeline uses: pyHanko for PDFs and CMS, reports as JSON.
+
+pyHanko and its certificate validator take ~0.6 s to import; they are imported on the
+first validation, so `eakte search` and `eakte show` start without them.
+"""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eakte import media_types
 from eakte.ports import SignatureCheck
-from signatures.cades import validate_cms
-from signatures.ltv import augment_pdf
-from signatures.model import SignatureFinding, ValidationReport
-from signatures.pades import validate_pdf
-from signatures.trust import TrustConfig
+from signatures.model import SignatureFinding, ValidationMode, ValidationReport
+
+if TYPE_CHECKING:
+    from signatures.trust import TrustConfig
 
 
 class PyHankoValidator:
-    def __init__(self, trust: TrustConfig, tsa_url: str | None = None) -> None:
-        self.trust = trust
+    def __init__(
+        self,
+        *,
+        trust_dir: Path | None,
+        crl_dir: Path | None,
+        mode: ValidationMode = "offline",
+        online_timeout_seconds: float = 10.0,
+        tsa_url: str | None = None,
+    ) -> None:
+        self._trust_args = (trust_dir, crl_dir, mode, online_timeout_seconds)
         self.tsa_url = tsa_url
         self.tool = f"pyHanko {version('pyhanko')}"
+
+    @functools.cached_property
+    def trust(self) -> TrustConfig:
+        from signatures.trust import load_trust_config
+
+        return load_trust_config(*self._trust_args)
 
     def validate(
         self,
@@ -32,8 +51,12 @@ class PyHankoValidator:
     ) -> SignatureCheck:
         findings: list[SignatureFinding] = []
         if media_type == media_types.PDF:
+            from signatures.pades import validate_pdf
+
             findings = validate_pdf(path, self.trust)
         elif media_type == media_types.CMS:
+            from signatures.cades import validate_cms
+
             findings = validate_cms(path, self.trust, detached_content)
         report = ValidationReport.combine(
             findings,
@@ -47,6 +70,8 @@ class PyHankoValidator:
         return check_from_report(report)
 
     def augment(self, path: Path) -> bytes:
+        from signatures.ltv import augment_pdf
+
         return augment_pdf(path, self.trust, self.tsa_url)
 
     def render_report(self, report_json: bytes) -> bytes:

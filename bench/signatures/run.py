@@ -41,7 +41,6 @@ if str(ROOT) not in sys.path:  # so `python bench/signatures/run.py` finds the p
 from eakte import media_types  # noqa: E402
 from eakte.errors import InputRejected  # noqa: E402
 from signatures.service import PyHankoValidator  # noqa: E402
-from signatures.trust import load_trust_config  # noqa: E402
 
 PDFSIG_CASES = (
     "valid.pdf",
@@ -287,8 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         with serve_pki(pki) as base_url:
             files = make_signature_corpus(Path(work) / "corpus", pki, base_url)
             corpus = {name: path for name, path in files.items() if name.endswith(".pdf")}
-            offline = PyHankoValidator(load_trust_config(pki.trust_dir, pki.crl_dir, "offline"))
-            online = PyHankoValidator(load_trust_config(pki.trust_dir, None, "online"))
+            offline = PyHankoValidator(trust_dir=pki.trust_dir, crl_dir=pki.crl_dir)
+            online = PyHankoValidator(trust_dir=pki.trust_dir, crl_dir=None, mode="online")
             result: dict[str, Any] = {
                 "machine": {
                     "cpus": os.cpu_count(),
