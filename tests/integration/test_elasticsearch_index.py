@@ -21,23 +21,13 @@ from eakte.ports import IndexDocument
 from search import german
 from search.elasticsearch_index import ElasticsearchIndex
 from tests.integration.server_fixtures import RunningServer, elasticsearch_server, real_servers
+from tests.search_corpus import CORPUS
 
 __all__ = ["elasticsearch_server", "real_servers"]  # fixtures, used by name
 
 pytestmark = pytest.mark.integration
 
 Opener = Callable[..., ElasticsearchIndex]
-
-CORPUS = {
-    "strasse": "Die Strasse vor dem Rathaus wird im Mai gesperrt.",
-    "strassen": "Beide Straßen im Ortsteil werden saniert.",
-    "gebuehren": "Antrag auf Erlass der Gebühren für die Müllabfuhr.",
-    "widersprueche": "Gegen den Bescheid wurden zwei Widersprüche eingelegt.",
-    "mueller": "Herr Mueller beantragt eine Verlängerung der Frist.",
-    "decomposed": "Die Gebu\u0308hr ist binnen eines Monats fällig.",
-    "both": "In der Straße Am Markt werden Gebühren für Sondernutzung erhoben.",
-    "distractor": "Ein Strauß Blumen, ein Gebot und ein Spruch.",
-}
 
 
 @dataclass(frozen=True)

@@ -15,22 +15,12 @@ from eakte.errors import ConfigurationError
 from eakte.ports import IndexDocument, SearchIndex
 from search import german
 from search.tantivy_index import TantivyIndex, build_analyzer
+from tests.search_corpus import CORPUS
 
 Factory = Callable[[], SearchIndex]
 ENGINES: dict[str, Callable[[Path], SearchIndex]] = {
     "tantivy": TantivyIndex,
     "sqlite": SqliteFtsIndex,
-}
-
-CORPUS = {
-    "strasse": "Die Strasse vor dem Rathaus wird im Mai gesperrt.",
-    "strassen": "Beide Straßen im Ortsteil werden saniert.",
-    "gebuehren": "Antrag auf Erlass der Gebühren für die Müllabfuhr.",
-    "widersprueche": "Gegen den Bescheid wurden zwei Widersprüche eingelegt.",
-    "mueller": "Herr Mueller beantragt eine Verlängerung der Frist.",
-    "decomposed": "Die Gebu\u0308hr ist binnen eines Monats fällig.",
-    "both": "In der Straße Am Markt werden Gebühren für Sondernutzung erhoben.",
-    "distractor": "Ein Strauß Blumen, ein Gebot und ein Spruch.",
 }
 
 
