@@ -21,8 +21,9 @@ from rich.markup import escape
 from eakte import __version__
 from eakte.doctor import run_checks
 from eakte.errors import EakteError, RecordNotFound
-from eakte.local_runner import FileOutcome, LocalRunner, expand_inputs
+from eakte.local_runner import expand_inputs
 from eakte.maintenance import augment_for_archive, reindex, reverify
+from eakte.outcome import FileOutcome
 from eakte.pipeline import Context, signature_report_key
 from eakte.report import (
     ingest_progress,
@@ -33,7 +34,8 @@ from eakte.report import (
 )
 from eakte.retrieval import copy_original_verified, get_manifest
 from eakte.settings import load_settings
-from eakte.wiring import build_context
+from eakte.wiring import build_context, build_runner
+from workers.cli import beat, flower, status, worker
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -72,7 +74,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> N
     files = list(expand_inputs(paths))
     outcomes: list[FileOutcome] = []
     with service() as ctx, ingest_progress(err, len(files)) as progress:
-        runner = LocalRunner(ctx, on_page=progress.page_done)
+        runner = build_runner(ctx, progress.page_done)
         for outcome in runner.ingest(files):
             outcomes.append(outcome)
             progress.file_done(outcome)
@@ -250,6 +252,20 @@ def doctor() -> None:
             err.print(f"      Abhilfe: {check.hint}")
     if any(check.required and not check.ok for check in checks):
         sys.exit(2)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve(host: str, port: int) -> None:
+    """Die Web-Schnittstelle (API) starten."""
+    from web.server import run_server  # FastAPI and uvicorn only for this command
+
+    run_server(load_settings(), host, port)
+
+
+for command in (worker, beat, flower, status):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -10,64 +10,23 @@ dependency stops the run, because every later file would fail the same way.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import multiprocessing
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from eakte import containers, pipeline
-from eakte.errors import EakteError, ToolFailed, Transient, UnexpectedFailure
-from eakte.pipeline import Context, Outcome
+from eakte import containers, outcome, pipeline
+from eakte.errors import EakteError, ToolFailed, Transient
+from eakte.outcome import FileOutcome, RunStats
+from eakte.pipeline import Context
 from eakte.ports import IndexDocument
 from eakte.record import Channel, Manifest, PageText, utc_now
 from ingest.pages import PageJob, limit_tesseract_threads
 
 INDEX_BATCH = 100
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    """One line of ``eakte ingest --json`` (the CLI contract)."""
-
-    path: str
-    id: str | None
-    status: Outcome
-    pages: int | None
-    doc_type: str | None
-    signature: str | None
-    error: str | None
-    ocr_pages: int = 0
-    parts: list[dict[str, object]] | None = None
-
-    def contract_json(self) -> dict[str, object]:
-        extra: dict[str, object] = {"parts": self.parts} if self.parts is not None else {}
-        return {
-            "path": self.path,
-            "id": self.id,
-            "status": self.status,
-            "pages": self.pages,
-            "doc_type": self.doc_type,
-            "signature": self.signature,
-            "error": self.error,
-            **extra,
-        }
-
-
-@dataclass
-class RunStats:
-    """Totals of one run, for the summary and ``--stats-json``."""
-
-    files: int = 0
-    pages: int = 0
-    ocr_pages: int = 0
-    wall_seconds: float = 0.0
-    stage_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    index_error: str | None = None
 
 
 @dataclass
@@ -77,25 +36,6 @@ class _Pending:
     futures: list[Future[tuple[PageText, float]]]
     report: bool = True  # False for a record extracted from a container (a "part")
     parts: list[dict[str, object]] | None = None
-
-
-def as_rejection(error: Exception) -> EakteError:
-    """Decide what one failing input means for the batch.
-
-    Rejections and tool failures quarantine the input; errors of the installation
-    (a missing Tesseract) are re-raised because every later input would fail alike;
-    anything unexpected quarantines this input with its traceback instead of stopping
-    the whole batch.
-    """
-    if isinstance(error, EakteError):
-        if pipeline.is_rejection(error):
-            return error
-        raise error
-    failure = UnexpectedFailure(
-        f"Interner Fehler bei der Verarbeitung ({type(error).__name__}: {error})"[:300]
-    )
-    failure.__cause__ = error
-    return failure
 
 
 def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
@@ -184,32 +124,26 @@ class LocalRunner:
     ) -> FileOutcome | tuple[Manifest, list[PageJob]]:
         ctx = self.ctx
         if not path.is_file():  # a FIFO or device would block or never end
-            return self._unreadable(path, OSError(0, "keine reguläre Datei"))
+            return outcome.unreadable(path, OSError(0, "keine reguläre Datei"))
         try:
             received = pipeline.store_original(path, ctx, channel)
         except OSError as exc:
-            return self._unreadable(path, exc)
+            return outcome.unreadable(path, exc)
         manifest = received.manifest
         if received.duplicate:
             pipeline.record_duplicate(manifest, path, ctx)
-            return self._duplicate(path, manifest)
+            return outcome.duplicate(path, manifest)
         if manifest.id in self._seen:  # recorded once the first copy is finished
             self._seen[manifest.id].append(path)
-            return self._duplicate(path, None, manifest.id)
+            return outcome.duplicate(path, None, manifest.id)
         self._seen[manifest.id] = []
         if links:
             manifest = manifest.model_copy(update={"fields": {**manifest.fields, **links}})
         try:
-            manifest = pipeline.sniff(manifest, ctx)
-            manifest = pipeline.read_text_layer(manifest, ctx)
-            partner = containers.detached_partner(path)
-            manifest = pipeline.check_signatures(manifest, ctx, partner)
-            if partner is not None:
-                fields = {**manifest.fields, "signs": sha256_of(partner)}
-                manifest = manifest.model_copy(update={"fields": fields})
+            manifest = pipeline.analyse(manifest, ctx, containers.detached_partner(path))
             jobs = self._plan_ocr(manifest)
         except Exception as exc:
-            return self._quarantine(path, manifest, as_rejection(exc))
+            return self._quarantine(path, manifest, outcome.as_rejection(exc))
         return manifest, jobs
 
     def _plan_ocr(self, manifest: Manifest) -> list[PageJob]:
@@ -245,13 +179,13 @@ class LocalRunner:
             except Exception as exc:
                 for future in item.futures:
                     future.cancel()
-                outcome = self._quarantine(item.path, item.manifest, as_rejection(exc))
+                result = self._quarantine(item.path, item.manifest, outcome.as_rejection(exc))
             else:
-                outcome = self._finish(item.path, item.manifest, results)
+                result = self._finish(item.path, item.manifest, results)
             finally:
                 self._release_original(item.manifest.id)
             if item.report:
-                yield dataclasses.replace(outcome, parts=item.parts)
+                yield dataclasses.replace(result, parts=item.parts)
 
     def _finish(
         self, path: Path, manifest: Manifest, results: list[tuple[PageText, float]]
@@ -260,32 +194,11 @@ class LocalRunner:
         started = time.perf_counter()
         manifest = pipeline.complete(manifest, self.ctx)
         self.stats.stage_seconds["manifest"] += time.perf_counter() - started
-        self._count(manifest, ocr_pages=len(results))
+        self.stats.count(manifest, ocr_pages=len(results), since=self._run_started)
         self._to_index.append(pipeline.index_document(manifest))
         if len(self._to_index) >= INDEX_BATCH:
             self._flush_index()
-        return FileOutcome(
-            path=str(path),
-            id=manifest.id,
-            status="stored",
-            pages=manifest.page_count,
-            doc_type=manifest.doc_type,
-            signature=manifest.signature.verdict if manifest.signature else None,
-            error=None,
-            ocr_pages=len(results),
-        )
-
-    def _duplicate(self, path: Path, known: Manifest | None, record_id: str = "") -> FileOutcome:
-        """``known`` is the stored record, or None for a copy of one still in this batch."""
-        return FileOutcome(
-            path=str(path),
-            id=known.id if known else record_id,
-            status="duplicate",
-            pages=known.page_count if known else None,
-            doc_type=known.doc_type if known else None,
-            signature=known.signature.verdict if known and known.signature else None,
-            error=None,
-        )
+        return outcome.finished(path, manifest, ocr_pages=len(results))
 
     def _with_batch_duplicates(self, manifest: Manifest) -> Manifest:
         for path in self._seen.pop(manifest.id, []):
@@ -294,37 +207,10 @@ class LocalRunner:
 
     def _quarantine(self, path: Path, manifest: Manifest, error: EakteError) -> FileOutcome:
         kept = pipeline.quarantine(self._with_batch_duplicates(manifest), error, self.ctx)
-        self._count(kept, ocr_pages=0)
-        return FileOutcome(
-            path=str(path),
-            id=kept.id,
-            status="quarantined",
-            pages=None,
-            doc_type=None,
-            signature=None,
-            error=error.message,
-        )
-
-    def _unreadable(self, path: Path, error: OSError) -> FileOutcome:
-        """A path we cannot even read has no bytes to keep; say so and go on."""
-        return FileOutcome(
-            path=str(path),
-            id=None,
-            status="quarantined",
-            pages=None,
-            doc_type=None,
-            signature=None,
-            error=f"Datei nicht lesbar: {error.strerror or error}",
-        )
+        self.stats.count(kept, ocr_pages=0, since=self._run_started)
+        return outcome.finished(path, kept)
 
     # helpers -------------------------------------------------------------------
-
-    def _count(self, manifest: Manifest, *, ocr_pages: int) -> None:
-        self.stats.pages += manifest.page_count if manifest.status == "stored" else 0
-        self.stats.ocr_pages += ocr_pages
-        for event in manifest.events:
-            if event.stage and event.seconds is not None and event.at >= self._run_started:
-                self.stats.stage_seconds[event.stage] += event.seconds
 
     def _flush_index(self) -> None:
         if not self._to_index:
@@ -346,11 +232,3 @@ class LocalRunner:
             initializer=limit_tesseract_threads,
             initargs=(self.ctx.settings.tesseract_threads,),
         )
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()

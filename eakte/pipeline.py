@@ -13,6 +13,7 @@ else looks at it, so a failure in any later stage loses nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import traceback
@@ -197,6 +198,25 @@ def with_signature_check(manifest: Manifest, check: SignatureCheck, ctx: Context
         signatures=check.signatures,
     )
     return manifest.model_copy(update={"signature": summary})
+
+
+def analyse(manifest: Manifest, ctx: Context, detached_content: Path | None = None) -> Manifest:
+    """The cheap stages every scheduler runs in order before OCR: sniff, text layer,
+    signatures. ``detached_content`` is the file a detached ``.p7s`` signs; its hash is
+    recorded as the link (``signs``)."""
+    manifest = check_signatures(read_text_layer(sniff(manifest, ctx), ctx), ctx, detached_content)
+    if detached_content is None:
+        return manifest
+    fields = {**manifest.fields, "signs": sha256_of(detached_content)}
+    return manifest.model_copy(update={"fields": fields})
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 # 5. OCR --------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 MANIFEST_SCHEMA_VERSION = 1
 
-Status = Literal["stored", "quarantined"]
+# received: the original is stored, the workers have not finished it yet
+Status = Literal["received", "stored", "quarantined"]
 Channel = Literal["cli", "upload", "scan", "email", "hotfolder"]
 TextSource = Literal["text_layer", "ocr", "none"]
 

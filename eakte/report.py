@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from eakte.local_runner import FileOutcome, RunStats
+from eakte.outcome import FileOutcome, RunStats
 from eakte.ports import SearchResult
 from eakte.record import Manifest
 
@@ -21,7 +21,12 @@ VERDICT_DE = {
     "INDETERMINATE": "unbestimmt",
     "UNSIGNED": "nicht signiert",
 }
-STATUS_DE = {"stored": "gespeichert", "duplicate": "Duplikat", "quarantined": "Quarantäne"}
+STATUS_DE = {
+    "stored": "gespeichert",
+    "duplicate": "Duplikat",
+    "quarantined": "Quarantäne",
+    "received": "in Bearbeitung",
+}
 STAGE_DE = {
     "store": "Original speichern",
     "sniff": "Format prüfen",

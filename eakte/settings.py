@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=3650, ge=1)
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_alias: str = "eakte"
+    # Celery workers: with a broker, `eakte ingest` in distributed mode hands the stages
+    # to `eakte worker` processes instead of running them itself
+    broker_url: str | None = None  # e.g. redis://127.0.0.1:6379/0
+    result_backend: str | None = None  # default: the broker
+    # Redis hands an unacknowledged task to another worker after this long; a killed
+    # worker's tasks come back then. Longer than any task should run.
+    queue_visibility_timeout_seconds: int = Field(default=3600, ge=5)
+    task_max_retries: int = Field(default=5, ge=0)
+    task_retry_backoff_seconds: float = Field(default=2.0, gt=0)  # doubles per retry
+    task_soft_time_limit_seconds: int = Field(default=600, ge=1)
+    reconcile_interval_seconds: float = Field(default=30.0, gt=0)  # `eakte beat`
+    stalled_after_seconds: float = Field(default=1800.0, gt=0)  # no progress → resubmit
 
     # Text and OCR
     ocr_languages: str = "deu+eng"
@@ -69,6 +81,11 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    # Web API
+    # JSON list of {"name", "key_sha256", "groups"}: SHA-256 of each API key, never the
+    # key itself (`python -m web.keygen` makes both). Unset: every /api request is refused.
+    api_keys_file: Path | None = None
 
 
 def load_settings() -> Settings:

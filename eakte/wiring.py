@@ -6,6 +6,12 @@ only when the distributed mode is chosen, so the embedded CLI starts quickly.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+from eakte.local_runner import LocalRunner
+from eakte.outcome import FileOutcome, RunStats
 from eakte.pipeline import Context
 from eakte.ports import ObjectStore, SearchIndex
 from eakte.settings import Settings
@@ -45,3 +51,21 @@ def build_context(settings: Settings) -> Context:
         tsa_url=settings.tsa_url,
     )
     return Context(settings=settings, store=store, index=index, signatures=validator)
+
+
+class Runner(Protocol):
+    """Runs the stages for ``eakte ingest``: here (``LocalRunner``) or on the workers."""
+
+    stats: RunStats
+
+    def ingest(self, paths: Iterable[Path]) -> Iterator[FileOutcome]: ...
+
+
+def build_runner(ctx: Context, on_page: Callable[[int], None]) -> Runner:
+    """Distributed mode with a broker hands the stages to `eakte worker` processes."""
+    if ctx.settings.mode == "distributed" and ctx.settings.broker_url:
+        from workers.app import create_app
+        from workers.dispatch import QueueRunner
+
+        return QueueRunner(ctx, create_app(ctx.settings), on_page=on_page)
+    return LocalRunner(ctx, on_page=on_page)

@@ -1,0 +1,131 @@
+"""What one input became, as the CLI contract reports it, for both schedulers
+(the local process pool and the Celery workers)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from eakte import pipeline
+from eakte.errors import EakteError, UnexpectedFailure
+from eakte.pipeline import Outcome
+from eakte.record import Manifest
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One line of ``eakte ingest --json`` (the CLI contract)."""
+
+    path: str
+    id: str | None
+    status: Outcome
+    pages: int | None
+    doc_type: str | None
+    signature: str | None
+    error: str | None
+    ocr_pages: int = 0
+    parts: list[dict[str, object]] | None = None
+
+    def contract_json(self) -> dict[str, object]:
+        extra: dict[str, object] = {"parts": self.parts} if self.parts is not None else {}
+        return {
+            "path": self.path,
+            "id": self.id,
+            "status": self.status,
+            "pages": self.pages,
+            "doc_type": self.doc_type,
+            "signature": self.signature,
+            "error": self.error,
+            **extra,
+        }
+
+
+@dataclass
+class RunStats:
+    """Totals of one run, for the summary and ``--stats-json``."""
+
+    files: int = 0
+    pages: int = 0
+    ocr_pages: int = 0
+    wall_seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    index_error: str | None = None
+
+    def count(self, manifest: Manifest, *, ocr_pages: int, since: datetime) -> None:
+        """Add a finished record; stage times only from events of this run."""
+        self.pages += manifest.page_count if manifest.status == "stored" else 0
+        self.ocr_pages += ocr_pages
+        for event in manifest.events:
+            if event.stage and event.seconds is not None and event.at >= since:
+                self.stage_seconds[event.stage] += event.seconds
+
+
+def finished(path: Path, manifest: Manifest, *, ocr_pages: int = 0) -> FileOutcome:
+    """The outcome of a record that reached its end: stored or quarantined."""
+    if manifest.status == "quarantined":
+        return FileOutcome(
+            path=str(path),
+            id=manifest.id,
+            status="quarantined",
+            pages=None,
+            doc_type=None,
+            signature=None,
+            error=manifest.errors[-1] if manifest.errors else "Quarantäne",
+        )
+    return FileOutcome(
+        path=str(path),
+        id=manifest.id,
+        status="stored",
+        pages=manifest.page_count,
+        doc_type=manifest.doc_type,
+        signature=manifest.signature.verdict if manifest.signature else None,
+        error=None,
+        ocr_pages=ocr_pages,
+    )
+
+
+def duplicate(path: Path, known: Manifest | None, record_id: str = "") -> FileOutcome:
+    """``known`` is the stored record, or None for a copy of one still in this batch."""
+    return FileOutcome(
+        path=str(path),
+        id=known.id if known else record_id,
+        status="duplicate",
+        pages=known.page_count if known else None,
+        doc_type=known.doc_type if known else None,
+        signature=known.signature.verdict if known and known.signature else None,
+        error=None,
+    )
+
+
+def unreadable(path: Path, error: OSError) -> FileOutcome:
+    """A path we cannot even read has no bytes to keep; say so and go on."""
+    return FileOutcome(
+        path=str(path),
+        id=None,
+        status="quarantined",
+        pages=None,
+        doc_type=None,
+        signature=None,
+        error=f"Datei nicht lesbar: {error.strerror or error}",
+    )
+
+
+def as_rejection(error: Exception) -> EakteError:
+    """Decide what one failing input means for the batch.
+
+    Rejections and tool failures quarantine the input; errors of the installation
+    (a missing Tesseract) are re-raised because every later input would fail alike;
+    anything unexpected quarantines this input with its traceback instead of stopping
+    the whole batch.
+    """
+    if isinstance(error, EakteError):
+        if pipeline.is_rejection(error):
+            return error
+        raise error
+    failure = UnexpectedFailure(
+        f"Interner Fehler bei der Verarbeitung ({type(error).__name__}: {error})"[:300]
+    )
+    failure.__cause__ = error
+    return failure

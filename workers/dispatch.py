@@ -1,0 +1,141 @@
+"""`eakte ingest` with workers: store each original, hand it to the queue, then wait
+until the workers have finished every record and report each like the local runner.
+
+The original is in the store before the message is sent, so a broker that is down
+loses nothing: the in-flight marker lets the reconcile job submit the record later.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from eakte import containers, outcome, pipeline
+from eakte.errors import Transient
+from eakte.outcome import FileOutcome, RunStats
+from eakte.pipeline import Context
+from eakte.record import Channel, Manifest, utc_now
+from workers import steps, tasks
+
+POLL_SECONDS = 0.3
+POLL_WINDOW = 20  # records checked per poll; they finish roughly in order
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    path: Path
+    record_id: str
+    report: bool = True  # False for a record the workers extracted (a .p7m's content)
+
+
+class QueueRunner:
+    """Same interface as ``eakte.local_runner.LocalRunner``; the work runs elsewhere."""
+
+    def __init__(
+        self, ctx: Context, app: Any, on_page: Callable[[int], None] | None = None
+    ) -> None:
+        self.ctx = ctx
+        self.app = app
+        self.stats = RunStats()
+        self._on_page = on_page or (lambda n: None)
+        self._batch: dict[str, list[Path]] = {}  # record id -> later copies in this batch
+        self._run_started = utc_now()
+
+    def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]:
+        started = time.perf_counter()
+        waiting: list[_Waiting] = []
+        for path in paths:
+            self.stats.files += 1
+            submitted = self._submit(path, channel)
+            if isinstance(submitted, FileOutcome):
+                yield submitted
+            else:
+                waiting.append(submitted)
+            yield from self._collect(waiting, wait=False)
+        yield from self._collect(waiting, wait=True)
+        self.stats.wall_seconds = time.perf_counter() - started
+
+    def _submit(self, path: Path, channel: Channel) -> FileOutcome | _Waiting:
+        ctx = self.ctx
+        if not path.is_file():
+            return outcome.unreadable(path, OSError(0, "keine reguläre Datei"))
+        try:
+            received = pipeline.store_original(path, ctx, channel)
+            signs = self._store_signed_partner(path)
+        except OSError as exc:
+            return outcome.unreadable(path, exc)
+        manifest = received.manifest
+        if received.duplicate:
+            pipeline.record_duplicate(manifest, path, ctx)
+            return outcome.duplicate(path, manifest)
+        if manifest.id in self._batch:
+            self._batch[manifest.id].append(path)
+            return outcome.duplicate(path, None, manifest.id)
+        self._batch[manifest.id] = []
+        known = pipeline.load_manifest(ctx.store, manifest.id)
+        if known is None or known.status != "received":  # else: in flight from before
+            if signs:
+                manifest = manifest.model_copy(update={"fields": {**manifest.fields, **signs}})
+            steps.submit(ctx, manifest)
+        self._send(manifest.id)
+        return _Waiting(path, manifest.id)
+
+    def _store_signed_partner(self, path: Path) -> dict[str, str]:
+        """A detached .p7s needs the file it signs in the store, for the worker."""
+        partner = containers.detached_partner(path)
+        if partner is None:
+            return {}
+        with open(partner, "rb") as source:
+            return {"signs": self.ctx.store.put_original(source).sha256}
+
+    def _send(self, record_id: str) -> None:
+        from kombu.exceptions import OperationalError
+
+        try:
+            self.app.send_task(tasks.PREPARE, args=[record_id])
+        except OperationalError as exc:
+            raise Transient(
+                f"Warteschlange nicht erreichbar ({exc}); das Original ist gespeichert "
+                "und wird nachgereicht"
+            ) from exc
+
+    def _collect(self, waiting: list[_Waiting], *, wait: bool) -> Iterator[FileOutcome]:
+        while waiting:
+            done = [(item, m) for item, m in self._poll(waiting, wait) if m is not None]
+            for item, manifest in done:
+                waiting.remove(item)
+                result = self._finished(item, manifest, waiting)
+                if result is not None:
+                    yield result
+            if not wait:
+                return
+            if not done:
+                time.sleep(POLL_SECONDS)
+
+    def _poll(
+        self, waiting: list[_Waiting], wait: bool
+    ) -> Iterator[tuple[_Waiting, Manifest | None]]:
+        for item in waiting[: POLL_WINDOW if wait else 1]:
+            manifest = pipeline.load_manifest(self.ctx.store, item.record_id)
+            finished = manifest is not None and manifest.status != "received"
+            yield item, manifest if finished else None
+
+    def _finished(
+        self, item: _Waiting, manifest: Manifest, waiting: list[_Waiting]
+    ) -> FileOutcome | None:
+        for copy in self._batch.pop(manifest.id, []):
+            manifest = pipeline.record_duplicate(manifest, copy, self.ctx)
+        ocr_pages = sum(1 for page in manifest.pages if page.source == "ocr")
+        self.stats.count(manifest, ocr_pages=ocr_pages, since=self._run_started)
+        self._on_page(ocr_pages)
+        if not item.report:
+            return None
+        content = manifest.fields.get("content_record")
+        if not isinstance(content, str):
+            return outcome.finished(item.path, manifest, ocr_pages=ocr_pages)
+        waiting.append(_Waiting(item.path, content, report=False))
+        parts: list[dict[str, object]] = [{"id": content, "pages": None}]
+        return replace(outcome.finished(item.path, manifest, ocr_pages=ocr_pages), parts=parts)

@@ -1,0 +1,67 @@
+"""What operators ask first: are workers alive, how long are the queues, what waits for
+the index, what is stuck. Flower (``eakte flower``) shows tasks in detail; this is the
+one-screen answer for the terminal and for monitoring scripts (``--json``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from eakte.pipeline import Context
+from workers import state
+from workers.app import QUEUES
+
+PING_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Status:
+    workers: dict[str, list[str]] = field(default_factory=dict)  # name -> its queues
+    active_tasks: int = 0
+    queued: dict[str, int] = field(default_factory=dict)
+    unacknowledged: int = 0  # taken by a worker, not yet finished (or lost with it)
+    in_flight: int = 0
+    waiting_for_index: int = 0
+    quarantined: int = 0
+    broker_error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def collect(ctx: Context, app: Any) -> Status:
+    store = ctx.store
+    records = Status(
+        in_flight=sum(1 for _ in state.in_flight(store)),
+        waiting_for_index=sum(1 for _ in state.waiting_for_index(store)),
+        quarantined=sum(1 for _ in store.list_derived("quarantine")),
+    )
+    try:
+        queued, unacked = _queue_lengths(ctx.settings.broker_url or "")
+        workers, active = _workers(app)
+    except Exception as exc:  # any broker failure is what the operator must see
+        return replace(records, broker_error=f"{type(exc).__name__}: {exc}")
+    return replace(
+        records, workers=workers, active_tasks=active, queued=queued, unacknowledged=unacked
+    )
+
+
+def _queue_lengths(broker_url: str) -> tuple[dict[str, int], int]:
+    """Kombu keeps each Redis queue as a list named after it, and taken-but-unacked
+    messages in the hash ``unacked``."""
+    import redis
+
+    client = redis.Redis.from_url(broker_url, socket_timeout=PING_SECONDS)
+    try:
+        queued = {name: int(client.llen(name)) for name in QUEUES}
+        return queued, int(client.hlen("unacked"))
+    finally:
+        client.close()
+
+
+def _workers(app: Any) -> tuple[dict[str, list[str]], int]:
+    inspect = app.control.inspect(timeout=PING_SECONDS)
+    queues = inspect.active_queues() or {}
+    active = inspect.active() or {}
+    workers = {name: sorted(q["name"] for q in found) for name, found in queues.items()}
+    return workers, sum(len(tasks) for tasks in active.values())

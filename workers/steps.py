@@ -1,0 +1,162 @@
+"""The pipeline stages as the workers run them: one step per task, each taking a record
+id, re-reading the record from the store and writing under fixed keys, so a step that
+runs twice (a redelivered task) changes nothing the first run did not.
+
+Steps return what should run next; ``workers.tasks`` turns that into Celery messages.
+Keeping Celery out of here lets the stages be read (and tested) as plain functions.
+
+    prepare ─► ocr_page × pages without text ─► finish ─► index
+       └──────────────(no OCR needed)─────────────┘
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from eakte import containers, pipeline
+from eakte.errors import EakteError, RecordNotFound
+from eakte.pipeline import Context
+from eakte.record import Event, Manifest
+from ingest.pages import PageJob
+from workers import state
+
+log = logging.getLogger(__name__)
+
+PREPARED = "prepared"
+
+
+@dataclass(frozen=True)
+class Next:
+    """Follow-up work of a step."""
+
+    ocr_pages: list[int] = field(default_factory=list)
+    finish: bool = False
+    index: bool = False
+    new_records: list[str] = field(default_factory=list)  # e.g. the content of a .p7m
+
+
+def load(ctx: Context, record_id: str) -> Manifest:
+    manifest = pipeline.load_manifest(ctx.store, record_id)
+    if manifest is None:
+        raise RecordNotFound(f"Akte {record_id} nicht gefunden")
+    return manifest
+
+
+def submit(ctx: Context, manifest: Manifest) -> Manifest:
+    """Hand a freshly stored original to the workers: the manifest says ``received``
+    until ``finish`` or ``quarantine`` writes its end state."""
+    received = manifest.model_copy(update={"status": "received"})
+    pipeline.save_manifest(received, ctx)
+    state.mark_in_flight(ctx.store, received.id)
+    return received
+
+
+def prepare(ctx: Context, record_id: str) -> Next:
+    """Sniff, text layer and signatures on the stored original; plan OCR."""
+    manifest = load(ctx, record_id)
+    if manifest.status != "received":
+        return Next()
+    state.mark_in_flight(ctx.store, record_id)
+    new_records: list[str] = []
+    if not any(event.kind == PREPARED for event in manifest.events):
+        manifest = _analyse(ctx, manifest)
+        manifest, new_records = _take_enveloped_content(ctx, manifest)
+        manifest = pipeline.save_manifest(manifest.with_event(Event(kind=PREPARED)), ctx)
+    missing = _pages_without_result(ctx, manifest)
+    return Next(ocr_pages=missing, finish=not missing, new_records=new_records)
+
+
+def ocr_page(ctx: Context, record_id: str, page_number: int) -> Next:
+    """Read one page; the result waits in the store until ``finish`` collects it."""
+    manifest = load(ctx, record_id)
+    if manifest.status != "received":
+        return Next()
+    if not state.has_page_result(ctx.store, record_id, page_number):
+        with ctx.store.original_path(record_id) as path:
+            job = PageJob.for_page(
+                ctx.settings, record_id, path, manifest.media_type, page_number - 1
+            )
+            page, seconds = pipeline.timed_ocr_page(job)
+        state.save_page_result(ctx.store, record_id, page, seconds)
+        state.mark_in_flight(ctx.store, record_id)
+    # The last page to arrive starts the finish; two pages arriving together may both
+    # do so, which ``finish`` tolerates.
+    return Next(finish=not _pages_without_result(ctx, manifest))
+
+
+def finish(ctx: Context, record_id: str) -> Next:
+    """Merge the pages, write the stored manifest, queue the index update."""
+    manifest = load(ctx, record_id)
+    if manifest.status != "received":
+        return Next(index=manifest.status == "stored")
+    missing = _pages_without_result(ctx, manifest)
+    if missing:  # a page task was lost: ask for it again
+        return Next(ocr_pages=missing)
+    results = list(state.load_page_results(ctx.store, record_id).values())
+    state.mark_for_index(ctx.store, record_id)  # before completing: the view must catch up
+    pipeline.complete(pipeline.merge_ocr(manifest, results), ctx)
+    _tidy_up(ctx, record_id)
+    return Next(index=True)
+
+
+def index(ctx: Context, record_ids: list[str]) -> int:
+    """Bring the index up to the store for these records; returns how many were sent."""
+    documents = []
+    for record_id in record_ids:
+        manifest = pipeline.load_manifest(ctx.store, record_id)
+        if manifest is not None and manifest.status == "stored":
+            documents.append(pipeline.index_document(manifest))
+    if documents:
+        ctx.index.upsert(documents)
+    for record_id in record_ids:
+        state.index_done(ctx.store, record_id)
+    return len(documents)
+
+
+def quarantine(ctx: Context, record_id: str, error: EakteError) -> None:
+    """The end of a record that cannot be processed; its original stays."""
+    manifest = load(ctx, record_id)
+    if manifest.status == "received":
+        pipeline.quarantine(manifest, error, ctx)
+    _tidy_up(ctx, record_id)
+
+
+def _tidy_up(ctx: Context, record_id: str) -> None:
+    state.clear_work(ctx.store, record_id)
+    state.landed(ctx.store, record_id)
+
+
+def _analyse(ctx: Context, manifest: Manifest) -> Manifest:
+    signed = manifest.fields.get("signs")  # a detached .p7s: the file it signs
+    if not isinstance(signed, str) or not ctx.store.has_original(signed):
+        return pipeline.analyse(manifest, ctx)
+    with ctx.store.original_path(signed) as content:
+        return pipeline.analyse(manifest, ctx, content)
+
+
+def _take_enveloped_content(ctx: Context, manifest: Manifest) -> tuple[Manifest, list[str]]:
+    """The document inside a .p7m becomes a record of its own, linked both ways."""
+    try:
+        with containers.enveloped_document(ctx.store, manifest) as content:
+            if content is None:
+                return manifest, []
+            received = pipeline.store_original(content, ctx, manifest.channel)
+    except EakteError:
+        return manifest, []  # the container's own verdict already says what is wrong
+    part = received.manifest
+    new_records = []
+    if not received.duplicate:
+        links = {**part.fields, "enveloped_in": manifest.id}
+        submit(ctx, part.model_copy(update={"fields": links}))
+        new_records.append(part.id)
+    fields = {**manifest.fields, "content_record": part.id}
+    return manifest.model_copy(update={"fields": fields}), new_records
+
+
+def _pages_without_result(ctx: Context, manifest: Manifest) -> list[int]:
+    needed = [page.number for page in manifest.pages if page.source == "none"]
+    if not needed:
+        return []
+    done = state.pages_with_result(ctx.store, manifest.id)
+    return [number for number in needed if number not in done]
