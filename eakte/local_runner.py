@@ -220,7 +220,10 @@ class LocalRunner:
             self.ctx.index.upsert(self._to_index)
         except (Transient, ToolFailed) as exc:
             # The records are safe in the store; only the view lags until `eakte reindex`.
-            self.stats.index_error = exc.message
+            self.stats.index_error = (
+                f"nicht aktualisiert: {exc.message} – die Akten sind gespeichert; "
+                "bitte `eakte reindex` ausführen"
+            )
         self.stats.stage_seconds["index"] += time.perf_counter() - started
         self._to_index = []
 

@@ -95,11 +95,7 @@ def print_ingest_summary(console: Console, outcomes: list[FileOutcome], stats: R
         ]
         console.print("Zeit je Schritt: " + " · ".join(parts), highlight=False)
     if stats.index_error:
-        console.print(
-            f"[yellow]Suchindex nicht aktualisiert:[/] {escape(stats.index_error)} – "
-            "die Akten sind gespeichert; bitte `eakte reindex` ausführen.",
-            highlight=False,
-        )
+        console.print(f"[yellow]Suchindex:[/] {escape(stats.index_error)}", highlight=False)
     for outcome in outcomes:
         if outcome.status == "quarantined":
             console.print(

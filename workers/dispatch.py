@@ -18,10 +18,13 @@ from eakte.errors import Transient
 from eakte.outcome import FileOutcome, RunStats
 from eakte.pipeline import Context
 from eakte.record import Channel, Manifest, utc_now
-from workers import steps, tasks
+from workers import state, steps, tasks
 
 POLL_SECONDS = 0.3
 POLL_WINDOW = 20  # records checked per poll; they finish roughly in order
+# After the last record, how long to wait for the index before reporting that it lags
+# (the outbox and the reconcile job bring it up to date without anyone's help)
+INDEX_GRACE_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class QueueRunner:
         self._on_page = on_page or (lambda n: None)
         self._batch: dict[str, list[Path]] = {}  # record id -> later copies in this batch
         self._run_started = utc_now()
+        self._stored: list[str] = []
 
     def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]:
         started = time.perf_counter()
@@ -56,7 +60,23 @@ class QueueRunner:
                 waiting.append(submitted)
             yield from self._collect(waiting, wait=False)
         yield from self._collect(waiting, wait=True)
+        self._await_index()
         self.stats.wall_seconds = time.perf_counter() - started
+
+    def _await_index(self) -> None:
+        """Scripts search right after ingest, as with the local runner; if the index is
+        away, say so instead of waiting for it."""
+        deadline = time.monotonic() + INDEX_GRACE_SECONDS
+        pending = list(self._stored)
+        while pending and time.monotonic() < deadline:
+            pending = [i for i in pending if state.is_waiting_for_index(self.ctx.store, i)]
+            if pending:
+                time.sleep(POLL_SECONDS)
+        if pending:
+            self.stats.index_error = (
+                f"{len(pending)} Akten noch nicht im Suchindex; sie werden automatisch "
+                "nachgetragen, sobald er erreichbar ist"
+            )
 
     def _submit(self, path: Path, channel: Channel) -> FileOutcome | _Waiting:
         ctx = self.ctx
@@ -129,6 +149,8 @@ class QueueRunner:
         for copy in self._batch.pop(manifest.id, []):
             manifest = pipeline.record_duplicate(manifest, copy, self.ctx)
         ocr_pages = sum(1 for page in manifest.pages if page.source == "ocr")
+        if manifest.status == "stored":
+            self._stored.append(manifest.id)
         self.stats.count(manifest, ocr_pages=ocr_pages, since=self._run_started)
         self._on_page(ocr_pages)
         if not item.report:

@@ -81,6 +81,10 @@ def index_done(store: ObjectStore, record_id: str) -> None:
     store.delete_derived(f"{OUTBOX}/{record_id}")
 
 
+def is_waiting_for_index(store: ObjectStore, record_id: str) -> bool:
+    return store.get_derived(f"{OUTBOX}/{record_id}") is not None
+
+
 def waiting_for_index(store: ObjectStore) -> Iterator[str]:
     for key in store.list_derived(OUTBOX):
         yield key.rsplit("/", 1)[-1]

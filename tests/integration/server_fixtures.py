@@ -9,6 +9,7 @@ the session: a test that stops one must start it again, best with `with server.s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -114,3 +115,19 @@ def minio_server(real_servers: RealServers) -> RunningServer:
 def elasticsearch_server(real_servers: RealServers) -> RunningServer:
     """Elasticsearch single node, no security; core analysis only (no `german`)."""
     return _running(real_servers, "elasticsearch")
+
+
+def distributed_env(minio: RunningServer, elasticsearch: RunningServer) -> dict[str, str]:
+    """Settings for the distributed mode against these servers. Locked buckets cannot be
+    dropped, so every caller gets fresh bucket and alias names."""
+    tag = uuid.uuid4().hex[:10]
+    return {
+        "EAKTE_MODE": "distributed",
+        "EAKTE_S3_ENDPOINT": minio.endpoint,
+        "EAKTE_S3_ACCESS_KEY": minio.credentials["access_key"],
+        "EAKTE_S3_SECRET_KEY": minio.credentials["secret_key"],
+        "EAKTE_S3_ORIGINALS_BUCKET": f"orig-{tag}",
+        "EAKTE_S3_DERIVED_BUCKET": f"derived-{tag}",
+        "EAKTE_ELASTICSEARCH_URL": elasticsearch.url,
+        "EAKTE_ELASTICSEARCH_ALIAS": f"eakte-{tag}",
+    }

@@ -4,7 +4,6 @@ Celery workers come later; here the local process pool drives the stages."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from minio.error import S3Error
 from tests.conftest import Cli
 from tests.integration.server_fixtures import (
     RunningServer,
+    distributed_env,
     elasticsearch_server,
     minio_server,
     real_servers,
@@ -25,20 +25,7 @@ __all__ = ["elasticsearch_server", "minio_server", "real_servers"]  # pytest fix
 
 @pytest.fixture
 def distributed(cli: Cli, minio_server: RunningServer, elasticsearch_server: RunningServer) -> Cli:
-    tag = uuid.uuid4().hex[:10]  # locked buckets cannot be dropped: fresh names per test
-    return Cli(
-        cli.data_dir,
-        {
-            "EAKTE_MODE": "distributed",
-            "EAKTE_S3_ENDPOINT": minio_server.endpoint,
-            "EAKTE_S3_ACCESS_KEY": minio_server.credentials["access_key"],
-            "EAKTE_S3_SECRET_KEY": minio_server.credentials["secret_key"],
-            "EAKTE_S3_ORIGINALS_BUCKET": f"orig-{tag}",
-            "EAKTE_S3_DERIVED_BUCKET": f"derived-{tag}",
-            "EAKTE_ELASTICSEARCH_URL": elasticsearch_server.url,
-            "EAKTE_ELASTICSEARCH_ALIAS": f"eakte-{tag}",
-        },
-    )
+    return Cli(cli.data_dir, distributed_env(minio_server, elasticsearch_server))
 
 
 def test_sample_post_lands_in_minio_and_is_found_in_elasticsearch(

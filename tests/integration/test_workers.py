@@ -1,0 +1,198 @@
+"""The distributed mode with real Celery workers: the sample post goes through `eakte
+worker` processes; a worker killed with SIGKILL mid-batch and a replacement lose and
+duplicate nothing; Elasticsearch down during ingest catches up by itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+from minio import Minio
+from PIL import Image, ImageDraw
+
+from scripts.servers import free_port
+from tests.conftest import REPO
+from tests.integration.server_fixtures import (
+    RunningServer,
+    elasticsearch_server,
+    minio_server,
+    real_servers,
+    redis_server,
+)
+from tests.integration.worker_fixtures import Cluster, cluster, wait_for
+
+pytestmark = pytest.mark.integration
+__all__ = ["cluster", "elasticsearch_server", "minio_server", "real_servers", "redis_server"]
+
+
+def _manifest(cluster: Cluster, record_id: str) -> dict[str, object]:
+    shown = cluster.cli("show", record_id, "--json")
+    assert shown.returncode == 0, shown.stderr
+    return shown.json()  # type: ignore[no-any-return]
+
+
+def _event_kinds(manifest: dict[str, object]) -> list[str]:
+    return [event["kind"] for event in manifest["events"]]  # type: ignore[attr-defined,index]
+
+
+def _status(cluster: Cluster) -> dict[str, object]:
+    result = cluster.cli("status", "--json")
+    assert result.returncode == 0, result.stderr
+    return result.json()  # type: ignore[no-any-return]
+
+
+def _distinct_scans(sample_dir: Path, folder: Path, count: int) -> list[Path]:
+    """Copies of a scanned letter, each with a dot elsewhere: different bytes, one OCR
+    page each."""
+    folder.mkdir()
+    paths = []
+    with Image.open(sample_dir / "scan_beschwerde.png") as scan:
+        for n in range(count):
+            copy = scan.convert("L")
+            ImageDraw.Draw(copy).rectangle((10 + 12 * n, 10, 14 + 12 * n, 14), fill=0)
+            path = folder / f"scan_{n:02d}.png"
+            copy.save(path)
+            paths.append(path)
+    return paths
+
+
+def test_sample_post_through_workers(cluster: Cluster, sample_dir: Path, tmp_path: Path) -> None:
+    cluster.worker().start()
+    corrupt = tmp_path / "kaputt.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n" + os.urandom(2000))
+
+    result = cluster.cli("ingest", sample_dir, corrupt, "--json")
+
+    assert result.returncode == 1, result.stderr  # one input quarantined, the rest stored
+    lines = {Path(line["path"]).name: line for line in result.json_lines()}
+    assert lines.pop("kaputt.pdf")["status"] == "quarantined"
+    assert {line["status"] for line in lines.values()} == {"stored"}
+    assert lines["stapel_3_seiten.tif"]["pages"] == 3
+    assert "Quarantäne" in cluster.cli("quarantine").stdout + result.stderr
+    for line in lines.values():
+        kinds = _event_kinds(_manifest(cluster, line["id"]))
+        assert kinds.count("stored") == 1 and kinds.count("prepared") == 1, kinds
+    tiff = _manifest(cluster, lines["stapel_3_seiten.tif"]["id"])
+    assert all(page["source"] == "ocr" and page["text"] for page in tiff["pages"])  # type: ignore[attr-defined,index]
+
+    hits = cluster.cli("search", "Straße", "--json").json()
+    assert lines["stapel_3_seiten.tif"]["id"] in {hit["id"] for hit in hits["hits"]}
+    status = _status(cluster)
+    assert status["in_flight"] == 0 and status["waiting_for_index"] == 0
+    assert status["quarantined"] == 1 and status["broker_error"] is None
+    assert [sorted(queues) for queues in status["workers"].values()] == [["ingest", "ocr"]]  # type: ignore[attr-defined]
+
+    again = cluster.cli("ingest", sample_dir / "rechnung.pdf", "--json")
+    assert again.json_lines()[0]["status"] == "duplicate"
+
+
+def test_kill_9_of_a_worker_mid_batch_loses_and_duplicates_nothing(
+    cluster: Cluster,
+    sample_dir: Path,
+    tmp_path: Path,
+    minio_server: RunningServer,
+    elasticsearch_server: RunningServer,
+) -> None:
+    scans = _distinct_scans(sample_dir, tmp_path / "stapel", 8)
+    first = cluster.worker().start()
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "eakte", "ingest", str(tmp_path / "stapel"), "--json"],
+        env={**os.environ, **cluster.env, "EAKTE_DATA_DIR": str(cluster.cli.data_dir)},
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[dict[str, object]] = []
+    reader = threading.Thread(
+        target=lambda: lines.extend(json.loads(line) for line in ingest.stdout or []),
+        daemon=True,
+    )
+    reader.start()
+    wait_for(lambda: lines, first)
+
+    first.kill()  # mid-batch: the other records are queued or half done
+    assert len(lines) < len(scans) and ingest.poll() is None
+    cluster.worker().start()
+    _, stderr = ingest.communicate(timeout=600)  # hang guard only
+    reader.join()
+
+    assert ingest.returncode == 0, stderr
+    assert sorted(Path(str(line["path"])).name for line in lines) == [p.name for p in scans]
+    assert {line["status"] for line in lines} == {"stored"}
+    ids = {str(line["id"]) for line in lines}
+    assert len(ids) == len(scans)
+    for record_id in ids:
+        manifest = _manifest(cluster, record_id)
+        kinds = _event_kinds(manifest)
+        assert kinds.count("stored") == 1 and kinds.count("prepared") == 1, kinds
+        assert manifest["pages"][0]["source"] == "ocr"  # type: ignore[index]
+
+    store = Minio(
+        minio_server.endpoint,
+        access_key=minio_server.credentials["access_key"],
+        secret_key=minio_server.credentials["secret_key"],
+        secure=False,
+    )
+    bucket = cluster.env["EAKTE_S3_ORIGINALS_BUCKET"]
+    originals = list(store.list_objects(bucket, recursive=True, include_version=True))
+    assert len(originals) == len(scans)  # one version each: nothing written twice
+    wait_for(lambda: _status(cluster)["waiting_for_index"] == 0)
+    index = Elasticsearch(elasticsearch_server.url)
+    alias = cluster.env["EAKTE_ELASTICSEARCH_ALIAS"]
+    index.indices.refresh(index=alias)
+    assert index.count(index=alias)["count"] == len(scans)
+    index.close()
+    assert _status(cluster)["in_flight"] == 0
+
+
+def test_elasticsearch_down_during_ingest_catches_up_by_itself(
+    cluster: Cluster, sample_dir: Path, elasticsearch_server: RunningServer
+) -> None:
+    worker = cluster.worker().start()
+    letters = [sample_dir / "brief_bauantrag.pdf", sample_dir / "rechnung.pdf"]
+    with elasticsearch_server.stopped():
+        result = cluster.cli("ingest", *letters, "--json")
+        assert result.returncode == 0, result.stderr
+        assert "noch nicht im Suchindex" in result.stderr
+        assert _status(cluster)["waiting_for_index"] == 2
+    ids = {line["id"] for line in result.json_lines()}
+
+    def searchable() -> bool:
+        found = [cluster.cli("search", record_id, "--json") for record_id in ids]
+        return all(f.returncode == 0 and f.json()["total"] == 1 for f in found)
+
+    wait_for(searchable, worker)  # nobody runs anything: the reconcile job catches up
+    assert _status(cluster)["waiting_for_index"] == 0
+
+
+def test_flower_shows_the_workers(cluster: Cluster) -> None:
+    worker = cluster.worker().start()
+    port = free_port()
+    flower = subprocess.Popen(
+        [sys.executable, "-m", "eakte", "flower", "--port", str(port)],
+        env={**os.environ, **cluster.env},
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def answers() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthcheck", timeout=2) as r:
+                return bool(r.read() == b"OK")
+        except OSError:
+            return False
+
+    try:
+        wait_for(answers, worker)
+    finally:
+        flower.terminate()
+        flower.wait(timeout=30)
