@@ -115,7 +115,7 @@ class QueueRunner:
         from kombu.exceptions import OperationalError
 
         try:
-            self.app.send_task(tasks.PREPARE, args=[record_id])
+            tasks.send(self.app, tasks.PREPARE, record_id)
         except OperationalError as exc:
             raise Transient(
                 f"Warteschlange nicht erreichbar ({exc}); das Original ist gespeichert "

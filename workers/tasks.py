@@ -88,7 +88,7 @@ def reconcile(task: Any) -> dict[str, int]:
     stalled = list(state.stalled(ctx.store, ctx.settings.stalled_after_seconds))
     for record_id in stalled:
         state.mark_in_flight(ctx.store, record_id)
-        task.app.send_task(PREPARE, args=[record_id])
+        send(task.app, PREPARE, record_id)
     return {"indexed": indexed, "waiting": len(waiting) - indexed, "resubmitted": len(stalled)}
 
 
@@ -125,17 +125,22 @@ def _run_step(
     return steps.Next()
 
 
+def send(app: Any, name: str, *args: object) -> None:
+    """Nobody waits for a task's return value (the store says how a record ended), so
+    the sender does not subscribe to results: one connection less that can fail."""
+    app.send_task(name, args=list(args), ignore_result=True)
+
+
 def _follow(task: Any, record_id: str, after: steps.Next) -> str:
     """Send the next messages; each is idempotent, so sending one twice is harmless."""
-    send = task.app.send_task
     for new_record in after.new_records:
-        send(PREPARE, args=[new_record])
+        send(task.app, PREPARE, new_record)
     for page_number in after.ocr_pages:
-        send(OCR_PAGE, args=[record_id, page_number])
+        send(task.app, OCR_PAGE, record_id, page_number)
     if after.finish:
-        send(FINISH, args=[record_id])
+        send(task.app, FINISH, record_id)
     if after.index:
-        send(INDEX, args=[[record_id]])
+        send(task.app, INDEX, [record_id])
     return record_id
 
 

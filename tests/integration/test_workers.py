@@ -4,6 +4,7 @@ duplicate nothing; Elasticsearch down during ingest catches up by itself."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -26,7 +27,7 @@ from tests.integration.server_fixtures import (
     real_servers,
     redis_server,
 )
-from tests.integration.worker_fixtures import Cluster, cluster, wait_for
+from tests.integration.worker_fixtures import Cluster, Worker, cluster, wait_for
 
 pytestmark = pytest.mark.integration
 __all__ = ["cluster", "elasticsearch_server", "minio_server", "real_servers", "redis_server"]
@@ -196,3 +197,28 @@ def test_flower_shows_the_workers(cluster: Cluster) -> None:
     finally:
         flower.terminate()
         flower.wait(timeout=30)
+
+
+def test_broker_down_fails_loudly_and_the_record_is_finished_later(
+    cluster: Cluster, sample_dir: Path, redis_server: RunningServer
+) -> None:
+    letter = sample_dir / "brief_gemeinderat.pdf"
+    with redis_server.stopped():
+        result = cluster.cli("ingest", letter, "--json")
+    assert result.returncode != 0
+    assert "Warteschlange nicht erreichbar" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    # The original was stored before the message failed; once a worker runs, the
+    # reconcile job finds the stalled record and finishes it without anyone's help.
+    worker = Worker(
+        {**cluster.env, "EAKTE_STALLED_AFTER_SECONDS": "3"},
+        cluster.logs / "stalled-worker.log",
+        ("--concurrency", "1", "--beat"),
+    )
+    cluster.workers.append(worker)
+    worker.start()
+    record_id = hashlib.sha256(letter.read_bytes()).hexdigest()
+    wait_for(lambda: cluster.cli("show", record_id, "--json").json()["status"] == "stored", worker)
+    again = cluster.cli("ingest", letter, "--json")
+    assert again.json_lines()[0]["status"] == "duplicate"
