@@ -20,6 +20,7 @@ from pathlib import Path
 
 from eakte import containers, outcome, pipeline
 from eakte.errors import EakteError, ToolFailed, Transient
+from eakte.intake import BatchIntake
 from eakte.outcome import FileOutcome, RunStats
 from eakte.pipeline import Context
 from eakte.ports import IndexDocument
@@ -58,8 +59,7 @@ class LocalRunner:
         self.stats = RunStats()
         self._on_page = on_page or (lambda n: None)
         self._to_index: list[IndexDocument] = []
-        # ids first seen in this batch -> later copies of the same bytes in this batch
-        self._seen: dict[str, list[Path]] = {}
+        self._intake = BatchIntake(ctx)
         self._run_started = utc_now()
         self._pool: ProcessPoolExecutor | None = None
         self._originals: dict[str, ExitStack] = {}  # local copies OCR jobs still read
@@ -123,20 +123,9 @@ class LocalRunner:
         self, path: Path, channel: Channel, links: dict[str, str] | None = None
     ) -> FileOutcome | tuple[Manifest, list[PageJob]]:
         ctx = self.ctx
-        if not path.is_file():  # a FIFO or device would block or never end
-            return outcome.unreadable(path, OSError(0, "keine reguläre Datei"))
-        try:
-            received = pipeline.store_original(path, ctx, channel)
-        except OSError as exc:
-            return outcome.unreadable(path, exc)
-        manifest = received.manifest
-        if received.duplicate:
-            pipeline.record_duplicate(manifest, path, ctx)
-            return outcome.duplicate(path, manifest)
-        if manifest.id in self._seen:  # recorded once the first copy is finished
-            self._seen[manifest.id].append(path)
-            return outcome.duplicate(path, None, manifest.id)
-        self._seen[manifest.id] = []
+        manifest = self._intake.receive(path, channel)
+        if isinstance(manifest, FileOutcome):
+            return manifest
         if links:
             manifest = manifest.model_copy(update={"fields": {**manifest.fields, **links}})
         try:
@@ -190,7 +179,7 @@ class LocalRunner:
     def _finish(
         self, path: Path, manifest: Manifest, results: list[tuple[PageText, float]]
     ) -> FileOutcome:
-        manifest = self._with_batch_duplicates(pipeline.merge_ocr(manifest, results))
+        manifest = self._intake.with_later_copies(pipeline.merge_ocr(manifest, results))
         started = time.perf_counter()
         manifest = pipeline.complete(manifest, self.ctx)
         self.stats.stage_seconds["manifest"] += time.perf_counter() - started
@@ -200,13 +189,8 @@ class LocalRunner:
             self._flush_index()
         return outcome.finished(path, manifest, ocr_pages=len(results))
 
-    def _with_batch_duplicates(self, manifest: Manifest) -> Manifest:
-        for path in self._seen.pop(manifest.id, []):
-            manifest = manifest.with_event(pipeline.duplicate_event(path))
-        return manifest
-
     def _quarantine(self, path: Path, manifest: Manifest, error: EakteError) -> FileOutcome:
-        kept = pipeline.quarantine(self._with_batch_duplicates(manifest), error, self.ctx)
+        kept = pipeline.quarantine(self._intake.with_later_copies(manifest), error, self.ctx)
         self.stats.count(kept, ocr_pages=0, since=self._run_started)
         return outcome.finished(path, kept)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from eakte import containers, outcome, pipeline
 from eakte.errors import Transient
+from eakte.intake import BatchIntake
 from eakte.outcome import FileOutcome, RunStats
 from eakte.pipeline import Context
 from eakte.record import Channel, Manifest, utc_now
@@ -44,7 +45,7 @@ class QueueRunner:
         self.app = app
         self.stats = RunStats()
         self._on_page = on_page or (lambda n: None)
-        self._batch: dict[str, list[Path]] = {}  # record id -> later copies in this batch
+        self._intake = BatchIntake(ctx)
         self._run_started = utc_now()
         self._stored: list[str] = []
 
@@ -80,23 +81,12 @@ class QueueRunner:
 
     def _submit(self, path: Path, channel: Channel) -> FileOutcome | _Waiting:
         ctx = self.ctx
-        if not path.is_file():
-            return outcome.unreadable(path, OSError(0, "keine reguläre Datei"))
-        try:
-            received = pipeline.store_original(path, ctx, channel)
-            signs = self._store_signed_partner(path)
-        except OSError as exc:
-            return outcome.unreadable(path, exc)
-        manifest = received.manifest
-        if received.duplicate:
-            pipeline.record_duplicate(manifest, path, ctx)
-            return outcome.duplicate(path, manifest)
-        if manifest.id in self._batch:
-            self._batch[manifest.id].append(path)
-            return outcome.duplicate(path, None, manifest.id)
-        self._batch[manifest.id] = []
+        manifest = self._intake.receive(path, channel)
+        if isinstance(manifest, FileOutcome):
+            return manifest
         known = pipeline.load_manifest(ctx.store, manifest.id)
         if known is None or known.status != "received":  # else: in flight from before
+            signs = self._store_signed_partner(path)
             if signs:
                 manifest = manifest.model_copy(update={"fields": {**manifest.fields, **signs}})
             steps.submit(ctx, manifest)
@@ -108,8 +98,11 @@ class QueueRunner:
         partner = containers.detached_partner(path)
         if partner is None:
             return {}
-        with open(partner, "rb") as source:
-            return {"signs": self.ctx.store.put_original(source).sha256}
+        try:
+            with open(partner, "rb") as source:
+                return {"signs": self.ctx.store.put_original(source).sha256}
+        except OSError:
+            return {}  # unreadable: the verdict will say the signed content is missing
 
     def _send(self, record_id: str) -> None:
         from kombu.exceptions import OperationalError
@@ -146,8 +139,9 @@ class QueueRunner:
     def _finished(
         self, item: _Waiting, manifest: Manifest, waiting: list[_Waiting]
     ) -> FileOutcome | None:
-        for copy in self._batch.pop(manifest.id, []):
-            manifest = pipeline.record_duplicate(manifest, copy, self.ctx)
+        with_copies = self._intake.with_later_copies(manifest)
+        if with_copies is not manifest:
+            manifest = pipeline.save_manifest(with_copies, self.ctx)
         ocr_pages = sum(1 for page in manifest.pages if page.source == "ocr")
         if manifest.status == "stored":
             self._stored.append(manifest.id)

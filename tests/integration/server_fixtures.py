@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from minio import Minio
 
 from scripts.servers import RealServers, ensure
 
@@ -131,3 +132,13 @@ def distributed_env(minio: RunningServer, elasticsearch: RunningServer) -> dict[
         "EAKTE_ELASTICSEARCH_URL": elasticsearch.url,
         "EAKTE_ELASTICSEARCH_ALIAS": f"eakte-{tag}",
     }
+
+
+def minio_client(server: RunningServer) -> Minio:
+    """A plain SDK client, to look at the buckets behind the store's back."""
+    return Minio(
+        server.endpoint,
+        access_key=server.credentials["access_key"],
+        secret_key=server.credentials["secret_key"],
+        secure=False,
+    )

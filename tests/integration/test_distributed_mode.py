@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from minio import Minio
 from minio.error import S3Error
 
 from tests.conftest import Cli
@@ -15,6 +14,7 @@ from tests.integration.server_fixtures import (
     RunningServer,
     distributed_env,
     elasticsearch_server,
+    minio_client,
     minio_server,
     real_servers,
 )
@@ -43,12 +43,7 @@ def test_sample_post_lands_in_minio_and_is_found_in_elasticsearch(
     assert distributed("get", lines["rechnung.pdf"]["id"], "-o", out).returncode == 0
     assert out.read_bytes() == (sample_dir / "rechnung.pdf").read_bytes()
 
-    client = Minio(
-        minio_server.endpoint,
-        access_key=minio_server.credentials["access_key"],
-        secret_key=minio_server.credentials["secret_key"],
-        secure=False,
-    )
+    client = minio_client(minio_server)
     bucket = distributed.env["EAKTE_S3_ORIGINALS_BUCKET"]
     keys = [o.object_name for o in client.list_objects(bucket, recursive=True)]
     key = next(k for k in keys if k and k.endswith(lines["rechnung.pdf"]["id"]))

@@ -21,7 +21,12 @@ from eakte.errors import ConfigurationError, IntegrityError, Transient
 from eakte.ports import ObjectStore
 from storage.filesystem import FilesystemStore
 from storage.minio_store import MinioStore
-from tests.integration.server_fixtures import RunningServer, minio_server, real_servers
+from tests.integration.server_fixtures import (
+    RunningServer,
+    minio_client,
+    minio_server,
+    real_servers,
+)
 
 pytestmark = pytest.mark.integration
 __all__ = ["minio_server", "real_servers"]  # pytest fixtures
@@ -65,12 +70,7 @@ def store(minio_server: RunningServer, tmp_path: Path) -> MinioStore:
 @pytest.fixture
 def client(minio_server: RunningServer) -> Minio:
     """The raw SDK, to act on the server behind the store's back."""
-    return Minio(
-        minio_server.endpoint,
-        minio_server.credentials["access_key"],
-        minio_server.credentials["secret_key"],
-        secure=False,
-    )
+    return minio_client(minio_server)
 
 
 def _key(sha256: str) -> str:

@@ -10,12 +10,12 @@ import urllib.request
 from typing import Any
 
 import pytest
-from minio import Minio
 
 from scripts.servers import ServerError, redis_command
 from tests.integration.server_fixtures import (
     RunningServer,
     elasticsearch_server,
+    minio_client,
     minio_server,
     real_servers,
     redis_server,
@@ -34,15 +34,6 @@ def es(server: RunningServer, method: str, path: str, body: Any = None) -> Any:
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
-
-
-def minio_client(server: RunningServer) -> Minio:
-    return Minio(
-        server.endpoint,
-        access_key=server.credentials["access_key"],
-        secret_key=server.credentials["secret_key"],
-        secure=False,
-    )
 
 
 def refuses_connections(server: RunningServer) -> bool:

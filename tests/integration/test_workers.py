@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
-from minio import Minio
 from PIL import Image, ImageDraw
 
 from scripts.servers import free_port
@@ -23,6 +22,7 @@ from tests.conftest import REPO
 from tests.integration.server_fixtures import (
     RunningServer,
     elasticsearch_server,
+    minio_client,
     minio_server,
     real_servers,
     redis_server,
@@ -136,12 +136,7 @@ def test_kill_9_of_a_worker_mid_batch_loses_and_duplicates_nothing(
         assert kinds.count("stored") == 1 and kinds.count("prepared") == 1, kinds
         assert manifest["pages"][0]["source"] == "ocr"  # type: ignore[index]
 
-    store = Minio(
-        minio_server.endpoint,
-        access_key=minio_server.credentials["access_key"],
-        secret_key=minio_server.credentials["secret_key"],
-        secure=False,
-    )
+    store = minio_client(minio_server)
     bucket = cluster.env["EAKTE_S3_ORIGINALS_BUCKET"]
     originals = list(store.list_objects(bucket, recursive=True, include_version=True))
     assert len(originals) == len(scans)  # one version each: nothing written twice
