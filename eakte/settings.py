@@ -6,6 +6,7 @@ Nothing reads the environment at import time; tests build their own ``Settings``
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -88,10 +89,20 @@ class Settings(BaseSettings):
     api_keys_file: Path | None = None
 
 
-def load_settings() -> Settings:
-    """Read the environment once, at start; a bad value is a one-line configuration error."""
+SETTINGS_FILE_VARIABLE = "EAKTE_SETTINGS_FILE"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the environment once, at start; a bad value is a one-line configuration error.
+
+    ``EAKTE_SETTINGS_FILE`` may name a file of ``EAKTE_…=value`` lines (dotenv syntax,
+    as Docker's env files); variables set in the environment win over the file."""
+    environ = os.environ if environ is None else environ
+    settings_file = environ.get(SETTINGS_FILE_VARIABLE)
+    if settings_file and not Path(settings_file).is_file():
+        raise ConfigurationError(f"{SETTINGS_FILE_VARIABLE}: Datei {settings_file} fehlt")
     try:
-        return Settings()
+        return Settings(_env_file=settings_file or None)  # type: ignore[call-arg]
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "EAKTE_" + str(first["loc"][0]).upper() if first["loc"] else "EAKTE_*"
