@@ -1,0 +1,60 @@
+"""Document types and their routing, read from a YAML file (configuration, not code)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from eakte.errors import ConfigurationError
+
+DEFAULT_TYPES = "default_types.yaml"
+
+
+class DocumentType(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    description: str = ""
+    department: str
+    aktenplan: str | None = None
+
+
+class DocumentTypes(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    types: list[DocumentType] = Field(min_length=2)
+
+    def ids(self) -> list[str]:
+        return [t.id for t in self.types]
+
+    def get(self, type_id: str) -> DocumentType:
+        for document_type in self.types:
+            if document_type.id == type_id:
+                return document_type
+        known = ", ".join(self.ids())
+        raise ConfigurationError(f"Unbekannter Dokumenttyp {type_id!r}; bekannt: {known}")
+
+
+def load_types(path: Path | None = None) -> DocumentTypes:
+    """The types in ``path``, or the shipped default set for municipal post."""
+    try:
+        if path is None:
+            text = resources.files("classify").joinpath(DEFAULT_TYPES).read_text("utf-8")
+        else:
+            text = path.read_text("utf-8")
+        types = DocumentTypes.model_validate(yaml.safe_load(text))
+    except OSError as exc:
+        raise ConfigurationError(f"Dokumenttypen nicht lesbar: {path}: {exc.strerror}") from exc
+    except (yaml.YAMLError, ValidationError) as exc:
+        first = str(exc).splitlines()[0]
+        raise ConfigurationError(
+            f"Dokumenttypen in {path or DEFAULT_TYPES} ungültig: {first}"
+        ) from exc
+    ids = types.ids()
+    if len(set(ids)) != len(ids):
+        raise ConfigurationError(f"Dokumenttypen in {path or DEFAULT_TYPES}: doppelte Kennung")
+    return types
