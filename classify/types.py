@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -39,8 +40,10 @@ class DocumentTypes(BaseModel):
         raise ConfigurationError(f"Unbekannter Dokumenttyp {type_id!r}; bekannt: {known}")
 
 
+@functools.lru_cache(maxsize=8)
 def load_types(path: Path | None = None) -> DocumentTypes:
-    """The types in ``path``, or the shipped default set for municipal post."""
+    """The types in ``path``, or the shipped default set for municipal post (read once
+    per process: a changed file takes effect at the next start)."""
     try:
         if path is None:
             text = resources.files("classify").joinpath(DEFAULT_TYPES).read_text("utf-8")

@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.doctor import run_checks
 from eakte.errors import EakteError, RecordNotFound
@@ -264,7 +265,7 @@ def serve(host: str, port: int) -> None:
     run_server(load_settings(), host, port)
 
 
-for command in (worker, beat, flower, status):
+for command in (worker, beat, flower, status, train, evaluate, classify_command, correct):
     cli.add_command(command)
 
 

@@ -17,7 +17,8 @@ codes (``eakte.cli``), HTTP responses (``web``) and worker retry/quarantine (``w
     ├── RecordNotFound
     ├── Transient                may succeed if retried (server unreachable)
     └── ConfigurationError       exit 2
-        └── DependencyMissing    exit 2: a program or data file is not installed
+        ├── DependencyMissing    exit 2: a program or data file is not installed
+        └── ModelMissing         exit 2: no classification model trained yet
 
 Every message is German and fits on one line, because people read it in the CLI
 summary and in the quarantine list.
@@ -101,3 +102,7 @@ class ConfigurationError(EakteError):
 
 class DependencyMissing(ConfigurationError):
     """A required program or data file is missing; the message says how to install it."""
+
+
+class ModelMissing(ConfigurationError):
+    """No classification model is trained yet; the message says how to train one."""

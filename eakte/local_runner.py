@@ -180,6 +180,7 @@ class LocalRunner:
         self, path: Path, manifest: Manifest, results: list[tuple[PageText, float]]
     ) -> FileOutcome:
         manifest = self._intake.with_later_copies(pipeline.merge_ocr(manifest, results))
+        manifest = pipeline.classify_document(manifest, self.ctx)
         started = time.perf_counter()
         manifest = pipeline.complete(manifest, self.ctx)
         self.stats.stage_seconds["manifest"] += time.perf_counter() - started

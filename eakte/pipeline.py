@@ -1,7 +1,7 @@
 """The pipeline: stages in the order they run, each ``stage(manifest, ctx) -> manifest``.
 
     store_original → sniff → read_text_layer → check_signatures
-        → plan_ocr / ocr_page / merge_ocr → (classify: later issue) → complete → index
+        → plan_ocr / ocr_page / merge_ocr → classify_document → complete → index
 
 Work on stored records after the fact (reverify, augment, reindex) is in
 ``eakte.maintenance``.
@@ -23,10 +23,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from classify.fields import extract_fields, index_terms
+from classify.types import load_types
 from eakte import media_types
-from eakte.errors import EakteError, InputRejected, LimitExceeded, ToolFailed
-from eakte.ports import IndexDocument, ObjectStore, SearchIndex, SignatureCheck, SignatureValidator
-from eakte.record import Channel, Event, Manifest, PageText, SignatureSummary, utc_now
+from eakte.errors import EakteError, InputRejected, LimitExceeded, ModelMissing, ToolFailed
+from eakte.ports import (
+    Classifier,
+    IndexDocument,
+    ObjectStore,
+    Prediction,
+    SearchIndex,
+    SignatureCheck,
+    SignatureValidator,
+)
+from eakte.record import (
+    Channel,
+    Classification,
+    Event,
+    Manifest,
+    PageText,
+    SignatureSummary,
+    utc_now,
+)
 from eakte.settings import Settings
 from ingest import images, pdf
 from ingest.filenames import sanitize_filename
@@ -44,6 +62,7 @@ class Context:
     store: ObjectStore
     index: SearchIndex
     signatures: SignatureValidator
+    classifier: Classifier | None = None
 
 
 @dataclass(frozen=True)
@@ -250,7 +269,49 @@ def merge_ocr(manifest: Manifest, results: Sequence[tuple[PageText, float]]) -> 
     return manifest.model_copy(update={"pages": pages, "events": events})
 
 
-# 6. finish or quarantine -----------------------------------------------------------------
+# 6. classify and route ------------------------------------------------------------------
+
+
+def classify_document(manifest: Manifest, ctx: Context) -> Manifest:
+    """Type, routing and fields from the whole text. Without a trained model the record
+    is still stored, with an event saying why it has no type."""
+    timings: list[Event] = []
+    with timed("classify", timings):
+        fields = {**manifest.fields, **extract_fields(manifest.full_text)}
+        manifest = manifest.model_copy(update={"fields": fields})
+        if ctx.classifier is None or not manifest.full_text.strip():
+            return manifest.model_copy(update={"events": [*manifest.events, *timings]})
+        try:
+            prediction = ctx.classifier.predict(manifest.full_text)
+        except ModelMissing as exc:
+            return manifest.with_event(Event(kind="not_classified", message=exc.message))
+        classification = routed(prediction, ctx.settings)
+    events = [*manifest.events, *timings]
+    if classification.needs_review:
+        events.append(Event(kind="needs_review", message="Dokumenttyp bitte prüfen"))
+    return manifest.model_copy(update={"classification": classification, "events": events})
+
+
+def routed(prediction: Prediction, settings: Settings) -> Classification:
+    """The prediction with German labels and routing from the configured types."""
+    types = load_types(settings.document_types_file)
+    chosen = types.get(prediction.type)
+    return Classification(
+        type=chosen.id,
+        label=chosen.label,
+        confidence=round(prediction.confidence, 4),
+        alternatives=[
+            {"type": t, "label": types.get(t).label, "confidence": round(p, 4)}
+            for t, p in prediction.alternatives
+        ],
+        model_version=prediction.model_version,
+        department=chosen.department,
+        aktenplan=chosen.aktenplan,
+        needs_review=prediction.confidence < settings.review_threshold,
+    )
+
+
+# 7. finish or quarantine -----------------------------------------------------------------
 
 
 def complete(manifest: Manifest, ctx: Context) -> Manifest:
@@ -294,6 +355,8 @@ def index_document(manifest: Manifest) -> IndexDocument:
         signature=manifest.signature.verdict if manifest.signature else None,
         status=manifest.status,
         received_at=manifest.received_at,
+        department=manifest.classification.department if manifest.classification else None,
+        keywords=tuple(index_terms(manifest.fields)),
     )
 
 

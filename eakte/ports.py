@@ -68,6 +68,14 @@ class IndexDocument:
     signature: str | None = None
     status: str = "stored"
     received_at: datetime | None = None
+    department: str | None = None
+    keywords: tuple[str, ...] = ()  # references, IBANs, sender, subject: found as words
+
+    @property
+    def title_and_keywords(self) -> str:
+        """What engines index as the title: the file name plus the extracted fields, so
+        an Aktenzeichen finds its letter without showing up in snippets."""
+        return " · ".join((self.title, *self.keywords))
 
 
 @dataclass(frozen=True)
@@ -162,4 +170,21 @@ class SignatureValidator(Protocol):
     def augment(self, path: Path) -> bytes:
         """A long-term-validation copy of a signed PDF (validation data, document
         timestamp); the original at ``path`` is only read."""
+        ...
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A classifier's answer for one text: the best type and the runners-up, each with
+    the probability the model gives it."""
+
+    type: str
+    confidence: float
+    alternatives: list[tuple[str, float]]  # the next best, most likely first
+    model_version: str
+
+
+class Classifier(Protocol):
+    def predict(self, text: str) -> Prediction:
+        """Raises ``ModelMissing`` when no model is trained yet."""
         ...

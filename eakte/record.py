@@ -49,11 +49,18 @@ class Event(Frozen):
 
 
 class Classification(Frozen):
+    """The document type and where the letter goes; ``needs_review`` when the model was
+    less sure than the configured threshold (a person decides)."""
+
     type: str
     label: str
     confidence: float
     alternatives: list[dict[str, Any]] = Field(default_factory=list)
     model_version: str | None = None
+    department: str | None = None
+    aktenplan: str | None = None
+    needs_review: bool = False
+    corrected: bool = False  # set by a person (`eakte correct`), not by the model
 
 
 class SignatureSummary(Frozen):

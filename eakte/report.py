@@ -33,6 +33,7 @@ STAGE_DE = {
     "text_layer": "Textebene lesen",
     "signatures": "Signaturprüfung",
     "ocr": "Texterkennung (Summe je Seite)",
+    "classify": "Klassifikation und Felder",
     "manifest": "Manifest schreiben",
     "index": "Suchindex",
 }

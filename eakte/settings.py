@@ -18,6 +18,11 @@ from eakte.errors import ConfigurationError
 MiB = 1024 * 1024
 
 
+def _cache_home() -> Path:
+    """``EAKTE_CACHE_DIR`` as the set-up scripts use it, else ``~/.cache/eakte``."""
+    return Path(os.environ.get("EAKTE_CACHE_DIR") or Path.home() / ".cache" / "eakte")
+
+
 def _default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -69,6 +74,16 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=_default_workers, ge=1)
     min_text_layer_chars: int = Field(default=20, ge=1)
     tesseract_cmd: str = "tesseract"
+
+    # Classification (`eakte train`): types and routing from a YAML file (default: the
+    # shipped set for municipal post); below the threshold a person reviews the type
+    document_types_file: Path | None = None
+    review_threshold: float = Field(default=0.6, ge=0, le=1)
+    # The converted encoder, the default model and cached training vectors
+    model_cache_dir: Path = Field(default_factory=lambda: _cache_home() / "models")
+    classifier_layers: int = Field(default=12, ge=1, le=12)  # encoder depth for new models
+    classifier_threads: int = Field(default=2, ge=1)
+    training_per_type: int = Field(default=60, ge=4)  # generated letters per type (default)
 
     # Limits for hostile or absurd input
     max_file_bytes: int = Field(default=200 * MiB, ge=1)

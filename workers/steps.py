@@ -95,7 +95,8 @@ def finish(ctx: Context, record_id: str) -> Next:
         return Next(ocr_pages=missing)
     results = list(state.load_page_results(ctx.store, record_id).values())
     state.mark_for_index(ctx.store, record_id)  # before completing: the view must catch up
-    pipeline.complete(pipeline.merge_ocr(manifest, results), ctx)
+    merged = pipeline.merge_ocr(manifest, results)
+    pipeline.complete(pipeline.classify_document(merged, ctx), ctx)
     _tidy_up(ctx, record_id)
     return Next(index=True)
 

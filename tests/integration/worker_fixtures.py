@@ -115,6 +115,7 @@ def cluster(
         "EAKTE_RECONCILE_INTERVAL_SECONDS": "2",
         "EAKTE_TASK_MAX_RETRIES": "2",
         "EAKTE_TASK_RETRY_BACKOFF_SECONDS": "1",
+        "EAKTE_MODEL_CACHE_DIR": str(tmp_path / "no-models"),
     }
     logs = tmp_path / "logs"
     logs.mkdir()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import random
-import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -172,11 +171,10 @@ def test_cli_writes_train_and_eval(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main([str(tmp_path), "--per-type", "1"]) == 2  # not empty: refused
 
 
-def test_eleven_types_times_two_hundred_letters_take_seconds() -> None:
-    start = time.perf_counter()
+def test_a_full_size_corpus_has_every_letter_asked_for() -> None:
     examples = generate_corpus(200, seed=1, noise=0.01)
     assert len(examples) == 200 * len(TEMPLATES)
-    assert time.perf_counter() - start < 20
+    assert len({e.text for e in examples}) > 0.95 * len(examples)  # distinct letters
 
 
 def test_street_names_take_their_preposition() -> None:

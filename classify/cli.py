@@ -1,0 +1,160 @@
+"""`eakte train`, `eakte evaluate`, `eakte classify`, `eakte correct`. Torch and the
+model load only when one of these runs."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from classify.training import Embedder
+from eakte.pipeline import Context
+from eakte.settings import load_settings
+
+
+@contextmanager
+def _service() -> Iterator[Context]:
+    from eakte.wiring import build_context
+
+    ctx = build_context(load_settings())
+    try:
+        yield ctx
+    finally:
+        ctx.index.close()
+
+
+def _embedder(ctx: Context, layers: int) -> Embedder:
+    from classify.service import TransformerClassifier, embedding_cache_file
+
+    classifier = ctx.classifier
+    assert isinstance(classifier, TransformerClassifier)
+    encoder = classifier.encoder(layers)
+    return Embedder(encoder, embedding_cache_file(ctx.settings, encoder.version))
+
+
+@click.command()
+@click.option(
+    "--data",
+    type=click.Path(exists=True, path_type=Path),
+    help="Ordner mit einem Unterordner je Typ, oder CSV-Datei mit den Spalten path,type.",
+)
+@click.option(
+    "--default",
+    "as_default",
+    is_flag=True,
+    help="Das Standardmodell aus dem erzeugten Beispielkorpus trainieren (für die Einrichtung).",
+)
+def train(data: Path | None, as_default: bool) -> None:
+    """Klassifikationsmodell trainieren (mit allen bisherigen Korrekturen)."""
+    from classify import service, training
+    from classify.default_model import train_default
+    from classify.types import load_types
+
+    started = time.perf_counter()
+    with _service() as ctx:
+        settings = ctx.settings
+        if as_default:
+            head = train_default(settings)
+        else:
+            examples = (
+                training.read_labeled(data)
+                if data is not None
+                else training.generated_examples(settings.training_per_type)
+            )
+            embedder = _embedder(ctx, settings.classifier_layers)
+            head = training.train_head(
+                embedder,
+                examples,
+                training.corrected_examples(ctx.store),
+                load_types(settings.document_types_file),
+                encoder_version=embedder.encoder.version,
+                layers=settings.classifier_layers,
+            )
+            service.save_head(ctx.store, head)
+    click.echo(
+        f"Modell {head.version} trainiert: {head.examples} Beispiele, davon "
+        f"{head.corrections} Korrekturen, {len(head.types)} Typen, "
+        f"{time.perf_counter() - started:.0f} s.",
+        err=True,
+    )
+
+
+@click.command()
+@click.option("--data", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--matrix",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("verwechslungsmatrix.png"),
+    show_default=True,
+    help="Die Verwechslungsmatrix als PNG hierhin schreiben.",
+)
+@click.option("--json", "as_json", is_flag=True)
+def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
+    """Das aktuelle Modell messen (ohne --data: zurückgehaltene Vorlagen des Korpus)."""
+    from classify import service, training
+    from classify.evaluation import evaluate as measure
+    from classify.evaluation import write_confusion_png
+    from classify.types import load_types
+
+    with _service() as ctx:
+        head = service.load_head(ctx.settings, ctx.store)
+        if data is not None:
+            examples = training.read_labeled(data)
+        else:
+            examples = training.generated_evaluation(ctx.settings.training_per_type)
+        embedder = _embedder(ctx, head.layers)
+        vectors = embedder.vectors([e.text for e in examples])
+        result = measure(head, vectors, [e.type_id for e in examples])
+        types = load_types(ctx.settings.document_types_file)
+        write_confusion_png(result, matrix, {t.id: t.label for t in types.types})
+    if as_json:
+        click.echo(json.dumps({"model": head.version, **result.as_json()}, ensure_ascii=False))
+        return
+    click.echo(
+        f"Modell {head.version}: Makro-F1 {result.macro_f1:.3f}, "
+        f"Genauigkeit {result.accuracy:.3f} ({len(examples)} Briefe)"
+    )
+    for label, scores in result.per_type.items():
+        click.echo(
+            f"  {label:22} Präzision {scores['precision']:.2f}  Trefferquote "
+            f"{scores['recall']:.2f}  ({scores['support']})"
+        )
+    click.echo(f"Verwechslungsmatrix: {matrix}")
+
+
+@click.command("classify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+def classify_command(path: Path, as_json: bool) -> None:
+    """Eine Datei klassifizieren, ohne sie aufzunehmen (.txt oder PDF mit Textebene)."""
+    from classify.training import _read_text
+    from eakte.pipeline import routed
+
+    with _service() as ctx:
+        assert ctx.classifier is not None
+        result = routed(ctx.classifier.predict(_read_text(path)), ctx.settings)
+    if as_json:
+        click.echo(result.model_dump_json())
+        return
+    review = " – bitte prüfen" if result.needs_review else ""
+    click.echo(f"{result.label} ({result.confidence:.0%}){review} → {result.department}")
+    for alternative in result.alternatives:
+        click.echo(f"  sonst: {alternative['label']} ({alternative['confidence']:.0%})")
+
+
+@click.command()
+@click.argument("record_id")
+@click.argument("type_id")
+def correct(record_id: str, type_id: str) -> None:
+    """Den Dokumenttyp einer Akte korrigieren; das nächste `eakte train` lernt daraus."""
+    from classify.corrections import correct as apply
+    from eakte.retrieval import get_manifest
+
+    with _service() as ctx:
+        saved = apply(ctx, get_manifest(ctx, record_id), type_id)
+    assert saved.classification is not None
+    click.echo(f"{saved.id[:12]}: {saved.classification.label} (korrigiert)", err=True)

@@ -1,0 +1,170 @@
+"""Where training examples come from, and turning them into a linear head.
+
+Three sources: a folder with one subfolder per type or a CSV of ``path,type`` (what an
+office collects), the generated corpus (``classify.corpus``, the default model), and the
+corrections people made (``eakte correct``), which count extra so that the next model
+fixes the kind of mistake that was corrected."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from classify.head import LinearHead, fit_head
+from classify.types import DocumentTypes
+from eakte.errors import ConfigurationError, InputRejected
+from eakte.ports import ObjectStore
+from eakte.record import Manifest
+
+CORRECTIONS = "training/corrections"
+CORRECTION_WEIGHT = 5.0
+TEXT_SUFFIXES = {".txt", ".md"}
+
+
+@dataclass(frozen=True)
+class LabeledText:
+    text: str
+    type_id: str
+    source: str  # a path, a record id or a corpus template
+
+
+def correction_key(record_id: str) -> str:
+    return f"{CORRECTIONS}/{record_id}.json"
+
+
+def read_labeled(source: Path) -> list[LabeledText]:
+    """``source`` is a folder (one subfolder per type id) or a CSV with ``path,type``."""
+    if source.is_dir():
+        pairs = [
+            (path, folder.name)
+            for folder in sorted(p for p in source.iterdir() if p.is_dir())
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        ]
+    elif source.suffix.lower() == ".csv":
+        pairs = list(_csv_pairs(source))
+    else:
+        raise ConfigurationError(f"{source}: Ordner oder CSV-Datei (Pfad,Typ) erwartet")
+    return [LabeledText(_read_text(path), type_id, str(path)) for path, type_id in pairs]
+
+
+def _csv_pairs(source: Path) -> Iterable[tuple[Path, str]]:
+    with open(source, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if not row.get("path") or not row.get("type"):
+                raise ConfigurationError(f"{source}: Spalten 'path' und 'type' erwartet")
+            path = Path(row["path"])
+            yield (path if path.is_absolute() else source.parent / path), row["type"].strip()
+
+
+def _read_text(path: Path) -> str:
+    """Plain text directly; PDFs through their text layer (scans: ingest them first)."""
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix.lower() == ".pdf":
+        from ingest.pdf import read_text_layer
+
+        return "\n\n".join(read_text_layer(path, max_pages=200))
+    raise InputRejected(f"{path}: nur .txt und PDF mit Textebene als Trainingsdaten")
+
+
+def corrected_examples(store: ObjectStore) -> list[LabeledText]:
+    """Every record a person corrected, with its corrected type."""
+    from eakte.pipeline import load_manifest
+
+    examples = []
+    for key in store.list_derived(CORRECTIONS):
+        record_id = key.rsplit("/", 1)[-1].removesuffix(".json")
+        manifest: Manifest | None = load_manifest(store, record_id)
+        if manifest is not None and manifest.classification and manifest.full_text.strip():
+            examples.append(
+                LabeledText(manifest.full_text, manifest.classification.type, record_id)
+            )
+    return examples
+
+
+def generated_examples(per_type: int, seed: int = 0) -> list[LabeledText]:
+    """The train split of the generated corpus (whole templates held out for evaluation)."""
+    from classify.corpus import generate_corpus, split_by_template
+
+    train, _ = split_by_template(generate_corpus(per_type, seed), seed=seed)
+    return [LabeledText(e.text, e.type_id, e.template_id) for e in train]
+
+
+def generated_evaluation(per_type: int, seed: int = 0) -> list[LabeledText]:
+    from classify.corpus import generate_corpus, split_by_template
+
+    _, held_out = split_by_template(generate_corpus(per_type, seed), seed=seed)
+    return [LabeledText(e.text, e.type_id, e.template_id) for e in held_out]
+
+
+class Encoding(Protocol):
+    version: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class Embedder:
+    """Vectors for texts, cached on disk by text hash: retraining after a correction
+    reuses the vectors of everything seen before and takes seconds."""
+
+    def __init__(self, encoder: Encoding, cache_file: Path) -> None:
+        self.encoder = encoder
+        self.cache_file = cache_file
+        self._cache: dict[str, np.ndarray] = {}
+        if cache_file.is_file():
+            with np.load(cache_file) as stored:
+                self._cache = {key: stored[key] for key in stored.files}
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+        missing = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}.items()
+        )
+        if missing:
+            fresh = self.encoder.embed([t for _, t in missing])
+            self._cache.update({k: fresh[i] for i, (k, _) in enumerate(missing)})
+            self._save()
+        return np.stack([self._cache[k] for k in keys])
+
+    def _save(self) -> None:
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.cache_file.with_suffix(".partial.npz")
+        np.savez(partial, **self._cache)  # type: ignore[arg-type]
+        partial.replace(self.cache_file)
+
+
+def train_head(
+    embedder: Embedder,
+    examples: Sequence[LabeledText],
+    corrections: Sequence[LabeledText],
+    types: DocumentTypes,
+    *,
+    encoder_version: str,
+    layers: int,
+) -> LinearHead:
+    known = set(types.ids())
+    unknown = sorted({e.type_id for e in [*examples, *corrections]} - known)
+    if unknown:
+        raise ConfigurationError(
+            f"Unbekannte Dokumenttypen in den Trainingsdaten: {', '.join(unknown)}"
+        )
+    everything = [*examples, *corrections]
+    if len({e.type_id for e in everything}) < 2:
+        raise ConfigurationError("Zum Training braucht es Beispiele von mindestens zwei Typen")
+    vectors = embedder.vectors([e.text for e in everything])
+    weights = np.array([1.0] * len(examples) + [CORRECTION_WEIGHT] * len(corrections))
+    return fit_head(
+        vectors,
+        [e.type_id for e in everything],
+        encoder=encoder_version,
+        layers=layers,
+        weights=weights,
+        corrections=len(corrections),
+    )
