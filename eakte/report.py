@@ -130,6 +130,9 @@ def print_manifest(console: Console, manifest: Manifest) -> None:
     console.print(f"Eingang: {manifest.received_at:%d.%m.%Y %H:%M} über {manifest.channel}")
     for error in manifest.errors:
         console.print(f"[red]Fehler:[/] {escape(error)}")
+    if manifest.classification is not None:
+        print_classification(console, manifest)
+    print_fields(console, manifest.fields)
     if manifest.signature is not None:
         print_signature_summary(console, manifest)
     for page in manifest.pages:
@@ -139,6 +142,49 @@ def print_manifest(console: Console, manifest: Manifest) -> None:
         )
         console.print(f"\n[bold]Seite {page.number}[/] ({source}{confidence})")
         console.print(escape(page.text[:1500]), highlight=False)
+
+
+def print_classification(console: Console, manifest: Manifest) -> None:
+    found = manifest.classification
+    assert found is not None
+    how = "korrigiert" if found.corrected else f"{found.confidence:.0%}"
+    review = " [yellow]– bitte prüfen[/]" if found.needs_review else ""
+    plan = f", Aktenplan {found.aktenplan}" if found.aktenplan else ""
+    console.print(
+        f"Dokumenttyp: [bold]{escape(found.label)}[/] ({how}){review} → "
+        f"{escape(found.department or '–')}{plan}",
+        highlight=False,
+    )
+    if found.alternatives and not found.corrected:
+        others = ", ".join(f"{a['label']} {a['confidence']:.0%}" for a in found.alternatives)
+        console.print(f"  sonst: {escape(others)}", highlight=False)
+
+
+FIELD_DE = {
+    "letter_date": "Datum",
+    "sender": "Absender",
+    "subject": "Betreff",
+    "references": "Zeichen",
+    "total_amount": "Betrag",
+    "ibans": "IBAN",
+    "invalid_ibans": "IBAN ungültig",
+}
+
+
+def print_fields(console: Console, fields: dict[str, object]) -> None:
+    for key, label in FIELD_DE.items():
+        value = fields.get(key)
+        if not value:
+            continue
+        if key == "references" and isinstance(value, list):
+            text = "; ".join(f"{r['label']} {r['value']}" for r in value)
+        elif key == "total_amount" and isinstance(value, dict):
+            text = str(value["text"])
+        elif isinstance(value, list):
+            text = ", ".join(map(str, value))
+        else:
+            text = str(value)
+        console.print(f"{label}: {escape(text)}", highlight=False)
 
 
 def _stage_order(stage: str) -> int:
