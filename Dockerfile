@@ -24,11 +24,18 @@ COPY storage /usr/src/eakte/storage
 COPY search /usr/src/eakte/search
 COPY workers /usr/src/eakte/workers
 COPY web /usr/src/eakte/web
+COPY samples /usr/src/eakte/samples
 RUN pip install "pip==26.3" && pip install /usr/src/eakte && rm -rf /usr/src/eakte
 
 # Run as an unprivileged user; the store and index live in MinIO and Elasticsearch.
 RUN useradd --system --create-home --home-dir /home/eakte --uid 10001 eakte
+
+# The encoder converted from its PyPI package and the default classification model,
+# made at build time so that a new container classifies at once (eakte train replaces it).
+ENV EAKTE_MODEL_CACHE_DIR=/opt/eakte/models
+RUN mkdir -p /opt/eakte/models && chown eakte /opt/eakte/models
 USER eakte
+RUN python -m classify.default_model
 WORKDIR /home/eakte
 
 EXPOSE 8000

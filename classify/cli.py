@@ -107,8 +107,8 @@ def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
         else:
             examples = training.generated_evaluation(ctx.settings.training_per_type)
         embedder = _embedder(ctx, head.layers)
-        vectors = embedder.vectors([e.text for e in examples])
-        result = measure(head, vectors, [e.type_id for e in examples])
+        texts = [e.text for e in examples]
+        result = measure(head, embedder.vectors(texts), texts, [e.type_id for e in examples])
         types = load_types(ctx.settings.document_types_file)
         write_confusion_png(result, matrix, {t.id: t.label for t in types.types})
     if as_json:

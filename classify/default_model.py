@@ -38,7 +38,9 @@ def stamp(settings: Settings) -> str:
     for template in sorted(package.iterdir(), key=lambda p: p.name):
         if template.name.startswith("corpus_tpl_"):
             digest.update(template.read_bytes())
-    digest.update(f"{settings.classifier_layers}/{settings.training_per_type}".encode())
+    digest.update(
+        f"{settings.classifier_layers}/{settings.training_per_type}/{settings.classifier_bf16}".encode()
+    )
     return digest.hexdigest()[:16]
 
 
@@ -53,6 +55,7 @@ def train_default(settings: Settings) -> LinearHead:
         settings.model_cache_dir,
         layers=settings.classifier_layers,
         threads=settings.classifier_threads,
+        bf16=settings.classifier_bf16,
     )
     embedder = training.Embedder(encoder, embedding_cache_file(settings, encoder.version))
     head = training.train_head(

@@ -26,10 +26,12 @@ class TextEncoder:
     """multilingual-e5-small on CPU, loaded from the model cache with the hub off.
 
     ``layers`` keeps only the first N transformer layers: the linear head is trained on
-    the same depth, and fewer layers read letters proportionally faster
-    (``bench/classify`` measures what the depth costs in accuracy)."""
+    the same depth, and fewer layers read letters proportionally faster; with the
+    TF-IDF half of the head, six layers scored as well as twelve (``bench/classify``)."""
 
-    def __init__(self, cache_dir: Path, *, layers: int | None = None, threads: int = 2) -> None:
+    def __init__(
+        self, cache_dir: Path, *, layers: int | None = None, threads: int = 2, bf16: bool = True
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a model hub is never contacted
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -50,7 +52,8 @@ class TextEncoder:
         self.layers = min(layers or total, total)
         model.encoder.layer = model.encoder.layer[: self.layers]
         self._model = model.eval()
-        self.version = f"{encoder_id()}-l{self.layers}"
+        self.bf16 = bf16
+        self.version = f"{encoder_id()}-l{self.layers}" + ("-bf16" if bf16 else "")
         self.dimensions = int(model.config.hidden_size)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -100,8 +103,10 @@ class TextEncoder:
             full = [bos, *chunk, eos]
             ids[row, : len(full)] = torch.tensor(full)
             mask[row, : len(full)] = 1
-        with torch.inference_mode():
-            hidden = self._model(input_ids=ids, attention_mask=mask).last_hidden_state
+        # bfloat16 matrix products: 2.3x the letters per second on this machine's AVX-512
+        # BF16 cores at the same macro-F1 (bench/classify)
+        with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=self.bf16):
+            hidden = self._model(input_ids=ids, attention_mask=mask).last_hidden_state.float()
         weights = mask.unsqueeze(-1).float()
         pooled = (hidden * weights).sum(1) / weights.sum(1)
         return pooled.numpy()  # type: ignore[no-any-return]

@@ -30,7 +30,9 @@ class Evaluation:
         }
 
 
-def evaluate(head: LinearHead, vectors: np.ndarray, truth: Sequence[str]) -> Evaluation:
+def evaluate(
+    head: LinearHead, vectors: np.ndarray, texts: Sequence[str], truth: Sequence[str]
+) -> Evaluation:
     from sklearn.metrics import (
         accuracy_score,
         confusion_matrix,
@@ -38,7 +40,7 @@ def evaluate(head: LinearHead, vectors: np.ndarray, truth: Sequence[str]) -> Eva
         precision_recall_fscore_support,
     )
 
-    predicted = [head.types[i] for i in head.probabilities(vectors).argmax(axis=1)]
+    predicted = [head.types[i] for i in head.probabilities(vectors, texts).argmax(axis=1)]
     labels = sorted(set(truth) | set(predicted))
     precision, recall, f1, support = precision_recall_fscore_support(
         truth, predicted, labels=labels, zero_division=0

@@ -1,38 +1,51 @@
-"""The trained part of the classifier: a linear head over the frozen encoder's vectors.
+"""The trained part of the classifier: a linear head over the frozen encoder's vectors
+joined with TF-IDF word features (a hybrid).
 
-Multinomial logistic regression (scikit-learn) retrains in seconds from cached vectors,
-so every correction can go into the next model at once. Stored as JSON with a format
-version (no pickle: a model file must not be able to run code when loaded)."""
+``bench/classify`` measured it on letters of held-out templates: the encoder alone
+reached macro-F1 0.77 at six layers, TF-IDF alone 0.92, both together 0.93, with the
+encoder's half carrying the wording the training letters never used. Multinomial
+logistic regression (scikit-learn) retrains in seconds from cached vectors, so every
+correction can go into the next model at once. Stored as JSON with a format version
+(no pickle: loading a model file must not be able to run code)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
-FORMAT_VERSION = 1
-REGULARISATION = 10.0  # inverse strength; chosen on the template-disjoint split
+FORMAT_VERSION = 2
+REGULARISATION = 100.0  # inverse strength, chosen by cross-validation over templates
+TFIDF_SCALE = 2.0  # weight of the unit-length TF-IDF row against the unit-length vector
+TFIDF_OPTIONS: dict[str, Any] = {"ngram_range": (1, 2), "sublinear_tf": True}
+MIN_DOCUMENT_FREQUENCY = 2
 
 
 @dataclass(frozen=True)
 class LinearHead:
     types: list[str]
-    coef: np.ndarray  # (types, dimensions)
+    coef: np.ndarray  # (types, dimensions + vocabulary)
     intercept: np.ndarray  # (types,)
+    vocabulary: dict[str, int]
+    idf: np.ndarray
     encoder: str  # the encoder version the vectors came from
     layers: int  # encoder depth the head was trained on
     version: str
     examples: int
     corrections: int
 
-    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        logits = vectors @ self.coef.T + self.intercept
+    def probabilities(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        features = _features(vectors, _vectorizer(self.vocabulary, self.idf).transform(texts))
+        logits = np.asarray(features @ self.coef.T) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+        result: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
+        return result
 
     def to_json(self) -> bytes:
         return json.dumps(
@@ -44,9 +57,12 @@ class LinearHead:
                 "types": self.types,
                 "coef": self.coef.round(6).tolist(),
                 "intercept": self.intercept.round(6).tolist(),
+                "vocabulary": self.vocabulary,
+                "idf": self.idf.round(6).tolist(),
                 "examples": self.examples,
                 "corrections": self.corrections,
-            }
+            },
+            ensure_ascii=False,
         ).encode()
 
     @classmethod
@@ -58,6 +74,8 @@ class LinearHead:
             types=list(raw["types"]),
             coef=np.asarray(raw["coef"], dtype=np.float32),
             intercept=np.asarray(raw["intercept"], dtype=np.float32),
+            vocabulary={str(k): int(v) for k, v in raw["vocabulary"].items()},
+            idf=np.asarray(raw["idf"], dtype=np.float64),
             encoder=str(raw["encoder"]),
             layers=int(raw["layers"]),
             version=str(raw["version"]),
@@ -66,8 +84,21 @@ class LinearHead:
         )
 
 
+def _vectorizer(vocabulary: dict[str, int], idf: np.ndarray) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(vocabulary=vocabulary, **TFIDF_OPTIONS)
+    vectorizer.idf_ = idf
+    return vectorizer
+
+
+def _features(vectors: np.ndarray, tfidf: Any) -> sparse.csr_matrix:
+    return sparse.hstack([sparse.csr_matrix(vectors), TFIDF_SCALE * tfidf]).tocsr()
+
+
 def fit_head(
     vectors: np.ndarray,
+    texts: Sequence[str],
     labels: list[str],
     *,
     encoder: str,
@@ -75,17 +106,23 @@ def fit_head(
     weights: np.ndarray | None = None,
     corrections: int = 0,
 ) -> LinearHead:
-    """Train on ``vectors``; ``weights`` lets the few corrections count for more than
-    the many generated examples."""
+    """Train on ``vectors`` and ``texts``; ``weights`` lets the few corrections count for
+    more than the many generated examples."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=REGULARISATION, max_iter=2000)
-    model.fit(vectors, labels, sample_weight=weights)
+    min_df = MIN_DOCUMENT_FREQUENCY if len(texts) >= 50 else 1
+    vectorizer = TfidfVectorizer(min_df=min_df, **TFIDF_OPTIONS)
+    tfidf = vectorizer.fit_transform(texts)
+    model = LogisticRegression(C=REGULARISATION, max_iter=3000)
+    model.fit(_features(vectors, tfidf), labels, sample_weight=weights)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return LinearHead(
         types=[str(t) for t in model.classes_],
         coef=model.coef_.astype(np.float32),
         intercept=model.intercept_.astype(np.float32),
+        vocabulary={str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
+        idf=vectorizer.idf_.astype(np.float64),
         encoder=encoder,
         layers=layers,
         version=f"{stamp}-{len(labels)}",

@@ -62,7 +62,7 @@ class TransformerClassifier:
 
     def predict(self, text: str) -> Prediction:
         head, encoder = self._loaded()
-        probabilities = head.probabilities(encoder.embed([text]))[0]
+        probabilities = head.probabilities(encoder.embed([text]), [text])[0]
         ranked = sorted(zip(head.types, probabilities, strict=True), key=lambda p: -p[1])
         best, confidence = ranked[0]
         return Prediction(
@@ -76,7 +76,10 @@ class TransformerClassifier:
         with self._lock:
             if self._encoder is None or self._encoder.layers != layers:
                 self._encoder = TextEncoder(
-                    self.settings.model_cache_dir, layers=layers, threads=self._threads()
+                    self.settings.model_cache_dir,
+                    layers=layers,
+                    threads=self._threads(),
+                    bf16=self.settings.classifier_bf16,
                 )
             return self._encoder
 

@@ -158,10 +158,11 @@ def train_head(
     everything = [*examples, *corrections]
     if len({e.type_id for e in everything}) < 2:
         raise ConfigurationError("Zum Training braucht es Beispiele von mindestens zwei Typen")
-    vectors = embedder.vectors([e.text for e in everything])
+    texts = [e.text for e in everything]
     weights = np.array([1.0] * len(examples) + [CORRECTION_WEIGHT] * len(corrections))
     return fit_head(
-        vectors,
+        embedder.vectors(texts),
+        texts,
         [e.type_id for e in everything],
         encoder=encoder_version,
         layers=layers,
