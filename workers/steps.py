@@ -78,8 +78,10 @@ def ocr_page(ctx: Context, record_id: str, page_number: int) -> Next:
                 ctx.settings, record_id, path, manifest.media_type, page_number - 1
             )
             page, seconds = pipeline.timed_ocr_page(job)
-        state.save_page_result(ctx.store, record_id, page, seconds)
+        # Progress first, result second: once the result is there, another page's task
+        # may finish the record, and the marker must not outlive it.
         state.mark_in_flight(ctx.store, record_id)
+        state.save_page_result(ctx.store, record_id, page, seconds)
     # The last page to arrive starts the finish; two pages arriving together may both
     # do so, which ``finish`` tolerates.
     return Next(finish=not _pages_without_result(ctx, manifest))
@@ -113,6 +115,18 @@ def index(ctx: Context, record_ids: list[str]) -> int:
     for record_id in record_ids:
         state.index_done(ctx.store, record_id)
     return len(documents)
+
+
+def forget_ended(ctx: Context) -> int:
+    """Remove in-flight markers of records that have ended (a duplicate task racing the
+    last step can leave one behind); returns how many."""
+    removed = 0
+    for record_id in list(state.in_flight(ctx.store)):
+        manifest = pipeline.load_manifest(ctx.store, record_id)
+        if manifest is not None and manifest.status != "received":
+            state.landed(ctx.store, record_id)
+            removed += 1
+    return removed
 
 
 def quarantine(ctx: Context, record_id: str, error: EakteError) -> None:

@@ -85,6 +85,7 @@ def reconcile(task: Any) -> dict[str, int]:
             indexed += steps.index(ctx, waiting[start : start + INDEX_BATCH])
     except Transient as exc:
         log.warning("Suchindex nicht erreichbar, nächster Versuch im nächsten Abgleich: %s", exc)
+    steps.forget_ended(ctx)
     stalled = list(state.stalled(ctx.store, ctx.settings.stalled_after_seconds))
     for record_id in stalled:
         state.mark_in_flight(ctx.store, record_id)

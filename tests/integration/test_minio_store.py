@@ -19,6 +19,7 @@ from minio.error import S3Error
 
 from eakte.errors import ConfigurationError, IntegrityError, Transient
 from eakte.ports import ObjectStore
+from scripts.servers import RealServers, ensure
 from storage.filesystem import FilesystemStore
 from storage.minio_store import MinioStore
 from tests.integration.server_fixtures import (
@@ -269,15 +270,26 @@ def test_unreachable_server_is_transient(
     assert store.has_original(stored.sha256)  # the same store works again
 
 
-def test_hung_server_is_transient_after_the_timeout(
-    minio_server: RunningServer, store: MinioStore
-) -> None:
-    assert not store.has_original("0" * 64)  # answering; the short timeout only while hung
-    buckets = {"originals": store.originals_bucket, "derived": store.derived_bucket}
-    impatient = _store(minio_server, timeout_seconds=2.0, buckets=buckets)
-    with minio_server.frozen(), pytest.raises(Transient, match="Zeitüberschreitung"):
-        impatient.has_original("0" * 64)
-    assert not store.has_original("0" * 64)
+def test_hung_server_is_transient_after_the_timeout(tmp_path: Path) -> None:
+    # A MinIO of its own: the shared one is stopped and started by other tests, and a
+    # hung server must be the one this store talks to.
+    with RealServers(tmp_path / "servers", for_tests=True) as servers:
+        ensure(("minio",))
+        info = servers.start("minio")
+        own = RunningServer(
+            name="minio",
+            host=info.host,
+            port=info.port,
+            url=info.url,
+            data_dir=Path(info.data_dir),
+            credentials=dict(info.credentials),
+            _servers=servers,
+        )
+        impatient = _store(own, timeout_seconds=2.0)
+        assert not impatient.has_original("0" * 64)  # answering before the freeze
+        with own.frozen(), pytest.raises(Transient, match="Zeitüberschreitung"):
+            impatient.has_original("0" * 64)
+        assert not impatient.has_original("0" * 64)  # and again after it
 
 
 # A few behaviours every ObjectStore shares -------------------------------------------

@@ -122,8 +122,12 @@ def test_kill_9_of_a_worker_mid_batch_loses_and_duplicates_nothing(
     first.kill()  # mid-batch: the other records are queued or half done
     assert len(lines) < len(scans) and ingest.poll() is None
     cluster.worker().start()
-    _, stderr = ingest.communicate(timeout=600)  # hang guard only
-    reader.join()
+    ingest.wait(timeout=600)  # hang guard only
+    reader.join()  # the reader owns stdout; read the rest of stderr only now
+    stderr = ingest.stderr.read() if ingest.stderr else ""
+    for pipe in (ingest.stdout, ingest.stderr):
+        if pipe is not None:
+            pipe.close()
 
     assert ingest.returncode == 0, stderr
     assert sorted(Path(str(line["path"])).name for line in lines) == [p.name for p in scans]
@@ -146,7 +150,7 @@ def test_kill_9_of_a_worker_mid_batch_loses_and_duplicates_nothing(
     index.indices.refresh(index=alias)
     assert index.count(index=alias)["count"] == len(scans)
     index.close()
-    assert _status(cluster)["in_flight"] == 0
+    wait_for(lambda: _status(cluster)["in_flight"] == 0)  # the reconcile job tidies up
 
 
 def test_elasticsearch_down_during_ingest_catches_up_by_itself(
