@@ -35,6 +35,11 @@ class PageText(Frozen):
     text: str
     source: TextSource
     ocr_confidence: float | None = None
+    rotated: int = 0  # degrees the page was turned (OSD) before it was read
+    skew: float | None = None  # degrees of deskew applied
+    blank: bool = False
+    # Quality control for replacement scanning: German reasons; empty when the page is fine
+    rescan: list[str] = Field(default_factory=list)
 
 
 class Event(Frozen):

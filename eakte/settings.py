@@ -74,6 +74,44 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=_default_workers, ge=1)
     min_text_layer_chars: int = Field(default=20, ge=1)
     tesseract_cmd: str = "tesseract"
+    # Page geometry before OCR: Tesseract OSD turns pages the right way up, deskew
+    # straightens small rotations (both measured in bench/ocr)
+    ocr_orientation: bool = True
+    ocr_deskew: bool = True
+    # Searchable PDF/A (page image + invisible text) stored next to each scanned original
+    archive_rendition: bool = True
+
+    # Scan batches: a page whose barcode (Code 128 or QR) holds one of these values is a
+    # separator sheet; it splits the batch into letters and is dropped from them
+    separator_codes: str = "PATCH-T"
+    separator_dpi: int = Field(default=150, ge=50, le=600)  # render resolution for barcodes
+    drop_blank_pages: bool = False  # blank back sides of simplex letters
+    blank_page_max_ink: float = Field(default=0.003, ge=0, le=1)  # dark pixel share
+
+    # Quality control for replacement scanning (BSI TR-RESISCAN): a page under any of
+    # these is flagged `rescan` with the reason and listed by `eakte review --rescan`
+    rescan_min_dpi: int = Field(default=200, ge=1)
+    rescan_min_confidence: float = Field(default=60.0, ge=0, le=100)
+    rescan_min_brightness: float = Field(default=0.35, ge=0, le=1)  # mean, 0 black .. 1 white
+    rescan_max_brightness: float = Field(default=0.995, ge=0, le=1)  # nearly nothing on it
+    rescan_min_contrast: float = Field(default=0.25, ge=0, le=1)  # faint, washed-out text
+
+    # E-mail: `eakte watch-mail` polls this IMAP mailbox; processed messages are moved
+    imap_host: str | None = None
+    imap_port: int = Field(default=993, ge=1, le=65535)
+    imap_ssl: bool = True
+    imap_user: str = ""
+    imap_password: SecretStr = SecretStr("")
+    imap_folder: str = "INBOX"
+    imap_processed_folder: str = "Verarbeitet"
+    imap_poll_seconds: float = Field(default=60.0, gt=0)
+    mail_max_depth: int = Field(default=3, ge=1)  # messages forwarded inside messages
+    mail_max_attachments: int = Field(default=100, ge=1)
+
+    # Hot folder (`eakte watch DIR`): a file is taken once its size and modification
+    # time have not changed for this long (scanners write in pieces)
+    hotfolder_stable_seconds: float = Field(default=5.0, ge=0)
+    hotfolder_poll_seconds: float = Field(default=2.0, gt=0)
 
     # Classification (`eakte train`): types and routing from a YAML file (default: the
     # shipped set for municipal post); below the threshold a person reviews the type

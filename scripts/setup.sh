@@ -10,7 +10,7 @@ PYTHON="${PYTHON:-python3}"
 # poppler-utils: pdfsig, the peer the signature tests and benchmark compare with
 # redis-server: broker for the distributed mode, started by the tests on loopback
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core
-  poppler-utils redis-server)
+  poppler-utils redis-server dovecot-imapd)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
