@@ -15,6 +15,7 @@ from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome, RunStats
 from eakte.pipeline import Context
 from eakte.ports import ObjectStore, SearchIndex
+from eakte.record import Channel
 from eakte.settings import Settings
 from search.tantivy_index import TantivyIndex
 from signatures.service import PyHankoValidator
@@ -62,7 +63,7 @@ class Runner(Protocol):
 
     stats: RunStats
 
-    def ingest(self, paths: Iterable[Path]) -> Iterator[FileOutcome]: ...
+    def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]: ...
 
 
 def build_runner(ctx: Context, on_page: Callable[[int], None]) -> Runner:
