@@ -9,7 +9,6 @@ dependency stops the run, because every later file would fail the same way.
 
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -18,14 +17,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from eakte import containers, outcome, pipeline
+from eakte import containers, outcome, parts, pipeline
 from eakte.errors import EakteError, ToolFailed, Transient
 from eakte.intake import BatchIntake
 from eakte.outcome import FileOutcome, RunStats
 from eakte.pipeline import Context
 from eakte.ports import IndexDocument
-from eakte.record import Channel, Manifest, PageText, utc_now
-from ingest.pages import PageJob, limit_tesseract_threads
+from eakte.record import Channel, Manifest, utc_now
+from ingest.pages import PageJob, PageRead, limit_tesseract_threads
 
 INDEX_BATCH = 100
 
@@ -34,9 +33,8 @@ INDEX_BATCH = 100
 class _Pending:
     path: Path
     manifest: Manifest
-    futures: list[Future[tuple[PageText, float]]]
+    futures: list[Future[tuple[PageRead, float]]]
     report: bool = True  # False for a record extracted from a container (a "part")
-    parts: list[dict[str, object]] | None = None
 
 
 def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
@@ -74,13 +72,12 @@ class LocalRunner:
             stack.callback(self._release_all_originals)
             for path in paths:
                 self.stats.files += 1
-                prepared = self._prepare(path, channel)
+                prepared = self._prepare(path, channel, pending)
                 if isinstance(prepared, FileOutcome):
                     yield prepared
                     continue
                 manifest, jobs = prepared
-                manifest, parts = self._take_parts(manifest, channel, pending)
-                pending.append(_Pending(path, manifest, self._submit(jobs), True, parts))
+                pending.append(_Pending(path, manifest, self._submit(jobs)))
                 yield from self._drain(pending, wait=False)
             yield from self._drain(pending, wait=True)
         self._pool = None
@@ -89,7 +86,7 @@ class LocalRunner:
 
     # stages --------------------------------------------------------------------
 
-    def _submit(self, jobs: list[PageJob]) -> list[Future[tuple[PageText, float]]]:
+    def _submit(self, jobs: list[PageJob]) -> list[Future[tuple[PageRead, float]]]:
         if not jobs:
             return []
         if self._pool is None:
@@ -99,41 +96,45 @@ class LocalRunner:
             future.add_done_callback(lambda _f: self._on_page(1))
         return futures
 
-    def _take_parts(
-        self, manifest: Manifest, channel: Channel, pending: list[_Pending]
-    ) -> tuple[Manifest, list[dict[str, object]] | None]:
-        """Ingest the document inside an enveloping signature as its own, linked record."""
-        try:
-            with containers.enveloped_document(self.ctx.store, manifest) as content:
-                if content is None:
-                    return manifest, None
-                part = self._prepare(content, channel, links={"enveloped_in": manifest.id})
-        except EakteError:
-            return manifest, None  # the container's own verdict already says what is wrong
-        if isinstance(part, FileOutcome):
-            part_id = part.id
-        else:
-            part_manifest, jobs = part
-            part_id = part_manifest.id
-            pending.append(_Pending(content, part_manifest, self._submit(jobs), report=False))
-        fields = {**manifest.fields, "content_record": part_id}
-        return manifest.model_copy(update={"fields": fields}), [{"id": part_id, "pages": None}]
-
     def _prepare(
-        self, path: Path, channel: Channel, links: dict[str, str] | None = None
+        self,
+        path: Path,
+        channel: Channel,
+        pending: list[_Pending],
+        links: dict[str, object] | None = None,
     ) -> FileOutcome | tuple[Manifest, list[PageJob]]:
+        """Store and analyse one input; its parts (attachments, letters of a batch)
+        are prepared right after it and finish before it."""
         ctx = self.ctx
         manifest = self._intake.receive(path, channel)
         if isinstance(manifest, FileOutcome):
             return manifest
         if links:
-            manifest = manifest.model_copy(update={"fields": {**manifest.fields, **links}})
+            manifest = parts.linked(manifest, links)
         try:
             manifest = pipeline.analyse(manifest, ctx, containers.detached_partner(path))
+            manifest = self._take_parts(manifest, channel, pending)
             jobs = self._plan_ocr(manifest)
         except Exception as exc:
             return self._quarantine(path, manifest, outcome.as_rejection(exc))
         return manifest, jobs
+
+    def _take_parts(
+        self, manifest: Manifest, channel: Channel, pending: list[_Pending]
+    ) -> Manifest:
+        with parts.extracted_parts(manifest, self.ctx) as split:
+            if not split.parts:
+                return split.manifest
+            ids: list[str | None] = []
+            for part in split.parts:
+                prepared = self._prepare(part.path, channel, pending, links=part.links)
+                if isinstance(prepared, FileOutcome):
+                    ids.append(prepared.id)
+                    continue
+                part_manifest, jobs = prepared
+                ids.append(part_manifest.id)
+                pending.append(_Pending(part.path, part_manifest, self._submit(jobs), False))
+        return parts.with_part_ids(split.manifest, split, ids)
 
     def _plan_ocr(self, manifest: Manifest) -> list[PageJob]:
         """OCR jobs read the original from a local path; a remote store's temp copy must
@@ -174,12 +175,15 @@ class LocalRunner:
             finally:
                 self._release_original(item.manifest.id)
             if item.report:
-                yield dataclasses.replace(result, parts=item.parts)
+                yield result
 
     def _finish(
-        self, path: Path, manifest: Manifest, results: list[tuple[PageText, float]]
+        self, path: Path, manifest: Manifest, results: list[tuple[PageRead, float]]
     ) -> FileOutcome:
-        manifest = self._intake.with_later_copies(pipeline.merge_ocr(manifest, results))
+        pages = [(read.page, seconds) for read, seconds in results]
+        pdfs = {read.page.number: read.pdf for read, _ in results if read.pdf is not None}
+        manifest = self._intake.with_later_copies(pipeline.merge_ocr(manifest, pages))
+        manifest = pipeline.store_archive_rendition(manifest, pdfs, self.ctx)
         manifest = pipeline.classify_document(manifest, self.ctx)
         started = time.perf_counter()
         manifest = pipeline.complete(manifest, self.ctx)

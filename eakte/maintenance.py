@@ -13,6 +13,7 @@ from eakte.pipeline import (
     Context,
     check_signatures,
     index_document,
+    rendition_key,
     save_manifest,
 )
 from eakte.ports import IndexDocument
@@ -33,10 +34,6 @@ def reverify(ctx: Context, manifest: Manifest) -> Manifest:
     if saved.status == "stored":
         ctx.index.upsert([index_document(saved)])
     return saved
-
-
-def rendition_key(record_id: str, name: str) -> str:
-    return f"renditions/{record_id}/{name}"
 
 
 def augment_for_archive(ctx: Context, manifest: Manifest) -> Manifest:

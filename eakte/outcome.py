@@ -83,7 +83,14 @@ def finished(path: Path, manifest: Manifest, *, ocr_pages: int = 0) -> FileOutco
         signature=manifest.signature.verdict if manifest.signature else None,
         error=None,
         ocr_pages=ocr_pages,
+        parts=listed_parts(manifest),
     )
+
+
+def listed_parts(manifest: Manifest | None) -> list[dict[str, object]] | None:
+    """The records an input became besides its own (attachments, letters of a batch)."""
+    parts = manifest.fields.get("parts") if manifest is not None else None
+    return list(parts) if isinstance(parts, list) and parts else None
 
 
 def duplicate(path: Path, known: Manifest | None, record_id: str = "") -> FileOutcome:
@@ -96,6 +103,7 @@ def duplicate(path: Path, known: Manifest | None, record_id: str = "") -> FileOu
         doc_type=known.doc_type if known else None,
         signature=known.signature.verdict if known and known.signature else None,
         error=None,
+        parts=listed_parts(known),
     )
 
 

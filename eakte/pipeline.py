@@ -17,7 +17,7 @@ import hashlib
 import json
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Literal
 
 from classify.fields import extract_fields, index_terms
 from classify.types import load_types
-from eakte import media_types
+from eakte import media_types, review
 from eakte.errors import EakteError, InputRejected, LimitExceeded, ModelMissing, ToolFailed
 from eakte.ports import (
     Classifier,
@@ -48,7 +48,7 @@ from eakte.record import (
 from eakte.settings import Settings
 from ingest import images, pdf
 from ingest.filenames import sanitize_filename
-from ingest.pages import PageJob, ocr_page
+from ingest.pages import PageJob, PageRead, ocr_page
 from ingest.sniff import HEAD_BYTES, sniff_media_type
 
 Outcome = Literal["stored", "duplicate", "quarantined"]
@@ -164,20 +164,40 @@ def read_text_layer(manifest: Manifest, ctx: Context) -> Manifest:
             texts = pdf.read_text_layer(path, max_pages=settings.max_pages)
         elif manifest.media_type == media_types.CMS:
             texts = []  # a signature container; its content becomes a record of its own
+        elif manifest.media_type == media_types.EML:
+            text, mail_fields = _read_mail(path, settings)
+            texts = [text]
+            manifest = manifest.model_copy(update={"fields": {**manifest.fields, **mail_fields}})
         else:
             frames = images.count_frames(
                 path, max_pixels=settings.max_pixels, max_pages=settings.max_pages
             )
             texts = [""] * frames
+    born_digital = manifest.media_type == media_types.EML  # nothing there to OCR
     pages = [
         PageText(number=n, text=text, source="text_layer")
-        if len("".join(text.split())) >= settings.min_text_layer_chars
+        if born_digital or len("".join(text.split())) >= settings.min_text_layer_chars
         else PageText(number=n, text="", source="none")
         for n, text in enumerate(texts, start=1)
     ]
     return manifest.model_copy(
         update={"page_count": len(pages), "pages": pages, "events": [*manifest.events, *timings]}
     )
+
+
+def _read_mail(path: Path, settings: Settings) -> tuple[str, dict[str, object]]:
+    """An e-mail's readable text (headers and body) and what the index should know of
+    it; its attachments become records of their own (``eakte.parts``)."""
+    from ingest.email_message import read_message
+
+    content = read_message(path.read_bytes(), max_attachments=settings.mail_max_attachments)
+    mail = {
+        "subject": content.subject,
+        "sender": content.sender,
+        "date": content.date,
+        "message_id": content.message_id,
+    }
+    return content.text, {"mail": {k: v for k, v in mail.items() if v}}
 
 
 # 4. signatures ---------------------------------------------------------------------------
@@ -250,7 +270,7 @@ def plan_ocr(manifest: Manifest, ctx: Context, path: Path) -> list[PageJob]:
     ]
 
 
-def timed_ocr_page(job: PageJob) -> tuple[PageText, float]:
+def timed_ocr_page(job: PageJob) -> tuple[PageRead, float]:
     """Worker entry point: the page and how long it took, for the stage timings."""
     started = time.perf_counter()
     page = ocr_page(job)
@@ -267,6 +287,43 @@ def merge_ocr(manifest: Manifest, results: Sequence[tuple[PageText, float]]) -> 
             Event(kind="stage", stage="ocr", seconds=seconds, details={"pages": len(results)})
         )
     return manifest.model_copy(update={"pages": pages, "events": events})
+
+
+def rendition_key(record_id: str, name: str) -> str:
+    return f"renditions/{record_id}/{name}"
+
+
+ARCHIVE_RENDITION = "pdfa.pdf"
+
+
+def store_archive_rendition(
+    manifest: Manifest, ocr_pdfs: Mapping[int, bytes], ctx: Context
+) -> Manifest:
+    """The searchable PDF/A of a scanned record, next to its original. Born-digital
+    documents keep their own text and get none; a failure here costs the rendition,
+    not the record (it is derived and can be made again)."""
+    if not ocr_pdfs or not ctx.settings.archive_rendition:
+        return manifest
+    from ingest.archive_pdf import build_archive_pdf  # pikepdf: import late
+
+    timings: list[Event] = []
+    with timed("rendition", timings):
+        try:
+            with ctx.store.original_path(manifest.id) as original:
+                data = build_archive_pdf(
+                    ocr_pdfs,
+                    manifest.page_count,
+                    original_pdf=original if manifest.media_type == media_types.PDF else None,
+                    title=manifest.original_filename,
+                )
+        except ToolFailed as exc:
+            return manifest.with_event(Event(kind="rendition_failed", message=exc.message))
+        key = rendition_key(manifest.id, ARCHIVE_RENDITION)
+        ctx.store.put_derived(key, data)
+    renditions = {**manifest.renditions, ARCHIVE_RENDITION: key}
+    return manifest.model_copy(
+        update={"renditions": renditions, "events": [*manifest.events, *timings]}
+    )
 
 
 # 6. classify and route ------------------------------------------------------------------
@@ -319,6 +376,7 @@ def complete(manifest: Manifest, ctx: Context) -> Manifest:
         Event(kind="stored", message="Akte angelegt")
     )
     ctx.store.delete_derived(quarantine_key(done.id))
+    review.update_ledger(ctx.store, done)
     return save_manifest(done, ctx)
 
 

@@ -17,7 +17,9 @@ MANIFEST_SCHEMA_VERSION = 1
 # received: the original is stored, the workers have not finished it yet
 Status = Literal["received", "stored", "quarantined"]
 Channel = Literal["cli", "upload", "scan", "email", "hotfolder"]
-TextSource = Literal["text_layer", "ocr", "none"]
+# part: read in the record of the letter that holds this page of a scan batch;
+# separator: a separator sheet between the letters of a batch, not read
+TextSource = Literal["text_layer", "ocr", "none", "part", "separator"]
 
 
 def utc_now() -> datetime:

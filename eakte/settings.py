@@ -86,7 +86,8 @@ class Settings(BaseSettings):
     separator_codes: str = "PATCH-T"
     separator_dpi: int = Field(default=150, ge=50, le=600)  # render resolution for barcodes
     drop_blank_pages: bool = False  # blank back sides of simplex letters
-    blank_page_max_ink: float = Field(default=0.003, ge=0, le=1)  # dark pixel share
+    # share of dark pixels; one typed line is ~0.0009, thirty specks of dust ~0.0002
+    blank_page_max_ink: float = Field(default=0.0004, ge=0, le=1)
 
     # Quality control for replacement scanning (BSI TR-RESISCAN): a page under any of
     # these is flagged `rescan` with the reason and listed by `eakte review --rescan`

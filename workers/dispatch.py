@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -147,11 +147,13 @@ class QueueRunner:
             self._stored.append(manifest.id)
         self.stats.count(manifest, ocr_pages=ocr_pages, since=self._run_started)
         self._on_page(ocr_pages)
+        for part_id in _part_ids(manifest):  # the container ends after its parts
+            waiting.append(_Waiting(item.path, part_id, report=False))
         if not item.report:
             return None
-        content = manifest.fields.get("content_record")
-        if not isinstance(content, str):
-            return outcome.finished(item.path, manifest, ocr_pages=ocr_pages)
-        waiting.append(_Waiting(item.path, content, report=False))
-        parts: list[dict[str, object]] = [{"id": content, "pages": None}]
-        return replace(outcome.finished(item.path, manifest, ocr_pages=ocr_pages), parts=parts)
+        return outcome.finished(item.path, manifest, ocr_pages=ocr_pages)
+
+
+def _part_ids(manifest: Manifest) -> list[str]:
+    listed = outcome.listed_parts(manifest) or []
+    return [str(part["id"]) for part in listed if part.get("id")]

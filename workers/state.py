@@ -28,6 +28,21 @@ def save_page_result(store: ObjectStore, record_id: str, page: PageText, seconds
     store.put_derived(page_result_key(record_id, page.number), json.dumps(body).encode())
 
 
+def save_page_pdf(store: ObjectStore, record_id: str, page_number: int, pdf: bytes) -> None:
+    """The page's searchable PDF for the archival rendition; written before the page
+    result, whose arrival tells ``finish`` that the page is complete."""
+    store.put_derived(f"{WORK}/{record_id}/pdf/{page_number:05d}.pdf", pdf)
+
+
+def load_page_pdfs(store: ObjectStore, record_id: str) -> dict[int, bytes]:
+    pdfs: dict[int, bytes] = {}
+    for key in store.list_derived(f"{WORK}/{record_id}/pdf"):
+        data = store.get_derived(key)
+        if data is not None:
+            pdfs[int(key.rsplit("/", 1)[-1].removesuffix(".pdf"))] = data
+    return pdfs
+
+
 def has_page_result(store: ObjectStore, record_id: str, page_number: int) -> bool:
     return store.get_derived(page_result_key(record_id, page_number)) is not None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from eakte import containers, pipeline
+from eakte import parts, pipeline
 from eakte.errors import EakteError, RecordNotFound
 from eakte.pipeline import Context
 from eakte.record import Event, Manifest
@@ -33,7 +33,7 @@ class Next:
     ocr_pages: list[int] = field(default_factory=list)
     finish: bool = False
     index: bool = False
-    new_records: list[str] = field(default_factory=list)  # e.g. the content of a .p7m
+    new_records: list[str] = field(default_factory=list)  # parts: attachments, letters
 
 
 def load(ctx: Context, record_id: str) -> Manifest:
@@ -61,7 +61,7 @@ def prepare(ctx: Context, record_id: str) -> Next:
     new_records: list[str] = []
     if not any(event.kind == PREPARED for event in manifest.events):
         manifest = _analyse(ctx, manifest)
-        manifest, new_records = _take_enveloped_content(ctx, manifest)
+        manifest, new_records = _take_parts(ctx, manifest)
         manifest = pipeline.save_manifest(manifest.with_event(Event(kind=PREPARED)), ctx)
     missing = _pages_without_result(ctx, manifest)
     return Next(ocr_pages=missing, finish=not missing, new_records=new_records)
@@ -77,11 +77,13 @@ def ocr_page(ctx: Context, record_id: str, page_number: int) -> Next:
             job = PageJob.for_page(
                 ctx.settings, record_id, path, manifest.media_type, page_number - 1
             )
-            page, seconds = pipeline.timed_ocr_page(job)
+            read, seconds = pipeline.timed_ocr_page(job)
+        if read.pdf is not None:
+            state.save_page_pdf(ctx.store, record_id, page_number, read.pdf)
         # Progress first, result second: once the result is there, another page's task
         # may finish the record, and the marker must not outlive it.
         state.mark_in_flight(ctx.store, record_id)
-        state.save_page_result(ctx.store, record_id, page, seconds)
+        state.save_page_result(ctx.store, record_id, read.page, seconds)
     # The last page to arrive starts the finish; two pages arriving together may both
     # do so, which ``finish`` tolerates.
     return Next(finish=not _pages_without_result(ctx, manifest))
@@ -98,6 +100,8 @@ def finish(ctx: Context, record_id: str) -> Next:
     results = list(state.load_page_results(ctx.store, record_id).values())
     state.mark_for_index(ctx.store, record_id)  # before completing: the view must catch up
     merged = pipeline.merge_ocr(manifest, results)
+    pdfs = state.load_page_pdfs(ctx.store, record_id)
+    merged = pipeline.store_archive_rendition(merged, pdfs, ctx)
     pipeline.complete(pipeline.classify_document(merged, ctx), ctx)
     _tidy_up(ctx, record_id)
     return Next(index=True)
@@ -150,23 +154,21 @@ def _analyse(ctx: Context, manifest: Manifest) -> Manifest:
         return pipeline.analyse(manifest, ctx, content)
 
 
-def _take_enveloped_content(ctx: Context, manifest: Manifest) -> tuple[Manifest, list[str]]:
-    """The document inside a .p7m becomes a record of its own, linked both ways."""
-    try:
-        with containers.enveloped_document(ctx.store, manifest) as content:
-            if content is None:
-                return manifest, []
-            received = pipeline.store_original(content, ctx, manifest.channel)
-    except EakteError:
-        return manifest, []  # the container's own verdict already says what is wrong
-    part = received.manifest
-    new_records = []
-    if not received.duplicate:
-        links = {**part.fields, "enveloped_in": manifest.id}
-        submit(ctx, part.model_copy(update={"fields": links}))
-        new_records.append(part.id)
-    fields = {**manifest.fields, "content_record": part.id}
-    return manifest.model_copy(update={"fields": fields}), new_records
+def _take_parts(ctx: Context, manifest: Manifest) -> tuple[Manifest, list[str]]:
+    """Attachments, letters of a scan batch, the content of a .p7m: each becomes a
+    record of its own, stored here and submitted, linked both ways."""
+    with parts.extracted_parts(manifest, ctx) as split:
+        if not split.parts:
+            return split.manifest, []
+        ids: list[str | None] = []
+        new_records: list[str] = []
+        for part in split.parts:
+            received = pipeline.store_original(part.path, ctx, manifest.channel)
+            ids.append(received.manifest.id)
+            if not received.duplicate:
+                submit(ctx, parts.linked(received.manifest, part.links))
+                new_records.append(received.manifest.id)
+    return parts.with_part_ids(split.manifest, split, ids), new_records
 
 
 def _pages_without_result(ctx: Context, manifest: Manifest) -> list[int]:

@@ -1,0 +1,85 @@
+"""The archival rendition of a scanned record: one searchable PDF (page image plus
+invisible text, as Tesseract writes each page) with PDF/A-2b identification.
+
+A rendition is derived: it is built from the pages Tesseract produced while reading
+them (no second OCR run) and stored next to the untouched original. Pages that had a
+text layer of their own are copied from the original unchanged; such a mixed document
+is a searchable PDF but is not labelled PDF/A, because we cannot vouch for the fonts
+and colours of a page we did not make.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from contextlib import ExitStack
+from pathlib import Path
+
+import pikepdf
+from PIL import ImageCms
+
+from eakte.errors import ToolFailed
+
+PRODUCER = "eAkte"
+
+
+def build_archive_pdf(
+    ocr_pages: Mapping[int, bytes],
+    page_count: int,
+    *,
+    original_pdf: Path | None,
+    title: str,
+) -> bytes:
+    """Pages 1..``page_count`` in order: Tesseract's page where it read one, else the
+    original's page (born-digital pages of a mixed PDF)."""
+    pdfa = all(number in ocr_pages for number in range(1, page_count + 1))
+    try:
+        with ExitStack() as stack:
+            archive = stack.enter_context(pikepdf.new())
+            original = (
+                stack.enter_context(pikepdf.open(original_pdf))
+                if original_pdf is not None and not pdfa
+                else None
+            )
+            for number in range(1, page_count + 1):
+                if number in ocr_pages:
+                    page_pdf = stack.enter_context(pikepdf.open(io.BytesIO(ocr_pages[number])))
+                    archive.pages.append(page_pdf.pages[0])
+                elif original is not None:
+                    archive.pages.append(original.pages[number - 1])
+                else:
+                    raise ToolFailed(f"Seite {number} fehlt für die Archivfassung")
+            _describe(archive, title, pdfa=pdfa)
+            out = io.BytesIO()
+            archive.save(out, deterministic_id=True, min_version="1.7")
+            return out.getvalue()
+    except pikepdf.PdfError as exc:
+        raise ToolFailed(f"Archivfassung (PDF/A) ließ sich nicht erzeugen: {exc}") from exc
+
+
+def _describe(archive: pikepdf.Pdf, title: str, *, pdfa: bool) -> None:
+    """Title and producer; for PDF/A the XMP identification and an sRGB output intent
+    (the colour space the page images are to be shown in)."""
+    with archive.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = title
+        meta["pdf:Producer"] = PRODUCER
+        meta["xmp:CreatorTool"] = PRODUCER
+        if pdfa:
+            meta["pdfaid:part"] = "2"
+            meta["pdfaid:conformance"] = "B"
+    if not pdfa:
+        return
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    icc = pikepdf.Stream(archive, profile)
+    icc["/N"] = 3
+    archive.Root.OutputIntents = pikepdf.Array(
+        [
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.OutputIntent,
+                S=pikepdf.Name.GTS_PDFA1,
+                OutputConditionIdentifier="sRGB",
+                Info="sRGB IEC61966-2.1",
+                DestOutputProfile=icc,
+            )
+        ]
+    )
