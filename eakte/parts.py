@@ -153,7 +153,7 @@ def _write_letters(
             if manifest.media_type == media_types.PDF:
                 write_pdf_pages(original, letter.pages, path)
             else:
-                write_tiff_frames(original, [p - 1 for p in letter.pages], path)
+                write_tiff_frames(original, letter.pages, path)
             links = {
                 "part_of": manifest.id,
                 "batch_pages": [letter.first, letter.last],
@@ -171,5 +171,6 @@ def _write_letters(
 
 
 def _batch_page(page: PageText, in_letter: bool) -> PageText:
-    """A batch page is read in its letter's record; a separator sheet is not read."""
-    return page.model_copy(update={"source": "part" if in_letter else "separator"})
+    """A batch page is read in its letter's record; separator sheets and dropped blank
+    pages are not read at all."""
+    return page.model_copy(update={"source": "part" if in_letter else "skipped"})

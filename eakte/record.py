@@ -18,8 +18,8 @@ MANIFEST_SCHEMA_VERSION = 1
 Status = Literal["received", "stored", "quarantined"]
 Channel = Literal["cli", "upload", "scan", "email", "hotfolder"]
 # part: read in the record of the letter that holds this page of a scan batch;
-# separator: a separator sheet between the letters of a batch, not read
-TextSource = Literal["text_layer", "ocr", "none", "part", "separator"]
+# skipped: not read: a separator sheet between letters, or a blank page dropped
+TextSource = Literal["text_layer", "ocr", "none", "part", "skipped"]
 
 
 def utc_now() -> datetime:

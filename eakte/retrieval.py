@@ -64,3 +64,17 @@ def copy_original_verified(ctx: Context, record_id: str, destination: Path) -> s
     finally:
         tmp.unlink(missing_ok=True)
     return full_id
+
+
+def copy_rendition(ctx: Context, manifest: Manifest, name: str, destination: Path) -> str:
+    """Write a derived rendition (the archival PDF/A) of the record; its key."""
+    key = manifest.renditions.get(name)
+    data = ctx.store.get_derived(key) if key else None
+    if key is None or data is None:
+        raise RecordNotFound(
+            f"Zu {manifest.id[:12]}… gibt es keine Archivfassung (nur gescannte Akten haben eine)"
+        )
+    tmp = destination.with_name(f".{destination.name}.{os.getpid()}.part")
+    tmp.write_bytes(data)
+    os.replace(tmp, destination)
+    return key

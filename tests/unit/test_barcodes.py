@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import random
 
-import numpy as np
 import pytest
 import zxingcpp
 from PIL import Image
@@ -17,6 +16,7 @@ from PIL import Image
 from eakte.errors import ToolFailed
 from ingest.barcodes import is_separator, parse_codes, read_barcodes
 from samples.render import add_noise, render_page
+from tests.scan_pages import GIROCODE, barcode
 
 Fmt = zxingcpp.BarcodeFormat
 CODES = frozenset({"PATCH-T"})
@@ -30,19 +30,6 @@ LETTER = "\n".join(
         *["hiermit lege ich gegen den oben genannten Bescheid fristgerecht Widerspruch ein."] * 12,
     ]
 )
-GIROCODE = "\n".join(  # EPC069-12 credit transfer, as printed on invoices
-    [
-        *("BCD", "002", "1", "SCT", "COBADEFFXXX", "Stadtkasse Musterstadt"),
-        *("DE89370400440532013000", "EUR12.50", "", "", "Gebuehr 2024"),
-    ]
-)
-
-
-def barcode(text: str, fmt: Fmt, module_mm: float, dpi: int) -> Image.Image:
-    """A barcode image whose narrowest bar (module) is ``module_mm`` wide at ``dpi``."""
-    scale = max(1, round(module_mm * dpi / 25.4))
-    image = zxingcpp.create_barcode(text, fmt).to_image(scale=scale)
-    return Image.fromarray(np.asarray(image))
 
 
 def page_with(
