@@ -21,6 +21,7 @@ from rich.markup import escape
 from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.cli_hotfolder import watch
+from eakte.cli_mail import watch_mail
 from eakte.doctor import run_checks
 from eakte.errors import EakteError, RecordNotFound
 from eakte.local_runner import expand_inputs
@@ -269,6 +270,7 @@ def serve(host: str, port: int) -> None:
 for command in (worker, beat, flower, status, train, evaluate, classify_command, correct):
     cli.add_command(command)
 cli.add_command(watch)
+cli.add_command(watch_mail)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import filetype
 
 from eakte import media_types
 from eakte.errors import EmptyInput, UnsupportedType
+from ingest.email_message import TNEF_MAGIC, looks_like_email
 
 # DER of the OID 1.2.840.113549.1.7.2 (signedData): starts every .p7s/.p7m we accept
 _SIGNED_DATA_OID_DER = bytes.fromhex("06092a864886f70d010702")
@@ -21,8 +22,14 @@ def sniff_media_type(head: bytes) -> str:
         kind_mime = media_types.PDF
     elif kind is None and head[:1] == b"\x30" and _SIGNED_DATA_OID_DER in head[:24]:
         kind_mime = media_types.CMS
+    elif kind is None and head.startswith(TNEF_MAGIC):
+        # Outlook's winmail.dat only reaches us on its own when the mail that carried it
+        # could not unpack it (or someone saved it); its contents are not readable here
+        raise UnsupportedType("winmail.dat (Outlook-TNEF) ließ sich nicht entpacken")
+    elif kind is None and looks_like_email(head):
+        kind_mime = media_types.EML
     elif kind is None:
-        raise UnsupportedType("Unbekanntes Dateiformat (weder PDF noch Bild)")
+        raise UnsupportedType("Unbekanntes Dateiformat (weder PDF, Bild noch E-Mail)")
     else:
         kind_mime = kind.mime
     if kind_mime not in media_types.SUPPORTED:

@@ -1,0 +1,116 @@
+"""E-mails through the real CLI: one record for the mail, one linked record per attachment."""
+
+from __future__ import annotations
+
+import io
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from tests import hostile
+from tests.conftest import Cli
+
+pytestmark = pytest.mark.integration
+
+CONTRACT_KEYS = {"path", "id", "status", "pages", "doc_type", "signature", "error", "parts"}
+
+
+def _jpeg() -> bytes:
+    image = Image.new("L", (1200, 400), 255)
+    ImageDraw.Draw(image).text((40, 150), "Foto vom Schlagloch", fill=0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _mail(tmp_path: Path) -> Path:
+    pdf = hostile.text_pdf(tmp_path / "antrag.pdf", "Antrag auf Beseitigung eines Schlaglochs.")
+    message = EmailMessage()
+    message["From"] = "Jörg Müller <joerg@example.org>"
+    message["To"] = "poststelle@stadt.example"
+    message["Subject"] = "Schlagloch in der Hauptstraße"
+    message["Date"] = "Tue, 01 Dec 2026 09:30:00 +0100"
+    message["Message-ID"] = "<schlagloch-1@example.org>"
+    message.set_content("Sehr geehrte Damen und Herren,\nanbei Antrag und Foto.\n")
+    message.add_attachment(
+        pdf.read_bytes(), maintype="application", subtype="pdf", filename="Antrag Müller.pdf"
+    )
+    message.add_attachment(_jpeg(), maintype="image", subtype="jpeg", filename="foto.jpg")
+    path = tmp_path / "mail.eml"
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+def test_mail_with_pdf_and_jpeg_becomes_three_linked_records(cli: Cli, tmp_path: Path) -> None:
+    mail_path = _mail(tmp_path)
+    result = cli("ingest", mail_path, "--json")
+
+    assert result.returncode == 0, result.stderr
+    [line] = result.json_lines()
+    assert set(line) == CONTRACT_KEYS and line["status"] == "stored", line
+    parts = line["parts"]
+    assert len(parts) == 2 and all(part["pages"] is None for part in parts)
+
+    mail = cli("show", line["id"], "--json").json()
+    assert mail["media_type"] == "message/rfc822"
+    assert "Betreff: Schlagloch in der Hauptstraße" in mail["pages"][0]["text"]
+    attachments = [cli("show", part["id"], "--json").json() for part in parts]
+    assert {(a["original_filename"], a["media_type"]) for a in attachments} == {
+        ("Antrag Müller.pdf", "application/pdf"),
+        ("foto.jpg", "image/jpeg"),
+    }
+    assert all(a["fields"]["part_of"] == line["id"] for a in attachments)
+
+    [again] = cli("ingest", mail_path, "--json").json_lines()
+    assert (again["status"], again["id"]) == ("duplicate", line["id"])
+    assert {part["id"] for part in again["parts"] or []} == {part["id"] for part in parts}
+
+
+def test_attachment_text_is_searchable(cli: Cli, tmp_path: Path) -> None:
+    line = cli("ingest", _mail(tmp_path), "--json").json_lines()[0]
+    hits = {hit["id"] for hit in cli("search", "Beseitigung", "--json").json()["hits"]}
+    pdf_ids = {part["id"] for part in line["parts"]}
+    assert hits & pdf_ids
+
+
+def test_forwarded_mail_is_a_record_of_its_own(cli: Cli, tmp_path: Path) -> None:
+    inner = EmailMessage()
+    inner["From"] = "anwohner@example.org"
+    inner["Subject"] = "Lärm an der Baustelle"
+    inner.set_content("Seit sechs Uhr wird gebaggert.")
+    outer = EmailMessage()
+    outer["From"] = "ortsamt@stadt.example"
+    outer["To"] = "poststelle@stadt.example"
+    outer["Subject"] = "WG: Lärm an der Baustelle"
+    outer.set_content("Zur Bearbeitung.")
+    outer.add_attachment(inner)
+    path = tmp_path / "weiter.eml"
+    path.write_bytes(outer.as_bytes())
+
+    line = cli("ingest", path, "--json").json_lines()[0]
+
+    assert line["status"] == "stored" and len(line["parts"]) == 1, line
+    forwarded = cli("show", line["parts"][0]["id"], "--json").json()
+    assert forwarded["media_type"] == "message/rfc822"
+    assert forwarded["original_filename"] == "Lärm an der Baustelle.eml"
+    assert forwarded["fields"]["part_of"] == line["id"]
+    assert "gebaggert" in forwarded["pages"][0]["text"]
+
+
+def test_malformed_mail_is_quarantined_with_a_one_line_reason(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "kaputt.eml"
+    path.write_bytes(
+        b"From: a@example.org\r\nTo: b@stadt.example\r\nSubject: Anhang\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\n--x\r\nText\r\n"
+    )
+
+    result = cli("ingest", path, "--json")
+
+    assert result.returncode == 1
+    [line] = result.json_lines()
+    assert line["status"] == "quarantined" and line["id"]
+    assert "E-Mail" in line["error"] and "\n" not in line["error"]
+    listed = cli("quarantine", "--json").json()
+    assert [entry["id"] for entry in listed] == [line["id"]]
