@@ -44,12 +44,6 @@ userdb {{
   driver = static
   args = uid=nobody gid=nogroup home={root}/home/%u
 }}
-service auth {{
-  user = root
-}}
-service auth-worker {{
-  user = root
-}}
 service imap-login {{
   inet_listener imap {{
     address = 127.0.0.1
@@ -95,14 +89,15 @@ def running_dovecot(users: Mapping[str, str]) -> Iterator[ImapServer]:
     connections; stop it afterwards. One server per test: nothing leaks between tests."""
     with TemporaryDirectory(prefix="eakte-dovecot-") as tmp:
         root = Path(tmp)
-        root.chmod(0o711)  # nobody reaches its Maildir, reads nothing else
+        root.chmod(0o711)  # nobody and dovecot reach their files, list nothing
         for sub in ("run", "state", "mail", "home"):
             (root / sub).mkdir()
         for sub in ("mail", "home"):
             shutil.chown(root / sub, user="nobody", group="nogroup")
         passwd = root / "passwd"
-        passwd.touch(mode=0o600)
+        passwd.touch(mode=0o640)
         passwd.write_text("".join(f"{name}:{{PLAIN}}{pw}::::::\n" for name, pw in users.items()))
+        shutil.chown(passwd, group="dovecot")  # the auth process runs as dovecot
         yield from _serve(root)
 
 
