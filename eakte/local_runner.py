@@ -108,6 +108,7 @@ class LocalRunner:
         ctx = self.ctx
         manifest = self._intake.receive(path, channel)
         if isinstance(manifest, FileOutcome):
+            self._index_again(manifest)
             return manifest
         if links:
             manifest = parts.linked(manifest, links)
@@ -135,6 +136,16 @@ class LocalRunner:
                 ids.append(part_manifest.id)
                 pending.append(_Pending(part.path, part_manifest, self._submit(jobs), False))
         return parts.with_part_ids(split.manifest, split, ids)
+
+    def _index_again(self, result: FileOutcome) -> None:
+        """A known record coming in again is indexed again: a run killed after storing
+        it but before its index batch was written leaves it out of the index, and the
+        next ingest of the same file (the hot folder after a restart) closes that gap."""
+        if result.status != "duplicate" or not result.pages or result.id is None:
+            return
+        known = pipeline.load_manifest(self.ctx.store, result.id)
+        if known is not None and known.status == "stored":
+            self._to_index.append(pipeline.index_document(known))
 
     def _plan_ocr(self, manifest: Manifest) -> list[PageJob]:
         """OCR jobs read the original from a local path; a remote store's temp copy must

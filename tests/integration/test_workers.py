@@ -12,12 +12,16 @@ import sys
 import threading
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
 from PIL import Image, ImageDraw
 
+from samples.letters import generate_letters
+from samples.render import make_image_pdf
 from scripts.servers import free_port
+from tests import scan_pages
 from tests.conftest import REPO
 from tests.integration.server_fixtures import (
     RunningServer,
@@ -28,6 +32,7 @@ from tests.integration.server_fixtures import (
     redis_server,
 )
 from tests.integration.worker_fixtures import Cluster, Worker, cluster, wait_for
+from tests.mail_messages import mail_with_attachments
 
 pytestmark = pytest.mark.integration
 __all__ = ["cluster", "elasticsearch_server", "minio_server", "real_servers", "redis_server"]
@@ -221,3 +226,37 @@ def test_broker_down_fails_loudly_and_the_record_is_finished_later(
     wait_for(lambda: cluster.cli("show", record_id, "--json").json()["status"] == "stored", worker)
     again = cluster.cli("ingest", letter, "--json")
     assert again.json_lines()[0]["status"] == "duplicate"
+
+
+def test_a_scan_batch_and_an_email_split_into_linked_records_on_the_workers(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    a, b = (letter.pages()[0] for letter in generate_letters(2, seed=31))
+    batch = tmp_path / "stapel.pdf"
+    make_image_pdf(
+        batch,
+        [
+            scan_pages.scanned_letter(a, seed=1),
+            scan_pages.separator_sheet(),
+            scan_pages.scanned_letter(b, seed=2),
+        ],
+    )
+    cluster.worker().start()
+
+    result = cluster.cli("ingest", batch, mail_with_attachments(tmp_path), "--json")
+
+    assert result.returncode == 0, result.stderr
+    lines = {Path(line["path"]).name: line for line in result.json_lines()}
+    letters = lines["stapel.pdf"]["parts"]
+    assert [part["pages"] for part in letters] == [[1, 1], [3, 3]]
+    for part in letters:
+        letter: Any = _manifest(cluster, part["id"])
+        assert letter["status"] == "stored"
+        assert letter["fields"]["part_of"] == lines["stapel.pdf"]["id"]
+        assert "pdfa.pdf" in letter["renditions"]
+        assert cluster.cli("get", part["id"], "--pdfa", "-o", tmp_path / "a.pdf").returncode == 0
+    attachments = lines["mail.eml"]["parts"]
+    assert len(attachments) == 2
+    assert all(_manifest(cluster, p["id"])["status"] == "stored" for p in attachments)
+    status = _status(cluster)
+    assert status["in_flight"] == 0 and status["waiting_for_index"] == 0
