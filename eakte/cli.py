@@ -6,6 +6,7 @@ duplicate, 1 some input quarantined (or a record error), 2 usage or configuratio
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -27,7 +28,7 @@ from eakte.errors import EakteError, RecordNotFound
 from eakte.local_runner import expand_inputs
 from eakte.maintenance import augment_for_archive, reindex, reverify
 from eakte.outcome import FileOutcome
-from eakte.pipeline import Context, signature_report_key
+from eakte.pipeline import ARCHIVE_RENDITION, Context, signature_report_key
 from eakte.report import (
     ingest_progress,
     print_ingest_summary,
@@ -35,7 +36,7 @@ from eakte.report import (
     print_search,
     print_signature_summary,
 )
-from eakte.retrieval import copy_original_verified, get_manifest
+from eakte.retrieval import copy_original_verified, copy_rendition, get_manifest
 from eakte.settings import load_settings
 from eakte.wiring import build_context, build_runner
 from workers.cli import beat, flower, status, worker
@@ -154,9 +155,18 @@ def show(record_id: str, as_json: bool) -> None:
 @cli.command()
 @click.argument("record_id", metavar="ID")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def get(record_id: str, output: Path) -> None:
+@click.option(
+    "--pdfa", is_flag=True, help="Statt des Originals die durchsuchbare Archivfassung (PDF/A)."
+)
+def get(record_id: str, output: Path, pdfa: bool) -> None:
     """Das Original byte-genau ausgeben; die Prüfsumme wird dabei erneut geprüft."""
     with service() as ctx:
+        if pdfa:
+            key = copy_rendition(ctx, get_manifest(ctx, record_id), ARCHIVE_RENDITION, output)
+            err.print(
+                f"Archivfassung {key} nach {output} geschrieben (abgeleitet, nicht das Original)."
+            )
+            return
         full_id = copy_original_verified(ctx, record_id, output)
     err.print(f"Original {full_id} nach {output} geschrieben (SHA-256 geprüft).")
 
@@ -238,6 +248,36 @@ def quarantine(as_json: bool) -> None:
         err.print("Quarantäne ist leer.")
     for entry in entries:
         click.echo(f"{entry['id'][:12]}  {entry['original_filename']}: {entry['error']}")
+
+
+@cli.command()
+@click.option("--rescan", is_flag=True, help="Nur Seiten, die neu gescannt werden müssen.")
+@click.option("--typ", "doc_type", is_flag=True, help="Nur unsichere Dokumenttypen.")
+@click.option("--json", "as_json", is_flag=True)
+def review(rescan: bool, doc_type: bool, as_json: bool) -> None:
+    """Was eine Person prüfen muss: Seiten zum Neuscannen (vor dem Vernichten des
+    Papiers, BSI TR-RESISCAN) und unsichere Dokumenttypen."""
+    from eakte import review as review_ledger
+    from eakte.pipeline import load_manifest
+
+    kinds: tuple[review_ledger.ReviewKind, ...] = ()
+    if rescan:
+        kinds += ("rescan",)
+    if doc_type:
+        kinds += ("type",)
+    with service() as ctx:
+        items = review_ledger.list_review(ctx.store, kinds or review_ledger.KINDS, load_manifest)
+    if as_json:
+        _emit_json([dataclasses.asdict(item) for item in items])
+        return
+    if not items:
+        err.print("Nichts zu prüfen.")
+    for item in items:
+        label = "neu scannen" if item.kind == "rescan" else "Typ prüfen"
+        where = ", ".join(
+            f"S. {page['number']}: {'; '.join(page['reasons'])}" for page in item.pages
+        )
+        click.echo(f"{item.id[:12]}  {label}  {item.original_filename}: {where or item.reasons[0]}")
 
 
 @cli.command()
