@@ -10,9 +10,11 @@ parts of a ``multipart/mixed`` (Apple Mail splits the body around inline enclosu
 appended to the body.
 
 What is an attachment: every non-body leaf part with a file name or
-``Content-Disposition: attachment``, and every unnamed leaf that is not text (a PDF
-without a name is still a document someone sent). A forwarded ``message/rfc822`` part
-becomes an ``<subject>.eml`` attachment (the pipeline ingests it as a mail of its own).
+``Content-Disposition: attachment``, and every unnamed leaf that is neither plain text
+nor HTML (a PDF without a name is still a document someone sent); a missing name is made
+from the type (``anhang-2.pdf``). A forwarded ``message/rfc822`` part becomes an
+``<subject>.eml`` attachment (the pipeline ingests it as a mail of its own); one sent in
+base64 against RFC 2046 is decoded first.
 Images referenced from the HTML by ``cid:`` and the resources of a
 ``multipart/related`` stay in the mail and are listed in ``notes``. ``winmail.dat``
 (Outlook TNEF) is unpacked into its attachments; one that cannot be decoded is returned
@@ -29,7 +31,8 @@ Which parser defects are fatal (``CorruptInput``), and why:
 - ``InvalidBase64LengthDefect`` or ``InvalidBase64CharactersDefect`` on a decoded part:
   the decoded bytes would be wrong (a damaged PDF is worse than a clear refusal);
 - ``InvalidBase64PaddingDefect`` alone is tolerated with a note: only the trailing
-  ``=`` were missing, the bytes decode completely.
+  ``=`` were missing, the bytes decode completely;
+- thousands of nested multiparts (Python's recursion limit): a hostile message.
 
 Header defects (bad dates, odd addresses, 8-bit bytes in headers) are tolerated: the raw
 header text is shown instead.
@@ -55,9 +58,9 @@ from urllib.parse import unquote
 
 from eakte.errors import CorruptInput, LimitExceeded
 from ingest.filenames import sanitize_filename
+from ingest.tnef import unpack_tnef
 
 SNIFF_WINDOW = 8192  # ingest.sniff.HEAD_BYTES: how much of a file sniffing sees
-TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # 0x223E9F78, little-endian
 # What the standard library raises on input it cannot make sense of (its header parser
 # and decoders are not hardened against every malformed message)
 _EMAIL_FAILURES = (email_errors.MessageError, ValueError, LookupError, TypeError, AttributeError)
@@ -293,7 +296,10 @@ class _Reader:
 
     def _note_inline(self, part: Message, filename: str | None) -> None:
         what = filename or part.get_content_type()
-        self.notes.append(f"Eingebettetes Bild {what} bleibt in der E-Mail (im Original enthalten)")
+        kind = "Bild" if part.get_content_maintype() == "image" else "Teil"
+        self.notes.append(
+            f"Eingebettetes {kind} {what} bleibt in der E-Mail (im Original enthalten)"
+        )
 
     def _add(self, filename: str | None, content_type: str, data: bytes) -> None:
         if len(self.attachments) >= self.max_attachments:
@@ -321,18 +327,18 @@ class _Reader:
 
     def _add_tnef(self, part: Message) -> None:
         data = _decoded(part, "winmail.dat", self.notes)
-        unpacked = _unpack_tnef(data)
+        unpacked = unpack_tnef(data)
         if unpacked is None:
             self.notes.append(
                 "winmail.dat (Outlook-TNEF) ließ sich nicht entpacken; unverändert übernommen"
             )
             self._add("winmail.dat", "application/ms-tnef", data)
             return
-        text, files, notes = unpacked
-        if text:
+        text = _html_to_text(unpacked.html) if unpacked.html else unpacked.text
+        if text.strip():
             self.texts.append(text)
-        self.notes.extend(notes)
-        for name, payload in files:
+        self.notes.extend(unpacked.notes)
+        for name, payload in unpacked.files:
             guessed = mimetypes.guess_type(name, strict=True)[0]
             self._add(name, guessed or "application/octet-stream", payload)
 
@@ -489,44 +495,6 @@ def _transfer_decoded(data: bytes, encoding: str) -> bytes:
         return quopri.decodestring(data)
     except ValueError as exc:  # binascii.Error
         raise CorruptInput("Weitergeleitete E-Mail: Base64-Kodierung beschädigt") from exc
-
-
-def _unpack_tnef(data: bytes) -> tuple[str, list[tuple[str, bytes]], list[str]] | None:
-    """Body text, named files and notes from a winmail.dat, or None if it is undecodable."""
-    if not data.startswith(TNEF_MAGIC):
-        return None
-    from tnefparse.tnef import TNEF  # type: ignore[import-untyped]  # only for Outlook mail
-
-    try:
-        tnef = TNEF(data, do_checksum=False)
-        files = [
-            (_tnef_name(item, number), bytes(item.data))
-            for number, item in enumerate(tnef.attachments, 1)
-        ]
-        body, html, rtf = tnef.body, tnef.htmlbody, tnef._rtfbody
-    except Exception:  # tnefparse walks raw structs: any error there means undecodable
-        return None
-    if not files and not (body or html or rtf):
-        return None  # the magic was right, but nothing in it could be read
-    notes: list[str] = []
-    if body:
-        text = body if isinstance(body, str) else _bytes_text(body)
-    elif html:
-        text = _html_to_text(html if isinstance(html, str) else _bytes_text(html))
-    else:
-        text = ""
-        if rtf:
-            notes.append("Text aus winmail.dat liegt nur als RTF vor und wurde nicht übernommen")
-    return text.replace("\x00", "").strip(), files, notes
-
-
-def _tnef_name(item: object, number: int) -> str:
-    long_name = getattr(item, "long_filename", None)
-    name = long_name() if callable(long_name) else None
-    if isinstance(name, bytes):
-        name = _bytes_text(name)
-    name = (name or "").replace("\x00", "").strip()
-    return name or f"winmail-{number}.bin"
 
 
 def _bytes_text(data: bytes) -> str:
