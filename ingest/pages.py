@@ -15,7 +15,7 @@ from PIL import Image
 from eakte import media_types
 from eakte.record import PageText
 from eakte.settings import Settings
-from ingest import geometry, images, pdf
+from ingest import archive_pdf, geometry, images, pdf
 from ingest.page_quality import QualityThresholds, assess_page
 from ingest.tesseract import PageOcr, TesseractOcr
 
@@ -83,6 +83,11 @@ def load_page_image(job: PageJob) -> Image.Image:
     """Render (PDF) or decode (image) one page as grayscale at its scan resolution."""
     path = Path(job.path)
     if job.media_type == media_types.PDF:
+        scan = pdf.scanned_page_image(
+            path, job.index, max_pages=job.max_pages, max_pixels=job.max_pixels
+        )
+        if scan is not None:
+            return scan
         return pdf.render_page(
             path, job.index, dpi=job.dpi, max_pages=job.max_pages, max_pixels=job.max_pixels
         )
@@ -126,7 +131,8 @@ def ocr_page(job: PageJob) -> PageRead:
         blank=quality.blank if quality else False,
         rescan=quality.rescan if quality else [],
     )
-    return PageRead(page=page, pdf=read.pdf)
+    searchable = archive_pdf.page_with_image(read.pdf, image) if read.pdf is not None else None
+    return PageRead(page=page, pdf=searchable)
 
 
 def _turned_if_better(

@@ -8,6 +8,7 @@ the extractor; pdfium's errors become ours here and nowhere else.
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from eakte.errors import CorruptInput, EncryptedInput, LimitExceeded
+from ingest.images import decode_jpeg
 
 POINTS_PER_INCH = 72
 MIN_RENDER_DPI = 100
@@ -80,6 +82,55 @@ def render_page(
             page.close()
     image.info["dpi"] = (dpi_used, dpi_used)
     return image
+
+
+def scanned_page_image(
+    path: Path, index: int, *, max_pages: int, max_pixels: int, draft_dpi: int | None = None
+) -> Image.Image | None:
+    """The page's own scan when the page is nothing but one upright full-page JPEG (what
+    scanners write), decoded directly at its scan resolution; None for any other page.
+
+    Decoding the JPEG costs a third of rendering the page through pdfium (70 vs 220 ms
+    at 300 dpi), and OCR reads the scanner's pixels instead of a resampled copy. With
+    ``draft_dpi`` libjpeg decodes at a reduced scale (for barcodes and blank checks)."""
+    with open_pdf(path, max_pages=max_pages) as document:
+        page = _load_page(document, index)
+        try:
+            jpeg = _full_page_jpeg(page)
+            width_pt, _ = page.get_size()
+        finally:
+            page.close()
+    if jpeg is None:
+        return None
+    return decode_jpeg(
+        jpeg,
+        max_pixels=max_pixels,
+        page_width_inches=width_pt / POINTS_PER_INCH,
+        draft_dpi=draft_dpi,
+    )
+
+
+def _full_page_jpeg(page: pdfium.PdfPage) -> bytes | None:
+    if page.get_rotation() != 0:
+        return None
+    objects = list(page.get_objects(max_depth=1))
+    if len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        return None
+    image = objects[0]
+    matrix = image.get_matrix()
+    width_pt, height_pt = page.get_size()
+    upright = matrix.b == 0 and matrix.c == 0 and matrix.a > 0 and matrix.d > 0
+    covers = abs(matrix.a - width_pt) < 2 and abs(matrix.d - height_pt) < 2
+    if not (upright and covers and abs(matrix.e) < 2 and abs(matrix.f) < 2):
+        return None
+    if image.get_filters() != ["DCTDecode"]:
+        return None
+    buffer = io.BytesIO()
+    try:
+        image.extract(buffer)
+    except pdfium.PdfiumError:
+        return None  # rendering will say what is wrong with the page
+    return buffer.getvalue()
 
 
 def _fitting_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> int:

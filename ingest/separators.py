@@ -43,6 +43,15 @@ def _low_resolution_page(
     path: Path, media_type: str, index: int, settings: Settings
 ) -> Image.Image:
     if media_type == media_types.PDF:
+        scan = pdf.scanned_page_image(
+            path,
+            index,
+            max_pages=settings.max_pages,
+            max_pixels=settings.max_pixels,
+            draft_dpi=settings.separator_dpi,
+        )
+        if scan is not None:
+            return scan
         return pdf.render_page(
             path,
             index,
