@@ -22,7 +22,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from eakte import pipeline
-from eakte.errors import ConfigurationError, ToolFailed, Transient
+from eakte.errors import ConfigurationError, Transient
+from eakte.maintenance import index_again
 from eakte.outcome import FileOutcome
 from eakte.pipeline import Context
 from eakte.settings import load_settings
@@ -66,11 +67,11 @@ class Sorter:
             if fate is None:
                 self._waiting[outcome.id].append(state)
             else:
-                self._file(state, outcome.id, fate, "schon vorhanden", _part_ids(outcome))
+                self._file(state, outcome.id, fate, "schon vorhanden", outcome.part_ids)
             return
         fate = DONE if outcome.status != "quarantined" else self._failed(outcome)
         label = "gespeichert" if fate == DONE else "abgewiesen"
-        self._file(state, outcome.id, fate, label, _part_ids(outcome))
+        self._file(state, outcome.id, fate, label, outcome.part_ids)
         if outcome.id:
             self._fates[outcome.id] = fate
             for waiting in self._waiting.pop(outcome.id, []):
@@ -101,7 +102,11 @@ class Sorter:
             err.print(f"[yellow]geändert oder entfernt:[/] {name} – wird erneut geprüft")
             return
         if fate == DONE and record_id:
-            self._ensure_indexed([record_id, *(parts or [])])
+            # the runner writes the index once per batch: a kill before that would leave
+            # a filed letter out of search for good (it comes back only as a duplicate)
+            warning = index_again(self.ctx, [record_id, *(parts or [])])
+            if warning:
+                err.print(f"[yellow]{escape(warning)}[/]")
         try:
             target = hotfolder.move_to(state.path, self.folder / fate.folder, fate.reason)
         except FileNotFoundError:
@@ -119,29 +124,6 @@ class Sorter:
         else:
             self.quarantined = True
             err.print(f"[red]{label}:[/] {name} → {where}{short}: {escape(fate.reason)}")
-
-    def _ensure_indexed(self, record_ids: list[str]) -> None:
-        """The runner writes the index once per batch; killed before that, a record
-        would stay out of search for good, since its file comes back only as a
-        duplicate. Upserting by record id before the move is idempotent and closes it."""
-        manifests = [pipeline.load_manifest(self.ctx.store, i) for i in record_ids]
-        documents = [
-            pipeline.index_document(m) for m in manifests if m is not None and m.status == "stored"
-        ]
-        if not documents:
-            return
-        try:
-            self.ctx.index.upsert(documents)
-        except (Transient, ToolFailed) as exc:
-            err.print(
-                f"[yellow]Suchindex nicht aktualisiert:[/] {escape(exc.message)} – "
-                "die Akte ist gespeichert; bitte `eakte reindex` ausführen"
-            )
-
-
-def _part_ids(outcome: FileOutcome) -> list[str]:
-    """Records an input became besides its own (the letters of a scan batch, say)."""
-    return [str(part["id"]) for part in outcome.parts or [] if part.get("id")]
 
 
 def ingest_stable(ctx: Context, folder: Path, states: list[FileState]) -> bool:

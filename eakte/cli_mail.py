@@ -21,7 +21,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from eakte import pipeline
-from eakte.errors import ToolFailed, Transient
+from eakte.errors import Transient
+from eakte.maintenance import index_again
 from eakte.outcome import FileOutcome
 from eakte.pipeline import Context
 from eakte.settings import load_settings
@@ -48,7 +49,9 @@ class MailDelivery:
             err.print(f"[yellow]Suchindex {escape(runner.stats.index_error)}[/]")
         for outcome in outcomes:
             if outcome.status == "duplicate" and outcome.id:
-                self._index_again([outcome.id, *_part_ids(outcome)])
+                warning = index_again(self.ctx, [outcome.id, *outcome.part_ids])
+                if warning:
+                    err.print(f"[yellow]{escape(warning)}[/]")
             self.quarantined |= outcome.status == "quarantined"
             err.print(describe(path, outcome, self._subject(outcome.id)), highlight=False)
         return any(outcome.id for outcome in outcomes)
@@ -58,21 +61,6 @@ class MailDelivery:
         mail = manifest.fields.get("mail") if manifest is not None else None
         subject = mail.get("subject") if isinstance(mail, dict) else None
         return subject if isinstance(subject, str) else None
-
-    def _index_again(self, record_ids: list[str]) -> None:
-        manifests = [pipeline.load_manifest(self.ctx.store, i) for i in record_ids]
-        documents = [
-            pipeline.index_document(m) for m in manifests if m is not None and m.status == "stored"
-        ]
-        if not documents:
-            return
-        try:
-            self.ctx.index.upsert(documents)
-        except (Transient, ToolFailed) as exc:
-            err.print(
-                f"[yellow]Suchindex nicht aktualisiert:[/] {escape(exc.message)} – "
-                "die Akte ist gespeichert; bitte `eakte reindex` ausführen"
-            )
 
 
 def describe(path: Path, outcome: FileOutcome, subject: str | None) -> str:
@@ -88,10 +76,6 @@ def describe(path: Path, outcome: FileOutcome, subject: str | None) -> str:
     reason = outcome.error or "In Quarantäne genommen"
     kept = "abgewiesen" if outcome.id else "nicht übernommen (bleibt im Postfach)"
     return "[red]" + escape(f"{kept}:") + "[/] " + escape(f"{name}{short}: {reason}")
-
-
-def _part_ids(outcome: FileOutcome) -> list[str]:
-    return [str(part["id"]) for part in outcome.parts or [] if part.get("id")]
 
 
 def watch_mailbox(ctx: Context, *, once: bool, stop: threading.Event) -> bool:

@@ -8,11 +8,12 @@ import hashlib
 from collections.abc import Iterator
 
 from eakte import media_types
-from eakte.errors import UnsupportedType
+from eakte.errors import ToolFailed, Transient, UnsupportedType
 from eakte.pipeline import (
     Context,
     check_signatures,
     index_document,
+    load_manifest,
     rendition_key,
     save_manifest,
 )
@@ -69,3 +70,21 @@ def _stored_documents(ctx: Context) -> Iterator[IndexDocument]:
         manifest = Manifest.from_json(data)
         if manifest.status == "stored":
             yield index_document(manifest)
+
+
+def index_again(ctx: Context, record_ids: list[str]) -> str | None:
+    """Upsert these stored records into the index now (idempotent, keyed by id); the
+    German warning to show when the index cannot be reached, else None. The watchers
+    call it before a file leaves the inbox, so a filed letter is always findable."""
+    manifests = [load_manifest(ctx.store, record_id) for record_id in record_ids]
+    documents = [index_document(m) for m in manifests if m is not None and m.status == "stored"]
+    if not documents:
+        return None
+    try:
+        ctx.index.upsert(documents)
+    except (Transient, ToolFailed) as exc:
+        return (
+            f"Suchindex nicht aktualisiert: {exc.message} – die Akte ist gespeichert; "
+            "bitte `eakte reindex` ausführen"
+        )
+    return None

@@ -28,6 +28,11 @@ class FileOutcome:
     ocr_pages: int = 0
     parts: list[dict[str, object]] | None = None
 
+    @property
+    def part_ids(self) -> list[str]:
+        """The records this input became besides its own (attachments, letters)."""
+        return _ids(self.parts)
+
     def contract_json(self) -> dict[str, object]:
         extra: dict[str, object] = {"parts": self.parts} if self.parts is not None else {}
         return {
@@ -85,6 +90,14 @@ def finished(path: Path, manifest: Manifest, *, ocr_pages: int = 0) -> FileOutco
         ocr_pages=ocr_pages,
         parts=listed_parts(manifest),
     )
+
+
+def part_ids_of(manifest: Manifest) -> list[str]:
+    return _ids(listed_parts(manifest))
+
+
+def _ids(parts: list[dict[str, object]] | None) -> list[str]:
+    return [str(part["id"]) for part in parts or [] if part.get("id")]
 
 
 def listed_parts(manifest: Manifest | None) -> list[dict[str, object]] | None:

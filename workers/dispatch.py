@@ -147,13 +147,8 @@ class QueueRunner:
             self._stored.append(manifest.id)
         self.stats.count(manifest, ocr_pages=ocr_pages, since=self._run_started)
         self._on_page(ocr_pages)
-        for part_id in _part_ids(manifest):  # the container ends after its parts
+        for part_id in outcome.part_ids_of(manifest):  # the container ends after its parts
             waiting.append(_Waiting(item.path, part_id, report=False))
         if not item.report:
             return None
         return outcome.finished(item.path, manifest, ocr_pages=ocr_pages)
-
-
-def _part_ids(manifest: Manifest) -> list[str]:
-    listed = outcome.listed_parts(manifest) or []
-    return [str(part["id"]) for part in listed if part.get("id")]

@@ -5,18 +5,17 @@ and straightened before OCR, the archival PDF/A, and weak scans flagged for resc
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-import zxingcpp
 from rapidfuzz.distance import Levenshtein
 
+from samples import capture
 from samples.letters import generate_letters
-from samples.render import make_image_pdf, make_text_pdf, make_tiff
+from samples.render import make_text_pdf, make_tiff
 from tests import scan_pages
 from tests.conftest import Cli
 
@@ -37,25 +36,15 @@ def _words(text: str) -> str:
 def test_a_scan_batch_splits_at_separator_sheets_and_not_at_decoys(
     cli: Cli, tmp_path: Path
 ) -> None:
-    a, b, c = (letter.pages()[0] for letter in generate_letters(3, seed=11))
-    qr, code128 = zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.Code128
-    pages = [
-        scan_pages.scanned_letter(a, seed=1),
-        scan_pages.scanned_letter("Seite 2\n\nMit freundlichen Grüßen\nAnna Beispiel", seed=2),
-        scan_pages.separator_sheet(),
-        scan_pages.scanned_letter(b, seed=3, decoy=(scan_pages.GIROCODE, qr)),
-        scan_pages.separator_sheet(),
-        scan_pages.blank_page(),  # the separator sheet's back side (duplex)
-        scan_pages.scanned_letter(c, seed=4, decoy=(scan_pages.PARCEL_LABEL, code128)),
-    ]
     batch = tmp_path / "stapel.pdf"
-    make_image_pdf(batch, pages)
+    spans = capture.write_scan_batch(batch, seed=11)
+    a, b, c = (letter.pages()[0] for letter in generate_letters(3, seed=11))
 
     result = cli("ingest", batch, "--json")
     assert result.returncode == 0, result.stderr
     (line,) = result.json_lines()
     assert line["status"] == "stored"
-    assert [part["pages"] for part in line["parts"]] == [[1, 2], [4, 4], [7, 7]]
+    assert [part["pages"] for part in line["parts"]] == spans == [[1, 2], [4, 4], [7, 7]]
 
     shown_batch = _show(cli, line["id"])
     assert [page["source"] for page in shown_batch["pages"]] == [
@@ -79,7 +68,7 @@ def test_a_scan_batch_splits_at_separator_sheets_and_not_at_decoys(
 def test_blank_pages_are_dropped_from_a_tiff_batch_when_asked(cli: Cli, tmp_path: Path) -> None:
     (text,) = (letter.pages()[0] for letter in generate_letters(1, seed=3))
     batch = tmp_path / "stapel.tif"
-    make_tiff(batch, [scan_pages.scanned_letter(text, seed=5), scan_pages.blank_page()])
+    make_tiff(batch, [capture.scanned_letter(text, seed=5), capture.blank_page()])
 
     kept = cli("ingest", batch, "--json").json_lines()[0]
     assert "parts" not in kept  # by default a blank page stays where it is
@@ -96,7 +85,7 @@ def test_an_upside_down_skewed_scan_reads_and_gets_a_searchable_pdfa(
 ) -> None:
     (text,) = (letter.pages()[0] for letter in generate_letters(1, seed=21))
     scan = tmp_path / "kopfueber.png"
-    scan_pages.scanned_letter(text, seed=7, angle=2.4, upside_down=True).save(scan, dpi=(300, 300))
+    capture.scanned_letter(text, seed=7, angle=2.4, upside_down=True).save(scan, dpi=(300, 300))
 
     line = cli("ingest", scan, "--json").json_lines()[0]
     assert line["status"] == "stored", line
@@ -135,8 +124,8 @@ def test_weak_scans_are_flagged_for_rescanning_with_the_reason(cli: Cli, tmp_pat
     (text,) = (letter.pages()[0] for letter in generate_letters(1, seed=8))
     folder = tmp_path / "post"
     folder.mkdir()
-    scan_pages.scanned_letter(text, seed=9, dpi=150).save(folder / "grob.png", dpi=(150, 150))
-    scan_pages.scanned_letter(text, seed=9).save(folder / "gut.png", dpi=(300, 300))
+    capture.scanned_letter(text, seed=9, dpi=150).save(folder / "grob.png", dpi=(150, 150))
+    capture.scanned_letter(text, seed=9).save(folder / "gut.png", dpi=(300, 300))
     lines = {Path(x["path"]).name: x for x in cli("ingest", folder, "--json").json_lines()}
 
     listed = cli("review", "--rescan", "--json").json()
@@ -160,6 +149,6 @@ def test_a_decompression_bomb_tiff_is_quarantined_and_the_batch_goes_on(
     assert lines["brief.pdf"]["status"] == "stored"
     assert lines["bombe.tif"]["status"] == "quarantined"
     assert "zu groß" in lines["bombe.tif"]["error"] and "\n" not in lines["bombe.tif"]["error"]
-    assert io.BytesIO  # the original stays: listed in the quarantine with its reason
+    # the original stays: listed in the quarantine with its reason
     (entry,) = cli("quarantine", "--json").json()
     assert entry["id"] == lines["bombe.tif"]["id"] and entry["reason"] == "limit_exceeded"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
 
-from tests import hostile
+from samples.capture import write_mail
 from tests.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -17,34 +15,8 @@ pytestmark = pytest.mark.integration
 CONTRACT_KEYS = {"path", "id", "status", "pages", "doc_type", "signature", "error", "parts"}
 
 
-def _jpeg() -> bytes:
-    image = Image.new("L", (1200, 400), 255)
-    ImageDraw.Draw(image).text((40, 150), "Foto vom Schlagloch", fill=0)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=90)
-    return buffer.getvalue()
-
-
-def _mail(tmp_path: Path) -> Path:
-    pdf = hostile.text_pdf(tmp_path / "antrag.pdf", "Antrag auf Beseitigung eines Schlaglochs.")
-    message = EmailMessage()
-    message["From"] = "Jörg Müller <joerg@example.org>"
-    message["To"] = "poststelle@stadt.example"
-    message["Subject"] = "Schlagloch in der Hauptstraße"
-    message["Date"] = "Tue, 01 Dec 2026 09:30:00 +0100"
-    message["Message-ID"] = "<schlagloch-1@example.org>"
-    message.set_content("Sehr geehrte Damen und Herren,\nanbei Antrag und Foto.\n")
-    message.add_attachment(
-        pdf.read_bytes(), maintype="application", subtype="pdf", filename="Antrag Müller.pdf"
-    )
-    message.add_attachment(_jpeg(), maintype="image", subtype="jpeg", filename="foto.jpg")
-    path = tmp_path / "mail.eml"
-    path.write_bytes(message.as_bytes())
-    return path
-
-
 def test_mail_with_pdf_and_jpeg_becomes_three_linked_records(cli: Cli, tmp_path: Path) -> None:
-    mail_path = _mail(tmp_path)
+    mail_path = write_mail(tmp_path)
     result = cli("ingest", mail_path, "--json")
 
     assert result.returncode == 0, result.stderr
@@ -69,7 +41,7 @@ def test_mail_with_pdf_and_jpeg_becomes_three_linked_records(cli: Cli, tmp_path:
 
 
 def test_attachment_text_is_searchable(cli: Cli, tmp_path: Path) -> None:
-    line = cli("ingest", _mail(tmp_path), "--json").json_lines()[0]
+    line = cli("ingest", write_mail(tmp_path), "--json").json_lines()[0]
     hits = {hit["id"] for hit in cli("search", "Beseitigung", "--json").json()["hits"]}
     pdf_ids = {part["id"] for part in line["parts"]}
     assert hits & pdf_ids

@@ -18,10 +18,10 @@ import pytest
 from elasticsearch import Elasticsearch
 from PIL import Image, ImageDraw
 
+from samples import capture
 from samples.letters import generate_letters
 from samples.render import make_image_pdf
 from scripts.servers import free_port
-from tests import scan_pages
 from tests.conftest import REPO
 from tests.integration.server_fixtures import (
     RunningServer,
@@ -32,7 +32,6 @@ from tests.integration.server_fixtures import (
     redis_server,
 )
 from tests.integration.worker_fixtures import Cluster, Worker, cluster, wait_for
-from tests.mail_messages import mail_with_attachments
 
 pytestmark = pytest.mark.integration
 __all__ = ["cluster", "elasticsearch_server", "minio_server", "real_servers", "redis_server"]
@@ -236,14 +235,14 @@ def test_a_scan_batch_and_an_email_split_into_linked_records_on_the_workers(
     make_image_pdf(
         batch,
         [
-            scan_pages.scanned_letter(a, seed=1),
-            scan_pages.separator_sheet(),
-            scan_pages.scanned_letter(b, seed=2),
+            capture.scanned_letter(a, seed=1),
+            capture.separator_sheet(),
+            capture.scanned_letter(b, seed=2),
         ],
     )
     cluster.worker().start()
 
-    result = cluster.cli("ingest", batch, mail_with_attachments(tmp_path), "--json")
+    result = cluster.cli("ingest", batch, capture.write_mail(tmp_path), "--json")
 
     assert result.returncode == 0, result.stderr
     lines = {Path(line["path"]).name: line for line in result.json_lines()}

@@ -15,8 +15,8 @@ from PIL import Image
 
 from eakte.errors import ToolFailed
 from ingest.barcodes import is_separator, parse_codes, read_barcodes
+from samples.capture import GIROCODE, barcode
 from samples.render import add_noise, render_page
-from tests.scan_pages import GIROCODE, barcode
 
 Fmt = zxingcpp.BarcodeFormat
 CODES = frozenset({"PATCH-T"})
