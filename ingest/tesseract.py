@@ -18,6 +18,7 @@ from PIL import Image
 
 from eakte.errors import DependencyMissing, ToolFailed
 from eakte.ports import OcrResult
+from ingest.reading_order import in_reading_order, words_of
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd"
 OSD_MIN_DPI = 100
@@ -36,7 +37,7 @@ class PageOcr:
 class TesseractOcr:
     """The ``OcrEngine`` for scans; honours ``image.info["dpi"]``."""
 
-    languages: str = "deu+eng"
+    languages: str = "deu"
     page_segmentation_mode: int = 3
     command: str = "tesseract"
     timeout_seconds: int = 300
@@ -63,7 +64,7 @@ class TesseractOcr:
                     pdf = handle.read()
         if not data:
             data = {key: [] for key in ("block_num", "par_num", "line_num", "text", "conf")}
-        result = OcrResult(text=text_from_tsv(data), confidence=mean_confidence(data))
+        result = OcrResult(text=text_from_tsv(data, dpi), confidence=mean_confidence(data))
         return PageOcr(result=result, pdf=pdf)
 
     def orientation(self, image: Image.Image) -> Orientation | None:
@@ -136,25 +137,20 @@ def _uncompressed_copy(image: Image.Image) -> Iterator[str]:
         yield path
 
 
-def text_from_tsv(data: dict[str, list[Any]]) -> str:
-    """Join words into lines and lines into paragraphs, in Tesseract's reading order."""
-    paragraphs: list[list[str]] = []
-    lines: dict[tuple[int, int, int], list[str]] = {}
-    for block, par, line, word in zip(
-        data["block_num"], data["par_num"], data["line_num"], data["text"], strict=True
-    ):
-        word = str(word).strip()
-        if not word:
-            continue
-        key = (int(block), int(par), int(line))
-        if key not in lines:
-            if not lines or next(reversed(lines))[:2] != key[:2]:
-                paragraphs.append([])
-            lines[key] = []
-            paragraphs[-1].append("")
-        lines[key].append(word)
-        paragraphs[-1][-1] = " ".join(lines[key])
-    return "\n\n".join("\n".join(p) for p in paragraphs)
+def text_from_tsv(data: dict[str, list[Any]], dpi: int | None = None) -> str:
+    """Join words into lines and lines into paragraphs, in reading order: Tesseract's,
+    except that a letter head's info block follows its address field (with ``dpi``;
+    see ``ingest.reading_order``)."""
+    paragraphs: list[list[list[str]]] = []
+    previous: tuple[int, ...] | None = None
+    for key, word in in_reading_order(words_of(data), dpi):
+        if previous is None or key[:3] != previous[:3]:
+            paragraphs.append([])
+        if key != previous:
+            paragraphs[-1].append([])
+        paragraphs[-1][-1].append(word.text)
+        previous = key
+    return "\n\n".join("\n".join(" ".join(line) for line in p) for p in paragraphs)
 
 
 def mean_confidence(data: dict[str, list[Any]]) -> float | None:

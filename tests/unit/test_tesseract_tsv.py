@@ -42,3 +42,41 @@ def test_blank_page_has_no_text_and_no_confidence() -> None:
     data = _tsv([(1, 1, 1, "", -1), (1, 1, 1, "  ", 0)])
     assert text_from_tsv(data) == ""
     assert mean_confidence(data) is None
+
+
+def _placed(rows: list[tuple[int, int, int, int, int, str]]) -> dict[str, list[Any]]:
+    """TSV rows with positions at 300 dpi: block, par, line, left, top (pixels), word."""
+    return {
+        "block_num": [r[0] for r in rows],
+        "par_num": [r[1] for r in rows],
+        "line_num": [r[2] for r in rows],
+        "left": [r[3] for r in rows],
+        "top": [r[4] for r in rows],
+        "width": [len(r[5]) * 25 for r in rows],
+        "text": [r[5] for r in rows],
+        "conf": [90.0] * len(rows),
+    }
+
+
+def test_a_letter_heads_info_block_is_read_after_the_address_beside_it() -> None:
+    mm = 300 / 25.4
+    address, info, body = round(25 * mm), round(125 * mm), round(150 * mm)
+    data = _placed(
+        [
+            (1, 1, 1, address, 600, "Stadt"),
+            (1, 1, 1, address + 160, 600, "Lindenau"),
+            (1, 1, 1, info, 600, "Aktenzeichen:"),
+            (1, 1, 1, info + 350, 600, "10-GR"),
+            (1, 1, 2, address, 650, "Rathausplatz"),
+            (1, 1, 2, info, 650, "Datum:"),
+            (1, 1, 2, info + 175, 650, "24.4.2025"),
+            # below the head, a wide line keeps its order even with a gap in it
+            (2, 1, 1, address, 2000, "Summe"),
+            (2, 1, 1, body, 2000, "120,00"),
+        ]
+    )
+    assert text_from_tsv(data, dpi=300) == (
+        "Stadt Lindenau\nRathausplatz\n\nAktenzeichen: 10-GR\nDatum: 24.4.2025\n\nSumme 120,00"
+    )
+    # without the resolution nothing is known about millimetres: Tesseract's order
+    assert text_from_tsv(data).startswith("Stadt Lindenau Aktenzeichen: 10-GR\n")
