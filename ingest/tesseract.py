@@ -41,7 +41,6 @@ class TesseractOcr:
     page_segmentation_mode: int = 3
     command: str = "tesseract"
     timeout_seconds: int = 300
-    tessdata_dir: str | None = None
 
     def recognize(self, image: Image.Image) -> OcrResult:
         return self.read_page(image, with_pdf=False).result
@@ -92,8 +91,6 @@ class TesseractOcr:
     def _run(self, image_path: str, base: str, lang: str, config: str, extension: str = "") -> None:
         """One Tesseract process; its failures become ours, with the install hint."""
         pytesseract.pytesseract.tesseract_cmd = self.command
-        if self.tessdata_dir:
-            config = f"--tessdata-dir {self.tessdata_dir} {config}"
         try:
             pytesseract.pytesseract.run_tesseract(
                 image_path, base, extension, lang, config=config, timeout=self.timeout_seconds
