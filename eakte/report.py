@@ -135,13 +135,47 @@ def print_manifest(console: Console, manifest: Manifest) -> None:
     print_fields(console, manifest.fields)
     if manifest.signature is not None:
         print_signature_summary(console, manifest)
+    print_links(console, manifest)
     for page in manifest.pages:
-        source = "Textebene" if page.source == "text_layer" else "Texterkennung"
-        confidence = (
-            f", Konfidenz {page.ocr_confidence:.0f} %" if page.ocr_confidence is not None else ""
-        )
-        console.print(f"\n[bold]Seite {page.number}[/] ({source}{confidence})")
+        source = PAGE_SOURCE_DE.get(page.source, page.source)
+        facts = [source]
+        if page.ocr_confidence is not None:
+            facts.append(f"Konfidenz {page.ocr_confidence:.0f} %")
+        if page.rotated:
+            facts.append(f"um {page.rotated}° gedreht")
+        if page.skew:
+            facts.append(f"Schräglage {page.skew:+.1f}° begradigt")
+        if page.blank:
+            facts.append("leer")
+        console.print(f"\n[bold]Seite {page.number}[/] ({', '.join(facts)})")
+        for reason in page.rescan:
+            console.print(f"[yellow]neu scannen:[/] {escape(reason)}", highlight=False)
         console.print(escape(page.text[:1500]), highlight=False)
+
+
+PAGE_SOURCE_DE = {
+    "text_layer": "Textebene",
+    "ocr": "Texterkennung",
+    "none": "nicht gelesen",
+    "part": "gelesen im Brief dazu",
+    "skipped": "Trennblatt oder leere Seite",
+}
+
+
+def print_links(console: Console, manifest: Manifest) -> None:
+    """Where a record came from and what it was split into (batch letters, attachments)."""
+    container = manifest.fields.get("part_of")
+    if isinstance(container, str):
+        span = manifest.fields.get("batch_pages")
+        where = f", Seiten {span[0]}–{span[1]}" if isinstance(span, list) else ""
+        console.print(f"Teil von: {container[:12]}…{where}")
+    parts = manifest.fields.get("parts")
+    for part in parts if isinstance(parts, list) else []:
+        pages = part.get("pages")
+        where = f" (Seiten {pages[0]}–{pages[1]})" if pages else ""
+        console.print(f"Teil: {str(part.get('id'))[:12]}…{where}")
+    if manifest.renditions.get("pdfa.pdf"):
+        console.print("Archivfassung: PDF/A (`eakte get ID --pdfa -o DATEI`)")
 
 
 def print_classification(console: Console, manifest: Manifest) -> None:
