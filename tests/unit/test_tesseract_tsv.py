@@ -80,3 +80,23 @@ def test_a_letter_heads_info_block_is_read_after_the_address_beside_it() -> None
     )
     # without the resolution nothing is known about millimetres: Tesseract's order
     assert text_from_tsv(data).startswith("Stadt Lindenau Aktenzeichen: 10-GR\n")
+
+
+def test_address_and_info_lines_read_in_turns_become_two_columns() -> None:
+    mm = 300 / 25.4
+    address, info = round(25 * mm), round(125 * mm)
+    data = _placed(  # Tesseract's blocks alternate between the two sides
+        [
+            (1, 1, 1, address, 600, "Stadtverwaltung"),
+            (2, 1, 1, info, 610, "Aktenzeichen:"),
+            (3, 1, 1, address, 660, "Rathausplatz"),
+            (4, 1, 1, info, 670, "Telefon:"),
+            (5, 1, 1, address, 720, "79312"),
+            (5, 1, 1, address + 175, 720, "Lindenau"),
+            (6, 1, 1, address, 1800, "Sehr"),
+            (6, 1, 1, address + 125, 1800, "geehrte"),
+        ]
+    )
+    assert text_from_tsv(data, dpi=300) == (
+        "Stadtverwaltung\nRathausplatz\n79312 Lindenau\n\nAktenzeichen:\nTelefon:\n\nSehr geehrte"
+    )
