@@ -8,12 +8,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from classify.training import Embedder
 from eakte.pipeline import Context
 from eakte.settings import load_settings
+
+if TYPE_CHECKING:
+    from classify.training import Embedder
 
 
 @contextmanager
@@ -29,6 +32,7 @@ def _service() -> Iterator[Context]:
 
 def _embedder(ctx: Context, layers: int) -> Embedder:
     from classify.service import TransformerClassifier, embedding_cache_file
+    from classify.training import Embedder  # numpy and scikit-learn: only for these commands
 
     classifier = ctx.classifier
     assert isinstance(classifier, TransformerClassifier)

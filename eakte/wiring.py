@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from classify.service import TransformerClassifier
 from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome, RunStats
 from eakte.pipeline import Context
@@ -52,6 +51,8 @@ def build_context(settings: Settings) -> Context:
         online_timeout_seconds=settings.revocation_timeout_seconds,
         tsa_url=settings.tsa_url,
     )
+    from classify.service import TransformerClassifier  # numpy, scikit-learn: ~0.4 s to import
+
     classifier = TransformerClassifier(settings, store)  # loads torch on first use only
     return Context(
         settings=settings, store=store, index=index, signatures=validator, classifier=classifier
