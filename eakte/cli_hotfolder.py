@@ -8,14 +8,12 @@ were already stored, ingest reports a duplicate and creates no second record.
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 import click
 from rich.console import Console
@@ -27,6 +25,7 @@ from eakte.maintenance import index_again
 from eakte.outcome import FileOutcome
 from eakte.pipeline import Context
 from eakte.settings import load_settings
+from eakte.shutdown import stop_on_sigterm
 from eakte.wiring import build_context, build_runner
 from ingest import hotfolder
 from ingest.hotfolder import FileState
@@ -183,23 +182,20 @@ def watch(folder: Path, once: bool) -> None:
     (EAKTE_HOTFOLDER_STABLE_SECONDS) gleich bleiben. Übernommene Dateien kommen nach
     done/, abgewiesene nach failed/ mit dem Grund in <Name>.grund.txt."""
     ctx = build_context(load_settings())
-    stop = threading.Event()
-
-    def on_term(signum: int, frame: FrameType | None) -> None:
-        stop.set()  # finish the batch in hand, then end
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        with hotfolder.exclusive(folder):
-            settings = ctx.settings
-            err.print(
-                f"Überwache {escape(str(folder))} (Ruhezeit {settings.hotfolder_stable_seconds:g}"
-                f" s, Abfrage alle {settings.hotfolder_poll_seconds:g} s)"
-            )
-            quarantined = watch_folder(ctx, folder, once=once, stop=stop)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        ctx.index.close()
+    with stop_on_sigterm() as stop:
+        try:
+            with hotfolder.exclusive(folder):
+                stable, poll = (
+                    ctx.settings.hotfolder_stable_seconds,
+                    ctx.settings.hotfolder_poll_seconds,
+                )
+                err.print(
+                    f"Überwache {escape(str(folder))} (Ruhezeit {stable:g} s, "
+                    f"Abfrage alle {poll:g} s)"
+                )
+                quarantined = watch_folder(ctx, folder, once=once, stop=stop)
+        finally:
+            ctx.index.close()
     if stop.is_set():
         err.print("Überwachung beendet.")
     if quarantined and once:

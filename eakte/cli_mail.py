@@ -9,12 +9,10 @@ there would otherwise leave the record out of search for good.
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
 import click
 from rich.console import Console
@@ -26,6 +24,7 @@ from eakte.maintenance import index_again
 from eakte.outcome import FileOutcome
 from eakte.pipeline import Context
 from eakte.settings import load_settings
+from eakte.shutdown import stop_on_sigterm
 from eakte.wiring import build_context, build_runner
 from ingest.mailbox import poll_mailbox
 
@@ -105,23 +104,17 @@ def watch_mail(once: bool) -> None:
     ist. Eine nach einem Absturz erneut abgerufene Nachricht wird als schon vorhanden
     erkannt und nicht doppelt angelegt."""
     ctx = build_context(load_settings())
-    stop = threading.Event()
-
-    def on_term(signum: int, frame: FrameType | None) -> None:
-        stop.set()  # finish the message in hand, then end
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        settings = ctx.settings
-        where = f"{settings.imap_user}@{settings.imap_host}:{settings.imap_port}"
-        err.print(
-            escape(f"Rufe {where}/{settings.imap_folder} ab")
-            + ("" if once else f" (alle {settings.imap_poll_seconds:g} s)")
-        )
-        quarantined = watch_mailbox(ctx, once=once, stop=stop)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        ctx.index.close()
+    with stop_on_sigterm() as stop:
+        try:
+            settings = ctx.settings
+            where = f"{settings.imap_user}@{settings.imap_host}:{settings.imap_port}"
+            err.print(
+                escape(f"Rufe {where}/{settings.imap_folder} ab")
+                + ("" if once else f" (alle {settings.imap_poll_seconds:g} s)")
+            )
+            quarantined = watch_mailbox(ctx, once=once, stop=stop)
+        finally:
+            ctx.index.close()
     if stop.is_set():
         err.print("Abruf beendet.")
     if quarantined and once:
