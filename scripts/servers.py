@@ -143,24 +143,31 @@ def ensure_minio() -> Path:
     return target
 
 
+def maven_copy(artifact: str, target: Path, group_path: str) -> None:
+    """`mvn dependency:copy` of one artifact from Maven Central into ``target``; the
+    copy Maven keeps in its local repository (``group_path`` below it) is removed, so
+    the cache holds one copy only."""
+    if not shutil.which("mvn"):
+        raise ServerError("mvn missing: apt-get install maven")
+    repo = cache_dir() / "maven"
+    subprocess.run(
+        ["mvn", "-B", "-q", "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
+         f"-Dartifact={artifact}", f"-DoutputDirectory={target}",
+         f"-Dmaven.repo.local={repo}"],
+        check=True, cwd=target,
+    )  # fmt: skip
+    shutil.rmtree(repo / group_path, ignore_errors=True)
+
+
 def ensure_elasticsearch() -> Path:
     """Fetches the integ-test-zip from Maven Central: no bundled JDK, only core modules."""
     home = es_home()
     archive = home.parent / f"{home.name}.zip"
     if not archive.exists():
-        if not shutil.which("mvn"):
-            raise ServerError("mvn missing: apt-get install maven")
-        repo = cache_dir() / "maven"
         artifact = f"org.elasticsearch.distribution.integ-test-zip:elasticsearch:{ES_VERSION}:zip"
 
         def download(staging: Path) -> Path:
-            subprocess.run(
-                ["mvn", "-B", "-q", "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
-                 f"-Dartifact={artifact}", f"-DoutputDirectory={staging}",
-                 f"-Dmaven.repo.local={repo}"],
-                check=True, cwd=staging,
-            )  # fmt: skip
-            shutil.rmtree(repo / "org" / "elasticsearch", ignore_errors=True)  # one copy only
+            maven_copy(artifact, staging, "org/elasticsearch")
             return staging / archive.name
 
         began = time.monotonic()

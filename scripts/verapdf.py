@@ -13,14 +13,13 @@ is fetched like Elasticsearch (scripts/servers.py): `mvn dependency:copy` once i
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from scripts.servers import _publish, cache_dir
+from scripts.servers import ServerError, _publish, cache_dir, maven_copy
 
 # the newest app on Maven Central; the libraries are at 1.30.2, but no app of them yet
 VERAPDF_VERSION = "1.28.2"
@@ -47,18 +46,12 @@ def ensure_verapdf() -> Path:
     jar = verapdf_jar()
     if jar.exists():
         return jar
-    if not shutil.which("mvn"):
-        raise VeraPdfError("mvn missing: apt-get install maven")
-    repo = cache_dir() / "maven"
 
     def download(staging: Path) -> Path:
-        subprocess.run(
-            ["mvn", "-B", "-q", "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
-             f"-Dartifact={ARTIFACT}", f"-DoutputDirectory={staging}",
-             f"-Dmaven.repo.local={repo}"],
-            check=True, cwd=staging,
-        )  # fmt: skip
-        shutil.rmtree(repo / "org" / "verapdf", ignore_errors=True)  # one copy only
+        try:
+            maven_copy(ARTIFACT, staging, "org/verapdf")
+        except ServerError as exc:
+            raise VeraPdfError(str(exc)) from exc
         return staging
 
     began = time.monotonic()
