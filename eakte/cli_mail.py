@@ -20,7 +20,6 @@ from rich.markup import escape
 
 from eakte import pipeline
 from eakte.errors import Transient
-from eakte.maintenance import index_again
 from eakte.outcome import FileOutcome
 from eakte.pipeline import Context
 from eakte.settings import load_settings
@@ -47,10 +46,6 @@ class MailDelivery:
         if runner.stats.index_error:
             err.print(f"[yellow]Suchindex {escape(runner.stats.index_error)}[/]")
         for outcome in outcomes:
-            if outcome.status == "duplicate" and outcome.id:
-                warning = index_again(self.ctx, [outcome.id, *outcome.part_ids])
-                if warning:
-                    err.print(f"[yellow]{escape(warning)}[/]")
             self.quarantined |= outcome.status == "quarantined"
             err.print(describe(path, outcome, self._subject(outcome.id)), highlight=False)
         return any(outcome.id for outcome in outcomes)

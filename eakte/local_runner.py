@@ -141,11 +141,9 @@ class LocalRunner:
         """A known record coming in again is indexed again: a run killed after storing
         it but before its index batch was written leaves it out of the index, and the
         next ingest of the same file (the hot folder after a restart) closes that gap."""
-        if result.status != "duplicate" or not result.pages or result.id is None:
-            return
-        known = pipeline.load_manifest(self.ctx.store, result.id)
-        if known is not None and known.status == "stored":
-            self._to_index.append(pipeline.index_document(known))
+        if result.status == "duplicate" and result.pages and result.id is not None:
+            ids = [result.id, *result.part_ids]
+            self._to_index.extend(pipeline.stored_documents(self.ctx.store, ids))
 
     def _plan_ocr(self, manifest: Manifest) -> list[PageJob]:
         """OCR jobs read the original from a local path; a remote store's temp copy must

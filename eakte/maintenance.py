@@ -13,9 +13,9 @@ from eakte.pipeline import (
     Context,
     check_signatures,
     index_document,
-    load_manifest,
     rendition_key,
     save_manifest,
+    stored_documents,
 )
 from eakte.ports import IndexDocument
 from eakte.record import Event, Manifest
@@ -76,8 +76,7 @@ def index_again(ctx: Context, record_ids: list[str]) -> str | None:
     """Upsert these stored records into the index now (idempotent, keyed by id); the
     German warning to show when the index cannot be reached, else None. The watchers
     call it before a file leaves the inbox, so a filed letter is always findable."""
-    manifests = [load_manifest(ctx.store, record_id) for record_id in record_ids]
-    documents = [index_document(m) for m in manifests if m is not None and m.status == "stored"]
+    documents = stored_documents(ctx.store, record_ids)
     if not documents:
         return None
     try:

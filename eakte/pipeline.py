@@ -18,7 +18,7 @@ import json
 import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -309,11 +309,19 @@ def store_archive_rendition(
     timings: list[Event] = []
     with timed("rendition", timings):
         try:
-            with ctx.store.original_path(manifest.id) as original:
+            with ExitStack() as stack:
+                # only a mixed PDF needs its original (its born-digital pages are copied);
+                # in distributed mode that is a download, so not for every scan
+                mixed = (
+                    manifest.media_type == media_types.PDF and len(ocr_pdfs) < manifest.page_count
+                )
+                original = (
+                    stack.enter_context(ctx.store.original_path(manifest.id)) if mixed else None
+                )
                 data = build_archive_pdf(
                     ocr_pdfs,
                     manifest.page_count,
-                    original_pdf=original if manifest.media_type == media_types.PDF else None,
+                    original_pdf=original,
                     title=manifest.original_filename,
                 )
         except ToolFailed as exc:
@@ -416,6 +424,12 @@ def index_document(manifest: Manifest) -> IndexDocument:
         department=manifest.classification.department if manifest.classification else None,
         keywords=tuple(index_terms(manifest.fields)),
     )
+
+
+def stored_documents(store: ObjectStore, record_ids: Sequence[str]) -> list[IndexDocument]:
+    """Index documents of those records that are stored (re-read from the store)."""
+    manifests = [load_manifest(store, record_id) for record_id in record_ids]
+    return [index_document(m) for m in manifests if m is not None and m.status == "stored"]
 
 
 def is_rejection(error: BaseException) -> bool:

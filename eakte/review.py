@@ -63,8 +63,7 @@ def update_ledger(store: ObjectStore, manifest: Manifest) -> None:
         key = review_key(kind, manifest.id)
         item = wanted.get(kind)
         if item is None:
-            if store.get_derived(key) is not None:
-                store.delete_derived(key)
+            store.delete_derived(key)  # a missing key is fine: no read first
             continue
         body = {
             "id": item.id,
