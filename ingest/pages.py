@@ -19,9 +19,10 @@ from ingest import archive_pdf, geometry, images, pdf
 from ingest.page_quality import QualityThresholds, assess_page
 from ingest.tesseract import PageOcr, TesseractOcr
 
-# A page read with less mean confidence than this may lie on its side or upside down:
-# only then is Tesseract's orientation detection asked (it costs as much as reading
-# the page; upright letters read at 85-95, upside-down ones at ~25; bench/ocr)
+# A page read with less mean confidence than this may lie on its side or upside down
+# (the ascender check in ``ingest.geometry`` turns most upside-down letters before the
+# first read): only then is Tesseract's orientation detection asked, which costs half a
+# reading (upright letters read at 85-95, upside-down ones at ~25; bench/ocr)
 ORIENTATION_CHECK_BELOW = 55.0
 
 
@@ -95,7 +96,8 @@ def load_page_image(job: PageJob) -> Image.Image:
 
 
 def ocr_page(job: PageJob) -> PageRead:
-    """Straighten the page, read it, and turn it over if it reads like nonsense."""
+    """Straighten the page, read it the way up its text lines say, and turn it over if
+    it still reads like nonsense."""
     image = load_page_image(job)
     engine = TesseractOcr(
         languages=job.languages,
@@ -107,10 +109,13 @@ def ocr_page(job: PageJob) -> PageRead:
         image = geometry.straighten(image, skew)
     else:
         skew = 0.0
-    read = engine.read_page(image, with_pdf=job.with_pdf)
     rotated = 0
+    if job.orientation and geometry.looks_upside_down(image):
+        image, rotated = geometry.turn(image, 180), 180
+    read = engine.read_page(image, with_pdf=job.with_pdf)
     if job.orientation and (read.result.confidence or 0.0) < ORIENTATION_CHECK_BELOW:
-        image, read, rotated = _turned_if_better(engine, image, read, job.with_pdf)
+        image, read, turned = _turned_if_better(engine, image, read, job.with_pdf)
+        rotated = (rotated + turned) % 360
     quality = (
         assess_page(
             image,

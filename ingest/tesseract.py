@@ -123,14 +123,17 @@ def _dpi(image: Image.Image) -> int:
 
 @contextlib.contextmanager
 def _uncompressed_copy(image: Image.Image) -> Iterator[str]:
-    """Hand Tesseract an uncompressed file: a PNG's compression of a noisy 300 dpi page
-    costs ~0.9 s, as long as Tesseract needs to read it (``bench/text_extract``). PGM,
-    not BMP: BMP stores grey as a palette, which Tesseract's PDF writer then keeps as a
-    3 MB flate image per page instead of a JPEG of a few hundred KB."""
+    """Hand Tesseract an uncompressed BMP. A PNG's compression of a noisy 300 dpi page
+    costs ~0.9 s in Pillow (``bench/text_extract``); of the uncompressed formats,
+    Leptonica reads BMP fastest: an A4 page at 300 dpi took 0.80 s to read from BMP,
+    0.80 s from TIFF, 0.93 s from PGM (Leptonica reads PGM pixel by pixel) and 0.84 s
+    from a compressed PNG, with the same text (``bench/ocr/tune.py --input-formats``).
+    BMP keeps grey as a palette, which would bloat a PDF page image, but Tesseract only
+    writes the invisible text layer here (``textonly_pdf``)."""
     with tempfile.TemporaryDirectory(prefix="eakte-ocr-") as folder:
         grey = image if image.mode in ("L", "1") else image.convert("L")
-        path = os.path.join(folder, "page.pgm")
-        grey.save(path, format="PPM")
+        path = os.path.join(folder, "page.bmp")
+        grey.save(path, format="BMP")
         yield path
 
 

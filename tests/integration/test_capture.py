@@ -11,6 +11,7 @@ from typing import Any
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from samples import capture
@@ -107,6 +108,22 @@ def test_an_upside_down_skewed_scan_reads_and_gets_a_searchable_pdfa(
     assert (
         hashlib.sha256(original.read_bytes()).digest() == hashlib.sha256(scan.read_bytes()).digest()
     )
+
+
+def test_a_page_fed_sideways_is_turned_by_tesseract_orientation_detection(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # the ascender check sees no text lines on a sideways page, so the page is read as it
+    # lies, reads badly, and OSD says which way to turn it
+    (text,) = (letter.pages()[0] for letter in generate_letters(1, seed=22))
+    scan = tmp_path / "quer.png"
+    page_image = capture.scanned_letter(text, seed=5, angle=0.8)
+    page_image.transpose(Image.Transpose.ROTATE_90).save(scan, dpi=(300, 300))
+
+    line = cli("ingest", scan, "--json").json_lines()[0]
+    (page,) = _show(cli, line["id"])["pages"]
+    assert page["rotated"] == 90
+    assert Levenshtein.normalized_distance(_words(text), _words(page["text"])) < 0.05
 
 
 def test_born_digital_pdfs_keep_their_own_text_and_get_no_rendition(
