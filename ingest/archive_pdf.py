@@ -65,19 +65,28 @@ def build_archive_pdf(
 JPEG_QUALITY = 85  # what Tesseract and OCRmyPDF use for greyscale scans
 
 
-def page_with_image(text_layer_pdf: bytes, image: Image.Image) -> bytes:
+def page_with_image(
+    text_layer_pdf: bytes, image: Image.Image, text_box: tuple[int, int, int, int] | None = None
+) -> bytes:
     """One searchable page: the scan as a JPEG under Tesseract's invisible text layer.
 
     The image is the one Tesseract read (straightened and turned), so the words lie
-    exactly over their pixels. Pillow's JPEG encoder needs ~15 ms for an A4 page at 300
-    dpi, Tesseract's own PDF writer ~170 ms for the same page (bench/ocr)."""
+    exactly over their pixels; ``text_box`` (left, top, right, bottom pixels) is the part
+    of it the text layer covers, when Tesseract read less than the whole image. Pillow's
+    JPEG encoder needs ~15 ms for an A4 page at 300 dpi, Tesseract's own PDF writer
+    ~170 ms for the same page (bench/ocr)."""
     grey = image if image.mode == "L" else image.convert("L")
+    left, _, right, bottom = text_box or (0, 0, grey.width, grey.height)
     jpeg = io.BytesIO()
     grey.save(jpeg, format="JPEG", quality=JPEG_QUALITY)
     try:
         with pikepdf.open(io.BytesIO(text_layer_pdf)) as layer:
             page = layer.pages[0]
-            _, _, width, height = (float(v) for v in page.mediabox)
+            x0, y0, x1, _ = (float(v) for v in page.mediabox)
+            points = (x1 - x0) / (right - left)  # per pixel
+            width, height = grey.width * points, grey.height * points
+            _place(layer, page, points * left - x0, points * (grey.height - bottom) - y0)
+            page.mediabox = pikepdf.Array([0, 0, width, height])
             picture = pikepdf.Stream(layer, jpeg.getvalue())
             picture.Type = pikepdf.Name.XObject
             picture.Subtype = pikepdf.Name.Image
@@ -93,6 +102,16 @@ def page_with_image(text_layer_pdf: bytes, image: Image.Image) -> bytes:
             return out.getvalue()
     except pikepdf.PdfError as exc:
         raise ToolFailed(f"Seite der Archivfassung ließ sich nicht erzeugen: {exc}") from exc
+
+
+def _place(layer: pikepdf.Pdf, page: pikepdf.Page, dx: float, dy: float) -> None:
+    """Move the page's text layer by (dx, dy) points, from its box to its place."""
+    if abs(dx) < 1e-6 and abs(dy) < 1e-6:
+        return
+    page.contents_add(
+        pikepdf.Stream(layer, f"q 1 0 0 1 {dx:.4f} {dy:.4f} cm\n".encode()), prepend=True
+    )
+    page.contents_add(pikepdf.Stream(layer, b"Q\n"))
 
 
 def _describe(archive: pikepdf.Pdf, title: str, *, pdfa: bool) -> None:

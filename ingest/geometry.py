@@ -12,8 +12,8 @@ Upside down is told from the same kind of profile, one text line at a time: Lati
 script has far more ascenders and capitals (b, d, f, h, k, l, t, every German noun)
 than descenders (g, j, p, q, y), so more ink lies above a line's x-height band than
 below it. Turned over, that flips. On the 48 benchmark pages upright pages scored
-0.26 to 0.75 and the five upside-down ones -0.28 to -0.63 (``bench/ocr/page_steps.py``),
-for ~8 ms a page; Tesseract's OSD needs ~0.5 s. The check only decides which way the
++0.27 to +0.77 and the five upside-down ones -0.32 to -0.74 (``bench/ocr/page_steps.py``),
+for ~9 ms a page; Tesseract's OSD needs ~0.7 s. The check only decides which way the
 page is read first: a page that still reads badly is asked of OSD (``ingest.pages``).
 """
 
@@ -34,6 +34,10 @@ LINE_DPI = 150  # enough to see ascenders of 10 pt type (~4 px at 150 dpi)
 MIN_LINES = 5  # fewer text lines say too little about which way is up
 CORE_SHARE = 0.5  # rows of a line this full (of its fullest row) are its x-height band
 UPSIDE_DOWN_BELOW = -0.15  # upright letters scored >= 0.26, upside-down ones <= -0.28
+
+INK_BOX_DPI = 75
+INK_DELTA = 0.15  # this much darker than the paper (box-averaged) counts as ink
+INK_BOX_MARGIN_MM = 5.0
 
 # Pages run in parallel processes, one core each (``ingest.pages``); OpenCV's own thread
 # pool would only make them fight over the cores.
@@ -86,11 +90,41 @@ def looks_upside_down(image: Image.Image, skew: float = 0.0) -> bool:
     return balance is not None and balance < UPSIDE_DOWN_BELOW
 
 
+def ink_box(image: Image.Image) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of everything darker than the paper, plus a margin of
+    white; the whole page when nothing is.
+
+    Measured on a copy reduced to ~75 dpi: its 4x4 averages fade scanner grain, and a
+    stroke of 3 px at 300 dpi (0.25 mm, the stem of 10 pt type) as dark as Tesseract's
+    binarisation keeps (grey 140 and darker) still stands out. Averaging over 2x2 kept
+    the grain of the benchmark pages and so the whole page. A box without a dark
+    neighbour is a speck of dust, not writing (a stroke of a page number is taller than
+    one box); larger dust only makes the box larger. A box too small loses nothing but
+    text in the margin the OCR does not read: the page image stays whole."""
+    dpi = int(image.info.get("dpi", (300, 300))[0])
+    factor = max(1, round(dpi / INK_BOX_DPI))
+    grey = image if image.mode == "L" else image.convert("L")
+    small = grey.reduce(factor) if factor > 1 else grey
+    cumulative = np.cumsum(small.histogram())
+    paper = float(np.searchsorted(cumulative, 0.90 * cumulative[-1]))
+    ink = _with_a_neighbour(np.asarray(small, dtype=np.uint8) < paper - INK_DELTA * 255)
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if rows.size == 0:
+        return (0, 0, image.width, image.height)
+    margin = round(INK_BOX_MARGIN_MM / 25.4 * dpi)
+    return (
+        max(0, int(columns[0]) * factor - margin),
+        max(0, int(rows[0]) * factor - margin),
+        min(image.width, (int(columns[-1]) + 1) * factor + margin),
+        min(image.height, (int(rows[-1]) + 1) * factor + margin),
+    )
+
+
 def straighten(image: Image.Image, skew: float) -> Image.Image:
     """The page rotated by ``-skew`` on white paper, same size and resolution.
 
-    OpenCV's bilinear warp: 18 ms for an A4 page at 300 dpi, Pillow's ``rotate`` 86 ms
-    for the same pixels (``bench/ocr/page_steps.py``)."""
+    OpenCV's bilinear warp: 22 ms for an A4 page at 300 dpi, Pillow's ``rotate`` 104 ms,
+    and Tesseract reads both as well (``bench/ocr/page_steps.py``)."""
     grey = np.asarray(image if image.mode == "L" else image.convert("L"))
     height, width = grey.shape
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -skew, 1.0)
@@ -136,3 +170,15 @@ def _row_profile(
     theta = np.deg2rad(angle)
     rows = np.rint(ys * np.cos(theta) + xs * np.sin(theta)).astype(np.int64)
     return np.bincount(rows - rows.min()).astype(np.float64)
+
+
+def _with_a_neighbour(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """The set pixels of ``mask`` that touch another set pixel (8-neighbourhood)."""
+    padded = np.pad(mask, 1)
+    height, width = mask.shape
+    touching = np.zeros_like(mask)
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            if dy != 1 or dx != 1:
+                touching |= padded[dy : dy + height, dx : dx + width]
+    return mask & touching

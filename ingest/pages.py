@@ -136,7 +136,9 @@ def ocr_page(job: PageJob) -> PageRead:
         blank=quality.blank if quality else False,
         rescan=quality.rescan if quality else [],
     )
-    searchable = archive_pdf.page_with_image(read.pdf, image) if read.pdf is not None else None
+    searchable = (
+        archive_pdf.page_with_image(read.pdf, image, read.box) if read.pdf is not None else None
+    )
     return PageRead(page=page, pdf=searchable)
 
 

@@ -18,19 +18,25 @@ from PIL import Image
 
 from eakte.errors import DependencyMissing, ToolFailed
 from eakte.ports import OcrResult
+from ingest import geometry
 from ingest.reading_order import in_reading_order, words_of
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd"
 OSD_MIN_DPI = 100
 
 
+Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels
+
+
 @dataclass(frozen=True)
 class PageOcr:
-    """One Tesseract run: the words, and the page's invisible text layer as a one-page
-    PDF when it was asked for (``ingest.archive_pdf`` puts the page image under it)."""
+    """One Tesseract run: the words, and the page's invisible text layer as a PDF of
+    ``box`` (the part of the page that was read) when it was asked for;
+    ``ingest.archive_pdf`` puts the whole page image under it."""
 
     result: OcrResult
     pdf: bytes | None
+    box: Box | None = None
 
 
 @dataclass(frozen=True)
@@ -46,13 +52,21 @@ class TesseractOcr:
         return self.read_page(image, with_pdf=False).result
 
     def read_page(self, image: Image.Image, *, with_pdf: bool) -> PageOcr:
-        """Words with confidences (TSV) and, in the same run, the page's PDF: asking
-        for both costs one recognition, not two."""
+        """Words with confidences (TSV) and, in the same run, the text layer PDF:
+        asking for both costs one recognition, not two.
+
+        Only the inked part of the page is handed over (``geometry.ink_box``): a
+        letter's empty margins are ~40 % of an A4 page, and Tesseract's layout analysis
+        costs by area (0.87 s instead of 0.95 s a page, bench/ocr). Word positions are
+        page positions again before the reading order is made."""
         dpi = _dpi(image)
+        box = geometry.ink_box(image)
         config = f"--psm {self.page_segmentation_mode} --dpi {dpi} -c tessedit_create_tsv=1"
         if with_pdf:  # the text layer only: Tesseract's own JPEG encoding costs ~170 ms
             config += " -c tessedit_create_pdf=1 -c textonly_pdf=1"
-        with _uncompressed_copy(image) as image_path:
+        part = image.crop(box)
+        part.info["dpi"] = image.info.get("dpi", (dpi, dpi))
+        with _uncompressed_copy(part) as image_path:
             base = os.path.join(os.path.dirname(image_path), "out")
             self._run(image_path, base, self.languages, config)
             with open(base + ".tsv", encoding="utf-8") as handle:
@@ -63,8 +77,9 @@ class TesseractOcr:
                     pdf = handle.read()
         if not data:
             data = {key: [] for key in ("block_num", "par_num", "line_num", "text", "conf")}
+        data = _moved(data, box[0], box[1])
         result = OcrResult(text=text_from_tsv(data, dpi), confidence=mean_confidence(data))
-        return PageOcr(result=result, pdf=pdf)
+        return PageOcr(result=result, pdf=pdf, box=box)
 
     def orientation(self, image: Image.Image) -> Orientation | None:
         """Tesseract's orientation detection (OSD) on a half-resolution copy: as
@@ -124,17 +139,26 @@ def _dpi(image: Image.Image) -> int:
 @contextlib.contextmanager
 def _uncompressed_copy(image: Image.Image) -> Iterator[str]:
     """Hand Tesseract an uncompressed BMP. A PNG's compression of a noisy 300 dpi page
-    costs ~0.9 s in Pillow (``bench/text_extract``); of the uncompressed formats,
-    Leptonica reads BMP fastest: an A4 page at 300 dpi took 0.80 s to read from BMP,
-    0.80 s from TIFF, 0.93 s from PGM (Leptonica reads PGM pixel by pixel) and 0.84 s
-    from a compressed PNG, with the same text (``bench/ocr/tune.py --input-formats``).
-    BMP keeps grey as a palette, which would bloat a PDF page image, but Tesseract only
-    writes the invisible text layer here (``textonly_pdf``)."""
+    costs ~0.3 s in Pillow; of the uncompressed formats, Leptonica reads BMP and TIFF
+    fastest and PGM 17 % slower (it reads PGM pixel by pixel), all with the same text
+    (``bench/ocr/page_steps.py``). BMP keeps grey as a palette, which would bloat a PDF
+    page image, but Tesseract only writes the invisible text layer here
+    (``textonly_pdf``)."""
     with tempfile.TemporaryDirectory(prefix="eakte-ocr-") as folder:
         grey = image if image.mode in ("L", "1") else image.convert("L")
         path = os.path.join(folder, "page.bmp")
         grey.save(path, format="BMP")
         yield path
+
+
+def _moved(data: dict[str, list[Any]], dx: int, dy: int) -> dict[str, list[Any]]:
+    """TSV positions of a part of the page, as positions on the whole page."""
+    if not (dx or dy) or "left" not in data:
+        return data
+    moved = dict(data)
+    moved["left"] = [int(value) + dx for value in data["left"]]
+    moved["top"] = [int(value) + dy for value in data["top"]]
+    return moved
 
 
 def text_from_tsv(data: dict[str, list[Any]], dpi: int | None = None) -> str:

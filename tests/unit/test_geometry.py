@@ -49,3 +49,16 @@ def test_straightening_keeps_size_and_resolution_and_levels_the_lines() -> None:
     assert straight.info["dpi"] == skewed.info["dpi"]
     assert abs(geometry.estimate_skew(straight)) <= 0.2
     assert straight.getpixel((0, 0)) == 255  # corners filled with white paper
+
+
+def test_the_ink_box_holds_thin_grey_strokes_and_ignores_single_specks() -> None:
+    page = Image.new("L", (2480, 3508), 245)
+    page.info["dpi"] = (300, 300)
+    page.paste(30, (300, 400, 2000, 430))  # a dark line of text
+    page.paste(140, (1203, 3000, 1206, 3060))  # a thin grey stroke low on the page
+    page.paste(0, (2400, 100, 2402, 102))  # a speck of dust in the corner
+    left, top, right, bottom = geometry.ink_box(page)
+    margin = round(geometry.INK_BOX_MARGIN_MM / 25.4 * 300)
+    assert (left, top) == (300 - margin, 400 - margin)
+    assert 3060 <= bottom <= 3060 + margin + 4
+    assert 2000 <= right <= 2000 + margin + 4
