@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 
 from eakte.errors import EakteError
 from eakte.settings import Settings
 
-TESSERACT_PACKAGES = "apt-get install tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd"
+TESSERACT_PACKAGES = "apt-get install tesseract-ocr-deu tesseract-ocr-osd"
 
 
 @dataclass(frozen=True)
@@ -38,17 +36,19 @@ def run_checks(settings: Settings) -> list[Check]:
 
 
 def _check_tesseract(settings: Settings) -> Check:
-    binary = shutil.which(settings.tesseract_cmd)
-    if binary is None:
-        return Check("Tesseract", False, "nicht gefunden", TESSERACT_PACKAGES)
-    output = _run([binary, "--version"])
-    version = output.splitlines()[0] if output else "unbekannte Version"
-    return Check("Tesseract", True, f"{version} ({binary})")
+    from ingest.tesseract import find_tessdata, library_version
+
+    try:
+        folder = find_tessdata(settings.tessdata_dir)
+    except EakteError as exc:
+        return Check("Tesseract", False, exc.message, TESSERACT_PACKAGES)
+    return Check("Tesseract", True, f"libtesseract {library_version()}, Sprachdaten in {folder}")
 
 
 def _check_languages(settings: Settings) -> list[Check]:
-    binary = shutil.which(settings.tesseract_cmd)
-    installed = set(_run([binary, "--list-langs"]).split()) if binary else set()
+    from ingest.tesseract import installed_languages
+
+    installed = installed_languages(settings.tessdata_dir)
     wanted = [*settings.ocr_languages.split("+"), "osd"]
     return [
         Check(
@@ -99,11 +99,3 @@ def _check_trust(settings: Settings) -> Check:
         f"{len(trust.anchors)} Zertifikate, {len(trust.crls)} Sperrlisten, "
         f"Prüfmodus {settings.signature_mode}",
     )
-
-
-def _run(command: list[str]) -> str:
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return (result.stdout + result.stderr).strip()

@@ -26,7 +26,7 @@ from eakte.outcome import FileOutcome, RunStats
 from eakte.pipeline import Context
 from eakte.ports import IndexDocument
 from eakte.record import Channel, Manifest, utc_now
-from ingest.pages import PageJob, PageRead, limit_tesseract_threads
+from ingest.pages import PageJob, PageRead
 
 INDEX_BATCH = 100
 
@@ -233,8 +233,6 @@ class LocalRunner:
         return ProcessPoolExecutor(
             max_workers=self.ctx.settings.workers,
             mp_context=_start_forkserver(),
-            initializer=limit_tesseract_threads,
-            initargs=(self.ctx.settings.tesseract_threads,),
         )
 
 

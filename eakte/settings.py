@@ -72,10 +72,9 @@ class Settings(BaseSettings):
     ocr_languages: str = "deu"
     ocr_dpi: int = Field(default=300, ge=72, le=600)
     ocr_page_segmentation_mode: int = Field(default=3, ge=0, le=13)
-    tesseract_threads: int = Field(default=1, ge=1)
     workers: int = Field(default_factory=_default_workers, ge=1)
     min_text_layer_chars: int = Field(default=20, ge=1)
-    tesseract_cmd: str = "tesseract"
+    tessdata_dir: str = ""  # Tesseract language data; empty: TESSDATA_PREFIX or Debian's
     # Page geometry before OCR: Tesseract OSD turns pages the right way up, deskew
     # straightens small rotations (both measured in bench/ocr)
     ocr_orientation: bool = True

@@ -6,7 +6,6 @@ process pool (and later a Celery worker) receives a few hundred bytes per page.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +36,7 @@ class PageJob:
     max_pixels: int
     languages: str
     page_segmentation_mode: int
-    tesseract_cmd: str
+    tessdata: str
     orientation: bool = True
     deskew: bool = True
     with_pdf: bool = True
@@ -57,7 +56,7 @@ class PageJob:
             max_pixels=settings.max_pixels,
             languages=settings.ocr_languages,
             page_segmentation_mode=settings.ocr_page_segmentation_mode,
-            tesseract_cmd=settings.tesseract_cmd,
+            tessdata=settings.tessdata_dir,
             orientation=settings.ocr_orientation,
             deskew=settings.ocr_deskew,
             with_pdf=settings.archive_rendition,
@@ -72,12 +71,6 @@ class PageRead:
 
     page: PageText
     pdf: bytes | None
-
-
-def limit_tesseract_threads(threads: int) -> None:
-    """Pool initializer: Tesseract's OpenMP threads fight page parallelism on few cores
-    (measured in ``bench/text_extract``), so each worker runs Tesseract single-threaded."""
-    os.environ["OMP_THREAD_LIMIT"] = str(threads)
 
 
 def load_page_image(job: PageJob) -> Image.Image:
@@ -102,7 +95,7 @@ def ocr_page(job: PageJob) -> PageRead:
     engine = TesseractOcr(
         languages=job.languages,
         page_segmentation_mode=job.page_segmentation_mode,
-        command=job.tesseract_cmd,
+        tessdata=job.tessdata,
     )
     skew = geometry.estimate_skew(image) if job.deskew else 0.0
     if abs(skew) >= geometry.MIN_CORRECTION_DEGREES:

@@ -40,7 +40,7 @@ class Word:
 
 
 def words_of(data: dict[str, list[Any]]) -> list[Word]:
-    """The recognised words of Tesseract's TSV (as pytesseract parses it), in order."""
+    """The recognised words of Tesseract's TSV (as ``tesseract.read_tsv`` parses it)."""
     count = len(data["text"])
     columns = [
         data["block_num"],

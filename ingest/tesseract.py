@@ -1,7 +1,12 @@
-"""Tesseract adapter (via pytesseract): one call per page returns words with confidences.
+"""Tesseract adapter: libtesseract in this process (via tesserocr), one call per page
+for words with confidences and, in the same recognition, the invisible text layer.
 
-We ask for TSV only and rebuild the text from its block/paragraph/line numbers, so a page
-costs one Tesseract run and the text keeps Tesseract's reading order.
+In process, because the ``tesseract`` command loads its model again for every page:
+~0.1 s of start-up besides ~0.7 s of reading (``bench/ocr/page_steps.py``), while a
+worker process here keeps one loaded engine per language and mode. The tesserocr wheel
+brings its own libtesseract (5.3.4, single-threaded) and reads the language data of
+Debian's packages. We ask for TSV and rebuild the text from its block/paragraph/line
+numbers, so the text keeps Tesseract's reading order (see ``ingest.reading_order``).
 """
 
 from __future__ import annotations
@@ -9,11 +14,14 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import pytesseract
+import tesserocr
 from PIL import Image
 
 from eakte.errors import DependencyMissing, ToolFailed
@@ -21,8 +29,45 @@ from eakte.ports import OcrResult
 from ingest import geometry
 from ingest.reading_order import in_reading_order, words_of
 
-INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-deu tesseract-ocr-osd"
+INSTALL_HINT = "apt-get install tesseract-ocr-deu tesseract-ocr-osd"
 OSD_MIN_DPI = 100
+# where Debian (5 and 4), Fedora and source builds put the language data
+TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+)
+TSV_COLUMNS = (
+    *("level", "page_num", "block_num", "par_num", "line_num", "word_num"),
+    *("left", "top", "width", "height", "conf", "text"),
+)
+
+
+def find_tessdata(configured: str = "") -> str:
+    """The folder of ``*.traineddata``: the setting if there is one (a wrong one is an
+    error, not a reason to look elsewhere), else ``TESSDATA_PREFIX``, else the first of
+    the usual places that exists."""
+    candidates = [configured] if configured else [os.environ.get("TESSDATA_PREFIX", "")]
+    for folder in (*candidates, *([] if configured else TESSDATA_DIRS)):
+        if folder and Path(folder).is_dir():
+            return folder
+    wanted = configured or TESSDATA_DIRS[0]
+    raise DependencyMissing(f"Tesseract-Sprachdaten nicht gefunden ({wanted}): {INSTALL_HINT}")
+
+
+def installed_languages(configured: str = "") -> set[str]:
+    """The languages whose ``.traineddata`` lie in the language data folder."""
+    try:
+        folder = Path(find_tessdata(configured))
+    except DependencyMissing:
+        return set()
+    return {path.stem for path in folder.glob("*.traineddata")}
+
+
+def library_version() -> str:
+    """libtesseract's version, the first line of what it reports."""
+    return str(tesserocr.tesseract_version()).split()[1]
 
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels
@@ -45,7 +90,7 @@ class TesseractOcr:
 
     languages: str = "deu"
     page_segmentation_mode: int = 3
-    command: str = "tesseract"
+    tessdata: str = ""  # empty: ``find_tessdata``
     timeout_seconds: int = 300
 
     def recognize(self, image: Image.Image) -> OcrResult:
@@ -61,22 +106,25 @@ class TesseractOcr:
         page positions again before the reading order is made."""
         dpi = _dpi(image)
         box = geometry.ink_box(image)
-        config = f"--psm {self.page_segmentation_mode} --dpi {dpi} -c tessedit_create_tsv=1"
-        if with_pdf:  # the text layer only: Tesseract's own JPEG encoding costs ~170 ms
-            config += " -c tessedit_create_pdf=1 -c textonly_pdf=1"
         part = image.crop(box)
-        part.info["dpi"] = image.info.get("dpi", (dpi, dpi))
-        with _uncompressed_copy(part) as image_path:
+        part.info["dpi"] = (dpi, dpi)
+        engine = _engine(self.tessdata, self.languages, self.page_segmentation_mode)
+        with engine.lock, _uncompressed_copy(part) as image_path:
+            api = engine.api
+            api.SetVariable("user_defined_dpi", str(dpi))
+            api.SetVariable("tessedit_create_pdf", "1" if with_pdf else "0")
+            api.SetVariable("textonly_pdf", "1")  # Tesseract's own JPEG would cost ~170 ms
             base = os.path.join(os.path.dirname(image_path), "out")
-            self._run(image_path, base, self.languages, config)
-            with open(base + ".tsv", encoding="utf-8") as handle:
-                data = pytesseract.pytesseract.file_to_dict(handle.read(), "\t", -1)
-            pdf = None
-            if with_pdf:
-                with open(base + ".pdf", "rb") as handle:
-                    pdf = handle.read()
-        if not data:
-            data = {key: [] for key in ("block_num", "par_num", "line_num", "text", "conf")}
+            started, limit = time.monotonic(), self.timeout_seconds * 1000
+            if with_pdf:  # the PDF renderer recognises the page and keeps the result
+                done = api.ProcessPages(base, image_path, timeout=limit)
+            else:
+                api.SetImageFile(image_path)
+                done = api.Recognize(timeout=limit)
+            if not done:
+                raise ToolFailed(_failure(time.monotonic() - started, self.timeout_seconds))
+            data = read_tsv(api.GetTSVText(0))
+            pdf = Path(base + ".pdf").read_bytes() if with_pdf else None
         data = _moved(data, box[0], box[1])
         result = OcrResult(text=text_from_tsv(data, dpi), confidence=mean_confidence(data))
         return PageOcr(result=result, pdf=pdf, box=box)
@@ -84,44 +132,74 @@ class TesseractOcr:
     def orientation(self, image: Image.Image) -> Orientation | None:
         """Tesseract's orientation detection (OSD) on a half-resolution copy: as
         reliable on letters at 150 dpi as at 300, at half the cost (bench/ocr).
-        None when the page has too little text to tell."""
+        None when the page has too little text to tell, or the OSD data is not
+        installed (``eakte doctor`` lists it as optional)."""
         dpi = _dpi(image)
         half = image.reduce(2) if dpi >= OSD_MIN_DPI * 2 else image.copy()
-        half.info["dpi"] = (dpi // 2,) * 2 if dpi >= OSD_MIN_DPI * 2 else (dpi, dpi)
-        config = f"--psm 0 --dpi {_dpi(half)}"
-        with _uncompressed_copy(half) as image_path:
-            base = os.path.join(os.path.dirname(image_path), "osd")
-            try:
-                self._run(image_path, base, "osd", config, extension="osd")
-            except ToolFailed:
-                return None  # "Too few characters": nothing to turn
-            with open(base + ".osd", encoding="utf-8") as handle:
-                osd = pytesseract.pytesseract.osd_to_dict(handle.read())
-        if "rotate" not in osd:
+        half_dpi = dpi // 2 if dpi >= OSD_MIN_DPI * 2 else dpi
+        try:
+            engine = _engine(self.tessdata, "osd", tesserocr.PSM.OSD_ONLY)
+        except DependencyMissing:
             return None
+        with engine.lock:
+            engine.api.SetVariable("user_defined_dpi", str(half_dpi))
+            engine.api.SetImage(half if half.mode == "L" else half.convert("L"))
+            found = engine.api.DetectOrientationScript()
+        if not found:
+            return None  # "too few characters": nothing to turn
         return Orientation(
-            rotate=int(osd["rotate"]), confidence=float(osd.get("orientation_conf", 0))
+            rotate=(360 - int(found["orient_deg"])) % 360,
+            confidence=float(found.get("orient_conf", 0.0)),
         )
 
-    def _run(self, image_path: str, base: str, lang: str, config: str, extension: str = "") -> None:
-        """One Tesseract process; its failures become ours, with the install hint."""
-        pytesseract.pytesseract.tesseract_cmd = self.command
-        try:
-            pytesseract.pytesseract.run_tesseract(
-                image_path, base, extension, lang, config=config, timeout=self.timeout_seconds
-            )
-        except pytesseract.TesseractNotFoundError as exc:
-            raise DependencyMissing(f"Tesseract ist nicht installiert: {INSTALL_HINT}") from exc
-        except pytesseract.TesseractError as exc:
-            if "Failed loading language" in str(exc.message):
+
+@dataclass
+class _Engine:
+    api: tesserocr.PyTessBaseAPI
+    lock: threading.Lock
+
+
+_ENGINES: dict[tuple[str, str, int], _Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine(tessdata: str, languages: str, mode: int) -> _Engine:
+    """This process's loaded engine for the languages and mode (an API object is not
+    safe to share between threads, hence the lock)."""
+    folder = find_tessdata(tessdata)
+    key = (folder, languages, int(mode))
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            try:
+                api = tesserocr.PyTessBaseAPI(path=folder, lang=languages, psm=int(mode))
+            except RuntimeError as exc:
                 raise DependencyMissing(
-                    f"Tesseract-Sprachdaten für {lang} fehlen: {INSTALL_HINT}"
+                    f"Tesseract-Sprachdaten für {languages} fehlen in {folder}: {INSTALL_HINT}"
                 ) from exc
-            raise ToolFailed(f"Tesseract ist fehlgeschlagen: {_first_line(exc.message)}") from exc
-        except RuntimeError as exc:
-            raise ToolFailed(
-                f"Tesseract hat nach {self.timeout_seconds} s abgebrochen (Seite zu komplex)"
-            ) from exc
+            engine = _ENGINES[key] = _Engine(api, threading.Lock())
+    return engine
+
+
+def _failure(seconds: float, limit: int) -> str:
+    if seconds >= limit:
+        return f"Tesseract hat nach {limit} s abgebrochen (Seite zu komplex)"
+    return "Tesseract ist fehlgeschlagen: Seite nicht lesbar"
+
+
+def read_tsv(text: str) -> dict[str, list[Any]]:
+    """Tesseract's TSV as columns (numbers as int, conf as float); the header, if any,
+    is skipped. Split on tabs only: a word may hold quotes, never a tab."""
+    data: dict[str, list[Any]] = {name: [] for name in TSV_COLUMNS}
+    for line in text.splitlines():
+        cells = line.split("\t")
+        if len(cells) != len(TSV_COLUMNS) or cells[0] == "level":
+            continue
+        for name, cell in zip(TSV_COLUMNS[:-2], cells[:-2], strict=True):
+            data[name].append(int(cell))
+        data["conf"].append(float(cells[-2]))
+        data["text"].append(cells[-1])
+    return data
 
 
 @dataclass(frozen=True)
@@ -187,8 +265,3 @@ def mean_confidence(data: dict[str, list[Any]]) -> float | None:
     if not confidences:
         return None
     return round(sum(confidences) / len(confidences), 1)
-
-
-def _first_line(message: object) -> str:
-    text = str(message).strip()
-    return text.splitlines()[0] if text else "unbekannter Fehler"

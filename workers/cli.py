@@ -45,7 +45,6 @@ def _schedule_file() -> str:
 @click.option("--beat", is_flag=True, help="Den periodischen Abgleich hier mitlaufen lassen.")
 def worker(queues: str, concurrency: int | None, beat: bool) -> None:
     """Einen Worker starten, der Akten aus der Warteschlange verarbeitet."""
-    from ingest.pages import limit_tesseract_threads
     from workers.app import QUEUES, create_app
 
     chosen = [name.strip() for name in queues.split(",") if name.strip()]
@@ -53,7 +52,6 @@ def worker(queues: str, concurrency: int | None, beat: bool) -> None:
     if unknown or not chosen:
         raise click.BadParameter(f"unbekannt: {', '.join(unknown)}; erlaubt: {', '.join(QUEUES)}")
     settings = _distributed_settings()
-    limit_tesseract_threads(settings.tesseract_threads)  # inherited by the pool processes
     app = create_app(settings)
     argv = [
         "worker",

@@ -76,13 +76,16 @@ def test_unknown_id_is_a_clear_error(cli: Cli, tmp_path: Path) -> None:
     assert result.returncode == 1 and "unbekannt" in result.stderr
 
 
-def test_missing_tesseract_stops_with_2_and_keeps_the_scan(
+def test_missing_tesseract_data_stops_with_2_and_keeps_the_scan(
     cli: Cli, tmp_path: Path, sample_dir: Path
 ) -> None:
     scan = sample_dir / "scan_gewerbe.jpg"
-    result = cli("ingest", scan, "--json", EAKTE_TESSERACT_CMD="/nicht/da/tesseract")
+    result = cli("ingest", scan, "--json", EAKTE_TESSDATA_DIR="/nicht/da")
     assert result.returncode == 2
-    assert "tesseract-ocr" in result.stderr and "Traceback" not in result.stderr
+    assert "tesseract-ocr-deu" in result.stderr and "Traceback" not in result.stderr
+    without_german = cli("ingest", scan, "--json", EAKTE_TESSDATA_DIR=str(tmp_path))
+    assert without_german.returncode == 2
+    assert "Sprachdaten für deu fehlen" in without_german.stderr
     originals = [p for p in (cli.data_dir / "store" / "originals").rglob("*") if p.is_file()]
     assert [p.read_bytes() for p in originals] == [scan.read_bytes()]
     retried = cli("ingest", scan, "--json")  # once Tesseract is there, the scan is read
@@ -93,6 +96,6 @@ def test_doctor_reports_what_is_there_and_what_is_missing(cli: Cli) -> None:
     healthy = cli("doctor")
     assert healthy.returncode == 0, healthy.stderr
     assert "Sprachdaten deu: installiert" in healthy.stderr
-    broken = cli("doctor", EAKTE_TESSERACT_CMD="/nicht/da/tesseract")
+    broken = cli("doctor", EAKTE_TESSDATA_DIR="/nicht/da")
     assert broken.returncode == 2
-    assert "apt-get install tesseract-ocr" in broken.stderr
+    assert "apt-get install tesseract-ocr-deu" in broken.stderr
