@@ -43,6 +43,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from eakte.settings import Settings
+from ingest import geometry
 
 WORK_DPI = 100
 PAPER_PERCENTILE = 0.90
@@ -156,11 +157,5 @@ def _ink_share(luminance: npt.NDArray[np.uint8], threshold: float) -> float:
     dark = luminance < threshold * 255
     if not dark.any():
         return 0.0
-    padded = np.pad(dark, 1)
-    height, width = dark.shape
-    neighbours = np.zeros(dark.shape, dtype=np.uint8)
-    for dy in (0, 1, 2):
-        for dx in (0, 1, 2):
-            if dy != 1 or dx != 1:
-                neighbours += padded[dy : dy + height, dx : dx + width]
-    return float(np.count_nonzero(dark & (neighbours >= MIN_NEIGHBOURS))) / dark.size
+    touching = dark & (geometry.inked_neighbours(dark) >= MIN_NEIGHBOURS)
+    return float(np.count_nonzero(touching)) / dark.size

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.tesseract import mean_confidence, text_from_tsv
+from ingest.tesseract import mean_confidence, read_tsv, text_from_tsv
 
 
 def _tsv(rows: list[tuple[int, int, int, str, float]]) -> dict[str, list[Any]]:
@@ -100,3 +100,32 @@ def test_address_and_info_lines_read_in_turns_become_two_columns() -> None:
     assert text_from_tsv(data, dpi=300) == (
         "Stadtverwaltung\nRathausplatz\n79312 Lindenau\n\nAktenzeichen:\nTelefon:\n\nSehr geehrte"
     )
+
+
+def test_tsv_is_read_by_tabs_with_or_without_its_header() -> None:
+    header = "\t".join(
+        [
+            "level",
+            "page_num",
+            "block_num",
+            "par_num",
+            "line_num",
+            "word_num",
+            "left",
+            "top",
+            "width",
+            "height",
+            "conf",
+            "text",
+        ]
+    )
+    rows = [
+        "1\t1\t0\t0\t0\t0\t0\t0\t2050\t2570\t-1\t",
+        '5\t1\t1\t1\t1\t1\t148\t58\t80\t30\t95.5\t"Stadt',
+        "5\t1\t1\t1\t1\t2\t240\t58\t120\t30\t90\tLindenau\u201c",
+    ]
+    for text in ("\n".join([header, *rows]), "\n".join(rows)):
+        data = read_tsv(text)
+        assert data["text"] == ["", '"Stadt', "Lindenau\u201c"]
+        assert data["left"] == [0, 148, 240] and data["conf"] == [-1.0, 95.5, 90.0]
+        assert text_from_tsv(data) == '"Stadt Lindenau\u201c'
