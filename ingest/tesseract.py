@@ -1,9 +1,12 @@
 """Tesseract adapter: libtesseract in this process (via tesserocr), one call per page
 for words with confidences and, in the same recognition, the invisible text layer.
 
-In process, because the ``tesseract`` command loads its model again for every page:
-~0.1 s of start-up besides ~0.7 s of reading (``bench/ocr/page_steps.py``), while a
-worker process here keeps one loaded engine per language and mode. The tesserocr wheel
+In process, because the ``tesseract`` command starts and loads its model again for every
+page, and because it measured faster: the same page took 0.74× the command's time, of
+which the command's start-up explains 0.08 s of ~1 s (the rest, we think, is the wheel's
+build of libtesseract against Debian's; the words came out identical on all 48 pages,
+``bench/ocr/page_steps.py``). A worker process keeps one loaded engine per language and
+mode. The tesserocr wheel
 brings its own libtesseract (5.3.4, single-threaded) and reads the language data of
 Debian's packages. We ask for TSV and rebuild the text from its block/paragraph/line
 numbers, so the text keeps Tesseract's reading order (see ``ingest.reading_order``).
@@ -102,8 +105,9 @@ class TesseractOcr:
 
         Only the inked part of the page is handed over (``geometry.ink_box``): a
         letter's empty margins are ~40 % of an A4 page, and Tesseract's layout analysis
-        costs by area (0.87 s instead of 0.95 s a page, bench/ocr). Word positions are
-        page positions again before the reading order is made."""
+        costs by area (0.93× the time on the same page, with the same CER median,
+        ``bench/ocr/page_steps.py``). Word positions are page positions again before
+        the reading order is made."""
         dpi = _dpi(image)
         box = geometry.ink_box(image)
         part = image.crop(box)
