@@ -6,10 +6,10 @@ page, and because it measured faster: the same page took 0.74× the command's ti
 which the command's start-up explains 0.08 s of ~1 s (the rest, we think, is the wheel's
 build of libtesseract against Debian's; the words came out identical on all 48 pages,
 ``bench/ocr/page_steps.py``). A worker process keeps one loaded engine per language and
-mode. The tesserocr wheel
-brings its own libtesseract (5.3.4, single-threaded) and reads the language data of
-Debian's packages. We ask for TSV and rebuild the text from its block/paragraph/line
-numbers, so the text keeps Tesseract's reading order (see ``ingest.reading_order``).
+mode. The tesserocr wheel brings its own libtesseract (5.3.4, single-threaded) and reads
+the language data of Debian's packages. We ask for TSV and rebuild the text from its
+block/paragraph/line numbers, so the text keeps Tesseract's reading order (see
+``ingest.reading_order``).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def installed_languages(configured: str = "") -> set[str]:
 
 
 def library_version() -> str:
-    """libtesseract's version, the first line of what it reports."""
+    """libtesseract's version number (``tesseract_version()`` starts "tesseract 5.3.4")."""
     return str(tesserocr.tesseract_version()).split()[1]
 
 
