@@ -24,6 +24,7 @@ import pikepdf
 from PIL import Image, ImageCms
 
 from eakte.errors import ToolFailed
+from ingest import geometry
 
 PRODUCER = "eAkte"
 
@@ -66,7 +67,7 @@ JPEG_QUALITY = 85  # what Tesseract and OCRmyPDF use for greyscale scans
 
 
 def page_with_image(
-    text_layer_pdf: bytes, image: Image.Image, text_box: tuple[int, int, int, int] | None = None
+    text_layer_pdf: bytes, image: Image.Image, text_box: geometry.Box | None = None
 ) -> bytes:
     """One searchable page: the scan as a JPEG under Tesseract's invisible text layer.
 

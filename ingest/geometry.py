@@ -30,6 +30,8 @@ MIN_CORRECTION_DEGREES = 0.3  # below this, rotating costs more than it gains
 ANALYSIS_WIDTH = 620  # pixels: ~75 dpi for A4, enough to see text lines
 DARK = 128
 
+Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels
+
 LINE_DPI = 150  # enough to see ascenders of 10 pt type (~4 px at 150 dpi)
 MIN_LINES = 5  # fewer text lines say too little about which way is up
 CORE_SHARE = 0.5  # rows of a line this full (of its fullest row) are its x-height band
@@ -60,14 +62,15 @@ def estimate_skew(image: Image.Image) -> float:
     return round(best_angle, 2)
 
 
-def ascender_balance(image: Image.Image, skew: float = 0.0) -> float | None:
+def ascender_balance(image: Image.Image) -> float | None:
     """(ink above the x-height bands − ink below) / both, over the page's text lines:
-    positive for upright Latin text, negative upside down; None with too few lines."""
+    positive for upright Latin text, negative upside down; None with too few lines.
+    The page must be straight already (``straighten``), or its lines blur together."""
     dpi = int(image.info.get("dpi", (300, 300))[0])
     ys, xs = _dark_pixels(image, max(1, round(dpi / LINE_DPI)))
     if ys.size < 200:
         return None
-    counts = _row_profile(ys, xs, skew)
+    counts = _row_profile(ys, xs, 0.0)
     occupied = np.concatenate(([0], (counts > 0).astype(np.int8), [0]))
     edges = np.flatnonzero(np.diff(occupied))
     above = below = 0.0
@@ -85,12 +88,12 @@ def ascender_balance(image: Image.Image, skew: float = 0.0) -> float | None:
     return (above - below) / (above + below)
 
 
-def looks_upside_down(image: Image.Image, skew: float = 0.0) -> bool:
-    balance = ascender_balance(image, skew)
+def looks_upside_down(image: Image.Image) -> bool:
+    balance = ascender_balance(image)
     return balance is not None and balance < UPSIDE_DOWN_BELOW
 
 
-def ink_box(image: Image.Image) -> tuple[int, int, int, int]:
+def ink_box(image: Image.Image) -> Box:
     """(left, top, right, bottom) of everything darker than the paper, plus a margin of
     white; the whole page when nothing is.
 

@@ -73,9 +73,6 @@ def library_version() -> str:
     return str(tesserocr.tesseract_version()).split()[1]
 
 
-Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels
-
-
 @dataclass(frozen=True)
 class PageOcr:
     """One Tesseract run: the words, and the page's invisible text layer as a PDF of
@@ -84,7 +81,7 @@ class PageOcr:
 
     result: OcrResult
     pdf: bytes | None
-    box: Box | None = None
+    box: geometry.Box | None = None
 
 
 @dataclass(frozen=True)
@@ -113,22 +110,20 @@ class TesseractOcr:
         part = image.crop(box)
         part.info["dpi"] = (dpi, dpi)
         engine = _engine(self.tessdata, self.languages, self.page_segmentation_mode)
-        with engine.lock, _uncompressed_copy(part) as image_path:
-            api = engine.api
-            api.SetVariable("user_defined_dpi", str(dpi))
-            api.SetVariable("tessedit_create_pdf", "1" if with_pdf else "0")
-            api.SetVariable("textonly_pdf", "1")  # Tesseract's own JPEG would cost ~170 ms
-            base = os.path.join(os.path.dirname(image_path), "out")
-            started, limit = time.monotonic(), self.timeout_seconds * 1000
-            if with_pdf:  # the PDF renderer recognises the page and keeps the result
-                done = api.ProcessPages(base, image_path, timeout=limit)
+        limit = self.timeout_seconds * 1000
+        with engine.lock:
+            engine.api.SetVariable("user_defined_dpi", str(dpi))
+            started = time.monotonic()
+            if with_pdf:
+                pdf = _recognised_with_text_layer(engine.api, part, limit)
+                done = pdf is not None
             else:
-                api.SetImageFile(image_path)
-                done = api.Recognize(timeout=limit)
+                pdf = None
+                engine.api.SetImage(part if part.mode == "L" else part.convert("L"))
+                done = engine.api.Recognize(timeout=limit)
             if not done:
                 raise ToolFailed(_failure(time.monotonic() - started, self.timeout_seconds))
-            data = read_tsv(api.GetTSVText(0))
-            pdf = Path(base + ".pdf").read_bytes() if with_pdf else None
+            data = read_tsv(engine.api.GetTSVText(0))
         data = _moved(data, box[0], box[1])
         result = OcrResult(text=text_from_tsv(data, dpi), confidence=mean_confidence(data))
         return PageOcr(result=result, pdf=pdf, box=box)
@@ -185,6 +180,21 @@ def _engine(tessdata: str, languages: str, mode: int) -> _Engine:
     return engine
 
 
+def _recognised_with_text_layer(
+    api: tesserocr.PyTessBaseAPI, image: Image.Image, limit_ms: int
+) -> bytes | None:
+    """Recognise the page through Tesseract's PDF renderer, which writes the invisible
+    text layer (its own JPEG of the page would cost ~170 ms) and keeps the result in the
+    API for the TSV; the renderer reads its page from a file. None when it failed."""
+    api.SetVariable("tessedit_create_pdf", "1")
+    api.SetVariable("textonly_pdf", "1")
+    with _uncompressed_copy(image) as image_path:
+        base = os.path.join(os.path.dirname(image_path), "out")
+        if not api.ProcessPages(base, image_path, timeout=limit_ms):
+            return None
+        return Path(base + ".pdf").read_bytes()
+
+
 def _failure(seconds: float, limit: int) -> str:
     if seconds >= limit:
         return f"Tesseract hat nach {limit} s abgebrochen (Seite zu komplex)"
@@ -235,7 +245,7 @@ def _uncompressed_copy(image: Image.Image) -> Iterator[str]:
 
 def _moved(data: dict[str, list[Any]], dx: int, dy: int) -> dict[str, list[Any]]:
     """TSV positions of a part of the page, as positions on the whole page."""
-    if not (dx or dy) or "left" not in data:
+    if not (dx or dy):
         return data
     moved = dict(data)
     moved["left"] = [int(value) + dx for value in data["left"]]
