@@ -430,6 +430,24 @@ def paired_ratio(pairs: Sequence[tuple[float, float]]) -> float | None:
     return round(statistics.median(a / b for a, b in pairs), 3) if pairs else None
 
 
+def cer_comparison(
+    label: str, pairs: Sequence[tuple[dict[str, Any], dict[str, Any]]]
+) -> dict[str, Any]:
+    """How the first of each (new, old) pair of page results reads against the second:
+    the median CER difference and the pages more than 0.5 points worse or better."""
+    return {
+        "cer_difference_median": round(statistics.median(n["cer"] - o["cer"] for n, o in pairs), 4)
+        if pairs
+        else None,
+        f"pages_{label}_cer_worse_by_over_0_5_points": sum(
+            n["cer"] > o["cer"] + 0.005 for n, o in pairs
+        ),
+        f"pages_{label}_cer_better_by_over_0_5_points": sum(
+            n["cer"] < o["cer"] - 0.005 for n, o in pairs
+        ),
+    }
+
+
 def summarise_formats(per_page: list[dict[str, Any]]) -> dict[str, Any]:
     out = {}
     for name in FORMATS:
@@ -464,13 +482,10 @@ def summarise_straightening(per_page: list[dict[str, Any]]) -> dict[str, Any]:
     }
     for name in STRAIGHTENERS:
         entries = [p["straighten"][name] for p in skewed]
-        cers = [e["cer"] for e in entries]
         out[name] = {
             "seconds": spread([e["seconds"] for e in entries]),
             "read_seconds": spread([e["read_seconds"] for e in entries], 3),
-            "cer_median": round(statistics.median(cers), 4) if cers else None,
-            "cer_mean": round(statistics.fmean(cers), 4) if cers else None,
-            "cer_max": max(cers, default=None),
+            **cer_figures([e["cer"] for e in entries]),
         }
     pillow = [p["straighten"]["pillow"] for p in skewed]
     opencv = [p["straighten"]["opencv"] for p in skewed]
@@ -480,15 +495,7 @@ def summarise_straightening(per_page: list[dict[str, Any]]) -> dict[str, Any]:
         "read_seconds_paired": paired_ratio(
             [(o["read_seconds"], p["read_seconds"]) for o, p in pairs]
         ),
-        "cer_difference_median": round(statistics.median(o["cer"] - p["cer"] for o, p in pairs), 4)
-        if pairs
-        else None,
-        "pages_opencv_cer_worse_by_over_0_5_points": sum(
-            o["cer"] > p["cer"] + 0.005 for o, p in pairs
-        ),
-        "pages_opencv_cer_better_by_over_0_5_points": sum(
-            o["cer"] < p["cer"] - 0.005 for o, p in pairs
-        ),
+        **cer_comparison("opencv", pairs),
     }
     out["cer_as_scanned_same_pages_median"] = (
         round(statistics.median(p["cer_as_scanned_bmp"] for p in skewed), 4) if skewed else None
@@ -540,15 +547,7 @@ def summarise_crop(per_page: list[dict[str, Any]]) -> dict[str, Any]:
         "read_seconds_paired": paired_ratio(
             [(c["read_seconds"], w["read_seconds"]) for c, w in pairs]
         ),
-        "cer_difference_median": round(statistics.median(c["cer"] - w["cer"] for c, w in pairs), 4)
-        if pairs
-        else None,
-        "pages_crop_cer_worse_by_over_0_5_points": sum(
-            c["cer"] > w["cer"] + 0.005 for c, w in pairs
-        ),
-        "pages_crop_cer_better_by_over_0_5_points": sum(
-            c["cer"] < w["cer"] - 0.005 for c, w in pairs
-        ),
+        **cer_comparison("crop", pairs),
         "pages_same_text": sum(e["same_text"] for e in entries),
     }
     return out
