@@ -16,6 +16,8 @@ from eakte.pipeline import Context
 from eakte.settings import load_settings
 
 if TYPE_CHECKING:
+    from classify.encoder import TextEncoder
+    from classify.head import LinearHead
     from classify.training import Embedder
 
 
@@ -30,14 +32,19 @@ def _service() -> Iterator[Context]:
         ctx.index.close()
 
 
-def _embedder(ctx: Context, layers: int) -> Embedder:
-    from classify.service import TransformerClassifier, embedding_cache_file
+def _embedder(ctx: Context, encoder: TextEncoder) -> Embedder:
+    from classify.service import embedding_cache_file
     from classify.training import Embedder  # numpy and scikit-learn: only for these commands
+
+    return Embedder(encoder, embedding_cache_file(ctx.settings, encoder.version))
+
+
+def _head_encoder(ctx: Context, head: LinearHead) -> TextEncoder:
+    from classify.service import TransformerClassifier
 
     classifier = ctx.classifier
     assert isinstance(classifier, TransformerClassifier)
-    encoder = classifier.encoder(layers)
-    return Embedder(encoder, embedding_cache_file(ctx.settings, encoder.version))
+    return classifier.encoder(head.layers, head.tuned)
 
 
 @click.command()
@@ -55,7 +62,7 @@ def _embedder(ctx: Context, layers: int) -> Embedder:
 def train(data: Path | None, as_default: bool) -> None:
     """Klassifikationsmodell trainieren (mit allen bisherigen Korrekturen)."""
     from classify import service, training
-    from classify.default_model import train_default
+    from classify.default_model import default_encoder, train_default
     from classify.types import load_types
 
     started = time.perf_counter()
@@ -69,14 +76,11 @@ def train(data: Path | None, as_default: bool) -> None:
                 if data is not None
                 else training.generated_examples(settings.training_per_type)
             )
-            embedder = _embedder(ctx, settings.classifier_layers)
             head = training.train_head(
-                embedder,
+                _embedder(ctx, default_encoder(settings)),
                 examples,
                 training.corrected_examples(ctx.store),
                 load_types(settings.document_types_file),
-                encoder_version=embedder.encoder.version,
-                layers=settings.classifier_layers,
             )
             service.save_head(ctx.store, head)
     click.echo(
@@ -110,7 +114,7 @@ def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
             examples = training.read_labeled(data)
         else:
             examples = training.generated_evaluation(ctx.settings.training_per_type)
-        embedder = _embedder(ctx, head.layers)
+        embedder = _embedder(ctx, _head_encoder(ctx, head))
         texts = [e.text for e in examples]
         result = measure(head, embedder.vectors(texts), texts, [e.type_id for e in examples])
         types = load_types(ctx.settings.document_types_file)

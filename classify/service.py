@@ -51,7 +51,7 @@ def load_head(settings: Settings, store: ObjectStore) -> LinearHead:
 
 
 class TransformerClassifier:
-    """Frozen multilingual encoder + linear head; thread-safe lazy loading."""
+    """Multilingual encoder (fine-tuned or frozen) + linear head; thread-safe lazy loading."""
 
     def __init__(self, settings: Settings, store: ObjectStore) -> None:
         self.settings = settings
@@ -72,16 +72,19 @@ class TransformerClassifier:
             model_version=f"{head.version} ({head.encoder})",
         )
 
-    def encoder(self, layers: int) -> TextEncoder:
+    def encoder(self, layers: int, tuned: str | None) -> TextEncoder:
+        """The encoder a head was trained on: its depth and, if any, its tuned weights."""
         with self._lock:
-            if self._encoder is None or self._encoder.layers != layers:
-                self._encoder = TextEncoder(
+            loaded = self._encoder
+            if loaded is None or (loaded.layers, loaded.tuned) != (layers, tuned):
+                loaded = self._encoder = TextEncoder(
                     self.settings.model_cache_dir,
                     layers=layers,
                     threads=self._threads(),
                     bf16=self.settings.classifier_bf16,
+                    tuned=tuned,
                 )
-            return self._encoder
+            return loaded
 
     def reload(self) -> None:
         """Pick up a newly trained head (after `eakte train`)."""
@@ -93,7 +96,7 @@ class TransformerClassifier:
             if self._head is None:
                 self._head = load_head(self.settings, self.store)
             head = self._head
-        return head, self.encoder(head.layers)
+        return head, self.encoder(head.layers, head.tuned)
 
     def _threads(self) -> int:
         return self.settings.classifier_threads

@@ -106,6 +106,8 @@ def generated_evaluation(per_type: int, seed: int = 0) -> list[LabeledText]:
 
 class Encoding(Protocol):
     version: str
+    layers: int
+    tuned: str | None
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -145,9 +147,6 @@ def train_head(
     examples: Sequence[LabeledText],
     corrections: Sequence[LabeledText],
     types: DocumentTypes,
-    *,
-    encoder_version: str,
-    layers: int,
 ) -> LinearHead:
     known = set(types.ids())
     unknown = sorted({e.type_id for e in [*examples, *corrections]} - known)
@@ -164,8 +163,9 @@ def train_head(
         embedder.vectors(texts),
         texts,
         [e.type_id for e in everything],
-        encoder=encoder_version,
-        layers=layers,
+        encoder=embedder.encoder.version,
+        layers=embedder.encoder.layers,
+        tuned=embedder.encoder.tuned,
         weights=weights,
         corrections=len(corrections),
     )

