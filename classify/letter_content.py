@@ -5,8 +5,11 @@ same in a complaint and an objection; averaged into the letter's vector they dro
 few sentences that differ. ``bench/classify`` measured a linear head over frozen e5
 vectors at macro-F1 0.75 on whole letters and 0.80 on their content, and the fine-tuned
 encoder at 0.86 on whole letters and 0.97 on content. Nothing of the body is cut: a
-body longer than the window is read in chunks like any other text. Sender, date and
-references are extracted from the frame separately (``classify.fields``).
+body longer than the window is read in chunks like any other text. What follows the
+closing (signature, enclosures such as a chronology, a quoted e-mail) is left to the
+TF-IDF half of the head, which reads every word of the letter: a long, generic
+enclosure averaged into the vector would drown the body as the frame does. Sender, date
+and references are extracted from the frame separately (``classify.fields``).
 """
 
 from __future__ import annotations
