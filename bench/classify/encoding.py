@@ -1,9 +1,11 @@
 """The benchmark's view of the e5 encoder: the product's pooling, with the speed levers
 exposed (depth, chunk size, bf16 autocast, threads) and many depths from one pass.
 
-Pooling follows ``classify.encoder.TextEncoder`` exactly: ``query: `` + up to
-``chunk_tokens - 2`` ids per chunk, <s> and </s> around it, mean over the chunk's tokens,
-then the token-weighted mean of a letter's chunks, L2-normalised. BERT layers are
+Pooling follows ``classify.encoder.TextEncoder`` exactly: the letter's content
+(``classify.letter_content``; ``whole=True`` reads the whole letter, to measure what
+that choice is worth), ``query: `` + up to ``chunk_tokens - 2`` ids per chunk, <s> and
+</s> around it, mean over the chunk's tokens, then the token-weighted mean of a letter's
+chunks, L2-normalised. BERT layers are
 post-LayerNorm, so the output of layer N of the full model *is* the output of a model
 cut to N layers; one 12-layer pass therefore yields the vectors of every depth.
 """
@@ -20,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from classify.e5_weights import ensure_converted
+from classify.letter_content import letter_content
 
 PREFIX = "query: "
 BATCH = 16  # the product's batch of chunks
@@ -34,6 +37,7 @@ class BenchEncoder:
         chunk_tokens: int = 256,
         bf16: bool = False,
         threads: int = 2,
+        whole: bool = False,
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -55,13 +59,15 @@ class BenchEncoder:
         self.chunk_tokens = chunk_tokens
         self.bf16 = bf16
         self.threads = threads
+        self.whole = whole
         self.dimensions = int(model.config.hidden_size)
         self._prefix: list[int] = self.tokenizer(PREFIX.strip(), add_special_tokens=False)[
             "input_ids"
         ]
 
     def chunks(self, text: str) -> list[list[int]]:
-        ids: list[int] = self.tokenizer(" ".join(text.split()), add_special_tokens=False)[
+        read = text if self.whole else letter_content(text)
+        ids: list[int] = self.tokenizer(" ".join(read.split()), add_special_tokens=False)[
             "input_ids"
         ]
         room = self.chunk_tokens - 2 - len(self._prefix)
@@ -125,7 +131,9 @@ def cached_vectors(
     """Vectors per depth, cached on disk by (texts, settings); also the seconds spent
     encoding (0 when all came from the cache: the first run's seconds are then stored)."""
     key = hashlib.sha256(
-        "\x00".join([*texts, str(encoder.chunk_tokens), str(encoder.bf16)]).encode()
+        "\x00".join(
+            [*texts, str(encoder.chunk_tokens), str(encoder.bf16), str(encoder.whole)]
+        ).encode()
     ).hexdigest()[:16]
     path = cache_file.with_name(f"{cache_file.stem}-{key}.npz")
     if path.is_file():

@@ -27,14 +27,25 @@ def encode_train_seconds(result: dict[str, Any], name: str) -> float:
     if name == "tfidf":
         return 0.0
     setting = name.split(" ", 1)[1]
-    precision, chunk, depth = setting.split("-")
+    if setting.startswith("tuned"):
+        tuning = result["tuning"]
+        return round(tuning["tune_seconds"] + tuning["embed_train_seconds"], 1)
+    precision, chunk, depth = setting.split("-")[:3]
     passes = result["encoder_passes"]
-    source = next((v for k, v in passes.items() if k.startswith(f"{precision}-{chunk}-")), None)
+    whole = setting.endswith("-whole")
+    source = next(
+        (
+            v
+            for k, v in passes.items()
+            if k.startswith(f"{precision}-{chunk}-") and k.endswith("-whole") == whole
+        ),
+        None,
+    )
     if source is None:
         return float("nan")
     data = result["data"]
     share = data["train_letters"] / (data["train_letters"] + data["eval_letters"])
-    model_depth = {"bf16-c256": 12, "fp32-c256": 6}.get(f"{precision}-{chunk}", 4)
+    model_depth = 6 if setting.endswith("-whole") else 12
     return round(source["seconds"] * share * int(depth[1:]) / model_depth, 1)
 
 
@@ -50,21 +61,13 @@ def print_table(result: dict[str, Any]) -> None:
     )
     print(header)
     print("-" * len(header))
-    rows = dict(result["systems"])
-    if "finetune" in result:
-        rows["finetune bf16-c256-l6"] = result["finetune"]
-    for name, entry in rows.items():
+    for name, entry in result["systems"].items():
         after = entry["after_corrections"]
         params = ", ".join(
             f"{k}={v:g}" for k, v in entry.get("params", {}).items() if isinstance(v, float)
         )
-        if name.startswith("finetune"):
-            rate = letters_per_s(result, "e5 bf16-c256-l6")
-            train_s = entry["train_seconds"]
-            params = f"{entry['steps']}/{entry['planned_steps']} steps"
-        else:
-            rate = letters_per_s(result, name)
-            train_s = round(entry["fit_seconds"] + encode_train_seconds(result, name), 1)
+        rate = letters_per_s(result, name)
+        train_s = round(entry["fit_seconds"] + encode_train_seconds(result, name), 1)
         fix = after["fix_rate"]
         print(
             f"{name:<24}{params:<30}{entry['macro_f1']:>7.3f}{entry['accuracy']:>7.3f}"
@@ -72,7 +75,7 @@ def print_table(result: dict[str, Any]) -> None:
             f"{after['before_on_rest']['macro_f1']:>9.3f}{after['after_on_rest']['macro_f1']:>9.3f}"
             f"{(fix if fix is not None else float('nan')):>6.2f}{after['retrain_seconds']:>8.1f}"
         )
-    print("\nencoder speed on one-page letters (whole letter, median of runs):")
+    print("\nencoder speed on one-page letters (every chunk read, median of runs):")
     for key, speed in result["speed"].items():
         print(
             f"  {key:<20}{speed['letters_per_s']:>7.2f} letters/s {speed['tokens_per_s']:>8.0f}"

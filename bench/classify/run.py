@@ -1,11 +1,13 @@
-"""Issue #4's classifier benchmark: TF-IDF + logistic regression against frozen e5 heads,
-hybrids and full fine-tuning, on the template-disjoint split of the generated corpus.
+"""Issue #4's classifier benchmark: TF-IDF + logistic regression against linear heads
+over frozen and fine-tuned e5, and hybrids of both with TF-IDF, on the template-disjoint
+split of the generated corpus.
 
-    .venv/bin/python bench/classify/run.py [--per-type 100] [--finetune-seconds 480]
+    .venv/bin/python bench/classify/run.py [--per-type 100] [--skip-tuning]
 
 Measures macro-F1 and accuracy on held-out templates, inference letters/s on one-page
-letters (250-350 words, whole letter), training seconds, and the same after 20 simulated
-corrections. Writes bench/results/classify.json and prints a table. See README.md.
+letters (250-350 words, every chunk of what the encoder reads), training seconds, and
+the same after 20 simulated corrections. Writes bench/results/classify.json and prints a
+table. See README.md.
 """
 
 from __future__ import annotations
@@ -30,21 +32,23 @@ from bench.classify.data import choose_corrections, corpus_split, one_page_lette
 from bench.classify.encoding import BenchEncoder, cached_vectors  # noqa: E402
 from bench.classify.report import print_table  # noqa: E402
 from bench.classify.speed import measure, setting_name  # noqa: E402
+from bench.classify.tuned import tune_and_embed, tuned_speed  # noqa: E402
+from classify.head import REGULARISATION, TFIDF_SCALE  # noqa: E402
 
-DEPTHS = (12, 8, 6, 4)
 C_GRID = (1.0, 10.0, 100.0)
 SCALE_GRID = (0.5, 1.0, 2.0)
 WEIGHT_GRID = (0.3, 0.5, 0.7)
-# encoder passes over the corpus: (model depth, chunk tokens, bf16, depths read out)
+# encoder passes over the corpus: (model depth, chunk tokens, bf16, depths read out,
+# whole letter instead of its content)
 PASSES = (
-    (12, 256, True, DEPTHS),
-    (6, 256, False, (6, 4)),
-    (4, 128, True, (4,)),
-    (4, 512, True, (4,)),
+    (12, 256, True, (12, 6), False),
+    (6, 256, True, (6,), True),
 )
-SPEED = [(d, 256, False, 2) for d in DEPTHS] + [(d, 256, True, 2) for d in DEPTHS]
-SPEED += [(4, c, True, 2) for c in (128, 512)] + [(6, 256, True, 1)]
-HYBRID_SETTINGS = [setting_name(d, 256, True) for d in DEPTHS]
+# speed: (depth, chunk tokens, bf16, threads, whole letter)
+SPEED = [(12, 256, True, 2, False), (6, 256, True, 2, False), (6, 256, False, 2, False)]
+SPEED += [(6, 256, True, 1, False), (6, 256, True, 2, True)]
+HYBRID_SETTINGS = [setting_name(d, 256, True) for d in (12, 6)]
+TUNED = "tuned-l6"
 TARGET_F1, TARGET_RATE, MARGIN = 0.90, 10.0, 0.05
 
 
@@ -55,16 +59,18 @@ def log(message: str) -> None:
 def embed_pool(args: argparse.Namespace, texts: list[str]) -> tuple[dict[str, np.ndarray], dict]:
     vectors: dict[str, np.ndarray] = {}
     passes: dict[str, Any] = {}
-    for layers, chunk, bf16, depths in PASSES:
-        encoder = BenchEncoder(args.cache_dir, layers=layers, chunk_tokens=chunk, bf16=bf16)
-        name = setting_name(layers, chunk, bf16)
+    for layers, chunk, bf16, depths, whole in PASSES:
+        encoder = BenchEncoder(
+            args.cache_dir, layers=layers, chunk_tokens=chunk, bf16=bf16, whole=whole
+        )
+        name = setting_name(layers, chunk, bf16, whole)
         log(f"encoding {len(texts)} letters: {name} -> depths {depths}")
         found, seconds = cached_vectors(
             encoder, texts, depths, args.work / f"vectors-{args.per_type}-{args.seed}-{name}"
         )
         passes[name] = {"seconds": round(seconds, 1), "depths": list(depths)}
         for depth, matrix in found.items():
-            vectors[setting_name(depth, chunk, bf16)] = matrix
+            vectors[setting_name(depth, chunk, bf16, whole)] = matrix
     return vectors, passes
 
 
@@ -81,6 +87,9 @@ def build_systems(pool: s.Pool, train: np.ndarray) -> dict[str, dict[str, Any]]:
     chosen["tfidf"] = {"system": s.tfidf_system(pool, c_tfidf), "params": {"C": c_tfidf}, "cv": cv}
     log(f"tfidf: {best} {cv}")
     for setting in pool.vectors:
+        if setting == TUNED:
+            chosen.update(tuned_systems(pool))
+            continue
         best, cv = pick({f"C={c:g}": s.e5_system(pool, setting, c) for c in C_GRID}, pool, train)
         c_e5 = float(best.split("=")[1])
         chosen[f"e5 {setting}"] = {
@@ -116,6 +125,24 @@ def build_systems(pool: s.Pool, train: np.ndarray) -> dict[str, dict[str, Any]]:
     return chosen
 
 
+def tuned_systems(pool: s.Pool) -> dict[str, dict[str, Any]]:
+    """The product's head over tuned vectors, alone and with TF-IDF, at its fixed
+    hyperparameters (see ``bench.classify.tuned``)."""
+    params = {"C": REGULARISATION, "tfidf_scale": TFIDF_SCALE}
+    return {
+        f"e5 {TUNED}": {
+            "system": s.e5_system(pool, TUNED, REGULARISATION),
+            "params": {"C": REGULARISATION},
+            "cv": None,
+        },
+        f"concat {TUNED}": {
+            "system": s.concat_system(pool, TUNED, REGULARISATION, TFIDF_SCALE),
+            "params": params,
+            "cv": None,
+        },
+    }
+
+
 def measure_systems(pool: s.Pool, train: np.ndarray, test: np.ndarray, args) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     results: dict[str, Any] = {}
     truth = [pool.labels[i] for i in test]
@@ -135,52 +162,6 @@ def measure_systems(pool: s.Pool, train: np.ndarray, test: np.ndarray, args) -> 
     return results
 
 
-def run_finetune(args, pool: s.Pool, train: np.ndarray, test: np.ndarray) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from bench.classify.finetune import Budget, FineTuner
-
-    encoder = BenchEncoder(args.cache_dir, layers=args.finetune_layers)
-    classes = sorted(set(pool.labels))
-    tuner = FineTuner(encoder, classes, seed=args.seed)
-    budget = Budget(seconds=args.finetune_seconds)
-    texts = [pool.texts[i] for i in train]
-    labels = [pool.labels[i] for i in train]
-    log(
-        f"fine-tuning {args.finetune_layers} layers on {len(texts)} letters, cap {budget.seconds} s"
-    )
-    training = tuner.train(texts, labels, [1.0] * len(texts), budget)
-    start = time.perf_counter()
-    predicted = tuner.predict([pool.texts[i] for i in test])
-    eval_seconds = time.perf_counter() - start
-    truth = [pool.labels[i] for i in test]
-    result = {**s.scores(truth, predicted), **training, "budget": budget.__dict__}
-    result["eval_letters_per_s"] = round(len(test) / eval_seconds, 2)
-    log(f"fine-tuned: F1 {result['macro_f1']} in {training['train_seconds']} s")
-    # corrections: continue training on them (weight 5) mixed with replayed train letters
-    groups = [pool.groups[i] for i in test]
-    chosen = choose_corrections(truth, predicted, groups, args.corrections, args.seed)
-    rng = np.random.default_rng(args.seed)
-    replay = list(rng.choice(len(texts), size=4 * len(chosen), replace=False))
-    more = [texts[i] for i in replay] + [pool.texts[test[i]] for i in chosen]
-    more_labels = [labels[i] for i in replay] + [truth[i] for i in chosen]
-    more_weights = [1.0] * len(replay) + [s.CORRECTION_WEIGHT] * len(chosen)
-    again = tuner.train(
-        more, more_labels, more_weights, Budget(epochs=1, lr_encoder=2e-5, lr_head=1e-3)
-    )
-    rest = [i for i in range(len(test)) if i not in set(chosen)]
-    after = tuner.predict([pool.texts[test[i]] for i in rest])
-    summary = s.correction_summary(
-        pool, test, predicted, chosen, [truth[i] for i in rest], [predicted[i] for i in rest], after
-    )
-    result["after_corrections"] = {
-        **summary,
-        "retrain_seconds": again["train_seconds"],
-        "retrain": f"1 pass: corrections (weight {s.CORRECTION_WEIGHT:g}) + "
-        f"{len(replay)} replayed train letters",
-    }
-    log(f"fine-tuned after corrections: {summary['after_on_rest']}")
-    return result
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-type", type=int, default=100)
@@ -189,9 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed-letters", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--corrections", type=int, default=20)
-    parser.add_argument("--finetune-layers", type=int, default=6)
-    parser.add_argument("--finetune-seconds", type=float, default=360.0)
-    parser.add_argument("--skip-finetune", action="store_true")
+    parser.add_argument("--tuned-layers", type=int, default=6)
+    parser.add_argument("--skip-tuning", action="store_true")
     parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/eakte-models"))
     parser.add_argument("--work", type=Path, default=Path("/tmp/eakte-bench-classify"))
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/classify.json")
@@ -231,8 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     log(f"data: {result['data']}")
     result["speed"] = {}
-    for layers, chunk, bf16, threads in SPEED:
-        key = f"{setting_name(layers, chunk, bf16)}-t{threads}"
+    for layers, chunk, bf16, threads, whole in SPEED:
+        key = f"{setting_name(layers, chunk, bf16, whole)}-t{threads}"
         result["speed"][key] = measure(
             args.cache_dir,
             letters,
@@ -241,9 +221,24 @@ def main(argv: list[str] | None = None) -> int:
             bf16=bf16,
             threads=threads,
             repeat=args.repeat,
+            whole=whole,
         )
         log(f"speed {key}: {result['speed'][key]['letters_per_s']} letters/s")
     vectors, result["encoder_passes"] = embed_pool(args, texts)
+    if not args.skip_tuning:
+        name = f"bench-{args.per_type}-{args.seed}-{args.noise:g}"
+        vectors[TUNED], result["tuning"] = tune_and_embed(
+            args.cache_dir,
+            split.train_texts,
+            split.train_labels,
+            texts,
+            layers=args.tuned_layers,
+            name=name,
+            seed=args.seed,
+            log=log,
+        )
+        result["speed"][f"{TUNED}-t2"] = tuned_speed(args.cache_dir, name, letters, args.repeat)
+        log(f"speed {TUNED}: {result['speed'][f'{TUNED}-t2']['letters_per_s']} letters/s")
     pool = s.Pool(
         texts,
         split.train_labels + split.eval_labels,
@@ -252,8 +247,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     result["systems"] = measure_systems(pool, train, test, args)
     result["lexical_inference"] = lexical_speed(pool, train, letters)
-    if not args.skip_finetune:
-        result["finetune"] = run_finetune(args, pool, train, test)
     result["targets"] = {
         "macro_f1": TARGET_F1,
         "letters_per_s": TARGET_RATE,
