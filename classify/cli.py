@@ -40,11 +40,11 @@ def _embedder(ctx: Context, encoder: TextEncoder) -> Embedder:
 
 
 def _head_encoder(ctx: Context, head: LinearHead) -> TextEncoder:
-    from classify.service import TransformerClassifier
+    from classify.service import TransformerClassifier, local_tuned
 
     classifier = ctx.classifier
     assert isinstance(classifier, TransformerClassifier)
-    return classifier.encoder(head.layers, head.tuned)
+    return classifier.encoder(head.layers, local_tuned(ctx.settings, ctx.store, head))
 
 
 @click.command()
@@ -82,7 +82,7 @@ def train(data: Path | None, as_default: bool) -> None:
                 training.corrected_examples(ctx.store),
                 load_types(settings.document_types_file),
             )
-            service.save_head(ctx.store, head)
+            service.save_head(ctx.store, head, settings)
     click.echo(
         f"Modell {head.version} trainiert: {head.examples} Beispiele, davon "
         f"{head.corrections} Korrekturen, {len(head.types)} Typen, "

@@ -62,10 +62,10 @@ def tuned_name(settings: Settings) -> str:
 def default_encoder(settings: Settings, *, tune: bool = True) -> TextEncoder:
     """The encoder new heads are trained on: the tuned one (fine-tuned first if it is
     missing and ``tune``), or the frozen one when ``classifier_tuned`` is off."""
-    from classify.encoder import TextEncoder, tuned_dir
+    from classify.encoder import TextEncoder, tuned_file
 
     name = tuned_name(settings) if settings.classifier_tuned else None
-    if name and tune and not (tuned_dir(settings.model_cache_dir, name) / "config.json").is_file():
+    if name and tune and not tuned_file(settings.model_cache_dir, name).is_file():
         _tune(settings, name)
     return TextEncoder(
         settings.model_cache_dir,

@@ -14,6 +14,7 @@ default model uses.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,10 +31,13 @@ BATCH = 16
 PREFIX = "query: "  # e5 was trained with it; the model card advises it for classification
 TUNED = "tuned"  # folder of fine-tuned encoders in the model cache
 READING = "content"  # in the version: vectors of whole letters (before) are not reused
+FROZEN_WEIGHTS = ("embeddings.word_embeddings.weight",)  # never tuned, not in tuned files
 
 
-def tuned_dir(cache_dir: Path, name: str) -> Path:
-    return cache_dir / TUNED / name
+def tuned_file(cache_dir: Path, name: str) -> Path:
+    """A tuned encoder's weights: everything but the frozen word embeddings (~45 MB of
+    the model's 470), applied over the converted encoder when loaded."""
+    return cache_dir / TUNED / f"{name}.safetensors"
 
 
 class TextEncoder:
@@ -63,15 +67,9 @@ class TextEncoder:
         transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         transformers.utils.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
         torch.set_num_threads(threads)
-        if tuned is None:
-            model_dir = ensure_converted(cache_dir)
-        else:
-            model_dir = tuned_dir(cache_dir, tuned)
-            if not (model_dir / "config.json").is_file():
-                raise ModelMissing(
-                    f"Das feinabgestimmte Sprachmodell {tuned} fehlt im Modell-Cache: "
-                    "`eakte train --default` ausführen"
-                )
+        weights = None if tuned is None else _tuned_weights(tuned_file(cache_dir, tuned))
+        self.tuned_sha256 = None if weights is None else weights[2]
+        model_dir = ensure_converted(cache_dir)
         self._torch = torch
         self.tokenizer: Any = AutoTokenizer.from_pretrained(str(model_dir))
         model: Any = AutoModel.from_pretrained(
@@ -79,20 +77,31 @@ class TextEncoder:
         )
         total = len(model.encoder.layer)
         self.layers = min(layers or total, total)
+        if weights is not None:
+            self.layers = weights[1]  # a tuned encoder has the depth it was tuned at
         model.encoder.layer = model.encoder.layer[: self.layers]
-        model.config.num_hidden_layers = self.layers  # saved with its depth when tuned
+        model.config.num_hidden_layers = self.layers
+        if weights is not None:
+            missing, unexpected = model.load_state_dict(weights[0], strict=False)
+            if unexpected or set(missing) - set(FROZEN_WEIGHTS):
+                raise ModelMissing(f"{tuned}: Gewichte passen nicht zum Sprachmodell")
         self.model: Any = model.eval()
         self.bf16 = bf16
         self.tuned = tuned
         self.version = (
             f"{encoder_id()}-l{self.layers}-{READING}"
-            + (f"-{tuned}" if tuned else "")
+            + (f"-{tuned}-{self.tuned_sha256[:12]}" if self.tuned_sha256 else "")
             + ("-bf16" if bf16 else "")
         )
         self.dimensions = int(model.config.hidden_size)
         self._prefix: list[int] = self.tokenizer(PREFIX.strip(), add_special_tokens=False)[
             "input_ids"
         ]
+
+    def tuned_state(self) -> dict[str, Any]:
+        """The weights a tuned file holds (see ``tuned_file``)."""
+        state: dict[str, Any] = self.model.state_dict()
+        return {k: v.contiguous() for k, v in state.items() if k not in FROZEN_WEIGHTS}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised vector per text (zeros for an empty text)."""
@@ -149,3 +158,27 @@ class TextEncoder:
         hidden = self.model(input_ids=ids, attention_mask=mask).last_hidden_state
         weights = mask.unsqueeze(-1).to(hidden.dtype)
         return (hidden * weights).sum(1) / weights.sum(1)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _tuned_weights(path: Path) -> tuple[dict[str, Any], int, str]:
+    """The tensors of a tuned file, the depth they were tuned at, the file's SHA-256."""
+    from safetensors import safe_open
+    from safetensors.torch import load
+
+    if not path.is_file():
+        raise ModelMissing(
+            f"Das feinabgestimmte Sprachmodell {path.stem} fehlt im Modell-Cache: "
+            "`eakte train --default` ausführen"
+        )
+    with safe_open(str(path), framework="pt") as handle:
+        layers = int((handle.metadata() or {})["layers"])
+    data = path.read_bytes()
+    return load(data), layers, hashlib.sha256(data).hexdigest()

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from classify.encoder import TextEncoder, tuned_dir
+from classify.encoder import TextEncoder, tuned_file
 
 EPOCHS = 3
 BATCH_LETTERS = 8
@@ -105,13 +104,14 @@ def _letter_vectors(encoder: TextEncoder, texts: Sequence[str]) -> Any:
 
 
 def _save(encoder: TextEncoder, cache_dir: Path, name: str) -> Path:
-    """Atomically: a reader sees the whole model directory or none."""
-    target = tuned_dir(cache_dir, name)
+    """Atomically: a reader sees the whole file or none."""
+    from safetensors.torch import save_file
+
+    target = tuned_file(cache_dir, name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{name}-"))
-    encoder.model.save_pretrained(str(staging))
-    encoder.tokenizer.save_pretrained(str(staging))
-    if target.exists():
-        shutil.rmtree(target)
-    os.replace(staging, target)
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{name}-")
+    os.close(handle)
+    save_file(encoder.tuned_state(), partial, metadata={"layers": str(encoder.layers)})
+    os.chmod(partial, 0o644)  # mkstemp makes it private; workers of other users read it
+    os.replace(partial, target)
     return target

@@ -37,6 +37,7 @@ class LinearHead:
     encoder: str  # the encoder version the vectors came from
     layers: int  # encoder depth the head was trained on
     tuned: str | None  # the fine-tuned encoder in the model cache, None: the converted one
+    tuned_sha256: str | None  # of its weights file: the same weights on every machine
     version: str
     examples: int
     corrections: int
@@ -57,6 +58,7 @@ class LinearHead:
                 "encoder": self.encoder,
                 "layers": self.layers,
                 "tuned": self.tuned,
+                "tuned_sha256": self.tuned_sha256,
                 "types": self.types,
                 "coef": self.coef.round(6).tolist(),
                 "intercept": self.intercept.round(6).tolist(),
@@ -82,6 +84,7 @@ class LinearHead:
             encoder=str(raw["encoder"]),
             layers=int(raw["layers"]),
             tuned=raw.get("tuned"),
+            tuned_sha256=raw.get("tuned_sha256"),
             version=str(raw["version"]),
             examples=int(raw["examples"]),
             corrections=int(raw["corrections"]),
@@ -108,6 +111,7 @@ def fit_head(
     encoder: str,
     layers: int,
     tuned: str | None = None,
+    tuned_sha256: str | None = None,
     weights: np.ndarray | None = None,
     corrections: int = 0,
 ) -> LinearHead:
@@ -131,6 +135,7 @@ def fit_head(
         encoder=encoder,
         layers=layers,
         tuned=tuned,
+        tuned_sha256=tuned_sha256,
         version=f"{stamp}-{len(labels)}",
         examples=len(labels),
         corrections=corrections,

@@ -5,10 +5,11 @@ Both are loaded on first use, so commands that never classify do not pay for tor
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from pathlib import Path
 
-from classify.encoder import TextEncoder
+from classify.encoder import TextEncoder, file_sha256, tuned_file
 from classify.head import LinearHead
 from eakte.errors import ModelMissing
 from eakte.ports import ObjectStore, Prediction
@@ -31,11 +32,46 @@ def embedding_cache_file(settings: Settings, encoder_version: str) -> Path:
     return settings.model_cache_dir / "embeddings" / f"{encoder_version}.npz"
 
 
-def save_head(store: ObjectStore, head: LinearHead) -> None:
-    """Each version is kept; ``current`` names the one in use (atomic replace)."""
+def tuned_key(sha256: str) -> str:
+    return f"models/encoders/{sha256}.safetensors"
+
+
+def save_head(store: ObjectStore, head: LinearHead, settings: Settings) -> None:
+    """Each version is kept; ``current`` names the one in use (atomic replace). The
+    tuned encoder's weights go along (once, by content), so that every worker applies
+    the head to the very weights it was trained on, not to its own set-up's tuning."""
+    if head.tuned and head.tuned_sha256:
+        key = tuned_key(head.tuned_sha256)
+        if key not in set(store.list_derived("models/encoders")):
+            store.put_derived(key, tuned_file(settings.model_cache_dir, head.tuned).read_bytes())
     data = head.to_json()
     store.put_derived(version_key(head.version), data)
     store.put_derived(CURRENT, data)
+
+
+def local_tuned(settings: Settings, store: ObjectStore, head: LinearHead) -> str | None:
+    """The name of the head's tuned encoder in this machine's cache: its own set-up's
+    file when the weights are the same, else a copy fetched from the store."""
+    if head.tuned is None or head.tuned_sha256 is None:
+        return head.tuned
+    cache = settings.model_cache_dir
+    for name in (head.tuned, f"{head.tuned}-{head.tuned_sha256[:16]}"):
+        path = tuned_file(cache, name)
+        if path.is_file() and file_sha256(path) == head.tuned_sha256:
+            return name
+    data = store.get_derived(tuned_key(head.tuned_sha256))
+    if data is None or hashlib.sha256(data).hexdigest() != head.tuned_sha256:
+        raise ModelMissing(
+            f"Die Gewichte des Sprachmodells {head.tuned} fehlen im Speicher: "
+            "`eakte train` erneut ausführen"
+        )
+    name = f"{head.tuned}-{head.tuned_sha256[:16]}"
+    path = tuned_file(cache, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return name
 
 
 def load_head(settings: Settings, store: ObjectStore) -> LinearHead:
@@ -58,6 +94,7 @@ class TransformerClassifier:
         self.store = store
         self._lock = threading.Lock()
         self._head: LinearHead | None = None
+        self._tuned: str | None = None
         self._encoder: TextEncoder | None = None
 
     def predict(self, text: str) -> Prediction:
@@ -95,8 +132,9 @@ class TransformerClassifier:
         with self._lock:
             if self._head is None:
                 self._head = load_head(self.settings, self.store)
-            head = self._head
-        return head, self.encoder(head.layers, head.tuned)
+                self._tuned = local_tuned(self.settings, self.store, self._head)
+            head, tuned = self._head, self._tuned
+        return head, self.encoder(head.layers, tuned)
 
     def _threads(self) -> int:
         return self.settings.classifier_threads

@@ -108,6 +108,7 @@ class Encoding(Protocol):
     version: str
     layers: int
     tuned: str | None
+    tuned_sha256: str | None
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -166,6 +167,7 @@ def train_head(
         encoder=embedder.encoder.version,
         layers=embedder.encoder.layers,
         tuned=embedder.encoder.tuned,
+        tuned_sha256=embedder.encoder.tuned_sha256,
         weights=weights,
         corrections=len(corrections),
     )

@@ -211,11 +211,53 @@ def test_fine_tuning_pulls_letters_of_one_type_together(tmp_path: Path) -> None:
 
     frozen = TextEncoder(MODEL_CACHE, layers=2)
     before = separation(frozen)
-    saved = fine_tune(frozen, texts, labels, name="test-tuned", cache_dir=tmp_path, epochs=2)
-    assert (saved / "config.json").is_file()
-    tuned = TextEncoder(tmp_path, tuned="test-tuned")  # loads from the saved directory
-    assert tuned.layers == 2 and "test-tuned" in tuned.version
-    assert separation(tuned) > before
+    name = f"test-tuned-{os.getpid()}"
+    saved = fine_tune(frozen, texts, labels, name=name, cache_dir=MODEL_CACHE, epochs=2)
+    try:
+        tuned = TextEncoder(MODEL_CACHE, tuned=name)  # the converted encoder + the saved file
+        assert tuned.layers == 2 and name in tuned.version
+        assert separation(tuned) > before
+    finally:
+        saved.unlink()
+
+
+def test_a_head_brings_its_tuned_weights_to_a_machine_that_tuned_its_own(tmp_path: Path) -> None:
+    import hashlib
+
+    import numpy as np
+
+    from classify.encoder import tuned_file
+    from classify.head import fit_head
+    from classify.service import local_tuned, save_head
+    from storage.filesystem import FilesystemStore
+
+    here, elsewhere = (
+        Settings(model_cache_dir=tmp_path / "a"),
+        Settings(model_cache_dir=tmp_path / "b"),
+    )
+    weights = b"machine a's tuning"  # only bytes in transit here; loading is tested above
+    for settings, data in ((here, weights), (elsewhere, b"machine b's own tuning")):
+        tuned_file(settings.model_cache_dir, "tuned-x").parent.mkdir(parents=True)
+        tuned_file(settings.model_cache_dir, "tuned-x").write_bytes(data)
+    head = fit_head(
+        np.eye(2, dtype=np.float32),
+        ["Widerspruch gegen den Bescheid", "Rechnung Nr. 4711"],
+        ["widerspruch", "rechnung"],
+        encoder="e5-test",
+        layers=6,
+        tuned="tuned-x",
+        tuned_sha256=hashlib.sha256(weights).hexdigest(),
+    )
+    store = FilesystemStore(tmp_path / "store")
+    save_head(store, head, here)
+
+    assert local_tuned(here, store, head) == "tuned-x"  # its own weights: used as they are
+    fetched = local_tuned(elsewhere, store, head)
+    assert fetched != "tuned-x"
+    assert tuned_file(elsewhere.model_cache_dir, fetched).read_bytes() == weights
+    assert (
+        tuned_file(elsewhere.model_cache_dir, "tuned-x").read_bytes() == b"machine b's own tuning"
+    )
 
 
 def test_the_default_model_is_tuned_and_scores_on_templates_it_never_saw(
