@@ -1,9 +1,10 @@
 """Templates for post that fits no other type (``sonstiges``): routed by hand.
 
 Invitations, advertising, thanks, appointment requests, changes of address, circulars,
-requests for donations, surveys, general questions. Hard cases borrow other types' words:
-a club's invitation with a Tagesordnung, an advert for pothole asphalt, thanks for a
-repaired street light, a supplier's new bank account "for future invoices".
+requests for donations, surveys, general questions, another authority's Bescheid.
+Hard cases borrow other types' words: a club's invitation with a Tagesordnung, an advert
+for pothole asphalt, thanks for a repaired street light, a supplier's new bank account
+"for future invoices", a Bescheid whose Rechtsbehelfsbelehrung names the Widerspruch.
 """
 
 from __future__ import annotations
@@ -245,7 +246,75 @@ def _moved(c: Ctx) -> Draft:
     return Draft("Adressänderung", body, style=c.pick(("brief", "email")), hard=True)
 
 
+# (authority, office, street, notice, what it decides)
+_NOTICES = (
+    (
+        "Regierungspräsidium Freiburg",
+        "Referat 15",
+        "Bissierstraße 7",
+        "Zuwendungsbescheid",
+        "wird Ihnen für die Sanierung der Stadthalle eine Zuwendung von {amount} bewilligt.",
+    ),
+    (
+        "Landratsamt Breisgau-Hochschwarzwald",
+        "Kämmerei",
+        "Stadtstraße 2",
+        "Bescheid über die Kreisumlage",
+        "wird die Kreisumlage der Stadt für das Jahr {year} auf {amount} festgesetzt.",
+    ),
+    (
+        "Finanzamt Freiburg-Land",
+        "Bewertungsstelle",
+        "Stefan-Meier-Straße 133",
+        "Grundsteuermessbescheid",
+        "wird der Grundsteuermessbetrag für das städtische Grundstück Flurstück {flur} auf "
+        "{amount} festgesetzt.",
+    ),
+    (
+        "Landesamt für Denkmalpflege",
+        "Inventarisation",
+        "Berliner Allee 1",
+        "Bescheid über die Eintragung in das Denkmalbuch",
+        "wird das Gebäude auf Flurstück {flur} als Kulturdenkmal eingetragen; die "
+        "Verwaltungsgebühr beträgt {amount}.",
+    ),
+)
+
+
+def _notice_from_authority(c: Ctx) -> Draft:
+    """An authority decides something for the city: routed by hand, never an objection,
+    though its Rechtsbehelfsbelehrung names the Widerspruch."""
+    authority, office, street, title, operative = c.pick(_NOTICES)
+    decision = operative.format(amount=c.euro(800, 250_000), year=c.day.year, flur=c.flurstueck())
+    body = [
+        c.pick(("auf Ihren Antrag vom ", "nach Prüfung der Unterlagen vom "))
+        + f"{c.before(20, 90)} "
+        + decision,
+        c.pick(
+            (
+                "Begründung: Die Voraussetzungen liegen nach den vorgelegten Unterlagen vor.",
+                "Die Festsetzung beruht auf den Angaben in Ihrer Erklärung und den Feststellungen "
+                "vor Ort.",
+            )
+        ),
+        "Rechtsbehelfsbelehrung: Gegen diesen Bescheid kann innerhalb eines Monats nach "
+        f"Bekanntgabe Widerspruch beim {authority} erhoben werden."
+        + c.pick((" Der Widerspruch hat keine aufschiebende Wirkung.", "")),
+    ]
+    return Draft(
+        f"{title} – {c.number('AZ')}",
+        body,
+        sender=(authority, office, street, "79104 Freiburg"),
+        recipient=(f"Stadt {CITY}", "Hauptamt", *TOWN_HALL[1:]),
+        salutation=c.pick(
+            ("Sehr geehrte Damen und Herren,", "Sehr geehrter Herr Oberbürgermeister,")
+        ),
+        reference=f"Ihr Antrag vom {c.before(20, 90, long=False)}" if c.chance(0.5) else None,
+        hard=True,
+    )
+
+
 TEMPLATES: tuple[Template, ...] = (
     _club_invitation, _advertising, _thank_you, _appointment_request, _address_change,
-    _circular, _donation_request, _survey, _general_inquiry, _moved,
+    _circular, _donation_request, _survey, _general_inquiry, _moved, _notice_from_authority,
 )  # fmt: skip
