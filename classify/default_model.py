@@ -22,7 +22,9 @@ from eakte.settings import Settings, load_settings
 if TYPE_CHECKING:
     from classify.encoder import TextEncoder
 
-SOURCES = (
+# What the tuned encoder depends on; the head depends on these and on HEAD_SOURCES, so a
+# change to the head or training code refits the head (seconds) without tuning again.
+TUNING_SOURCES = (
     "corpus",
     "corpus_base",
     "corpus_frame",
@@ -31,18 +33,17 @@ SOURCES = (
     "encoder",
     "e5_weights",
     "fine_tuning",
-    "head",
     "letter_content",
     "letter_layout",
     "letter_parts",
-    "training",
 )
+HEAD_SOURCES = ("head", "training")
 
 
-def stamp(settings: Settings) -> str:
+def _digest(settings: Settings, sources: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
     package = resources.files("classify")
-    for name in SOURCES:
+    for name in sources:
         digest.update(package.joinpath(f"{name}.py").read_bytes())
     for template in sorted(package.iterdir(), key=lambda p: p.name):
         if template.name.startswith("corpus_tpl_"):
@@ -54,18 +55,23 @@ def stamp(settings: Settings) -> str:
     return digest.hexdigest()[:16]
 
 
+def stamp(settings: Settings) -> str:
+    """Of the default model: everything it was trained with."""
+    return _digest(settings, TUNING_SOURCES + HEAD_SOURCES)
+
+
 def tuned_name(settings: Settings) -> str:
-    """The installation's fine-tuned encoder: named by the stamp of the code that made it."""
-    return f"tuned-{stamp(settings)}"
+    """The installation's fine-tuned encoder: named by the code that made it."""
+    return f"tuned-{_digest(settings, TUNING_SOURCES)}"
 
 
-def default_encoder(settings: Settings, *, tune: bool = True) -> TextEncoder:
+def default_encoder(settings: Settings) -> TextEncoder:
     """The encoder new heads are trained on: the tuned one (fine-tuned first if it is
-    missing and ``tune``), or the frozen one when ``classifier_tuned`` is off."""
+    missing), or the frozen one when ``classifier_tuned`` is off."""
     from classify.encoder import TextEncoder, tuned_file
 
     name = tuned_name(settings) if settings.classifier_tuned else None
-    if name and tune and not tuned_file(settings.model_cache_dir, name).is_file():
+    if name and not tuned_file(settings.model_cache_dir, name).is_file():
         _tune(settings, name)
     return TextEncoder(
         settings.model_cache_dir,
