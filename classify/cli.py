@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from eakte.pipeline import Context
+from eakte.context import Context
 from eakte.settings import load_settings
 
 if TYPE_CHECKING:
@@ -140,11 +140,10 @@ def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
 def classify_command(path: Path, as_json: bool) -> None:
     """Eine Datei klassifizieren, ohne sie aufzunehmen (.txt oder PDF mit Textebene)."""
     from classify.training import _read_text
-    from eakte.pipeline import routed
 
     with _service() as ctx:
         assert ctx.classifier is not None
-        result = routed(ctx.classifier.predict(_read_text(path)), ctx.settings)
+        result = ctx.router.route(ctx.classifier.predict(_read_text(path)))
     if as_json:
         click.echo(result.model_dump_json())
         return

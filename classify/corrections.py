@@ -7,8 +7,10 @@ import json
 
 from classify.training import correction_key
 from classify.types import load_types
+from eakte.context import Context
 from eakte.errors import InputRejected
-from eakte.pipeline import Context, index_document, save_manifest
+from eakte.indexing import index_document
+from eakte.pipeline import save_manifest
 from eakte.record import Classification, Event, Manifest, utc_now
 
 

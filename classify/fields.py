@@ -9,8 +9,6 @@ the text, never a fact about the document: a person may correct it on review.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from classify.amounts import find_amounts, find_total
 from classify.dates import find_letter_date
 from classify.ibans import find_ibans
@@ -54,24 +52,8 @@ def extract_fields(text: str) -> dict[str, object]:
     }
 
 
-def index_terms(fields: Mapping[str, object]) -> list[str]:
-    """The field values worth indexing, so a letter is found by its Aktenzeichen, IBAN,
-    sender or subject: each once, in the order references, IBANs, sender, subject.
+class LetterFields:
+    """The ``FieldExtractor`` the pipeline is wired with."""
 
-    Takes the stored manifest's ``fields`` as well as a fresh result, so it checks types
-    instead of trusting them (a manifest may come from an older version).
-    """
-    terms: list[str] = []
-    references = fields.get("references")
-    if isinstance(references, list):
-        terms += [
-            str(ref["value"]) for ref in references if isinstance(ref, dict) and ref.get("value")
-        ]
-    ibans = fields.get("ibans")
-    if isinstance(ibans, list):
-        terms += [str(number) for number in ibans if number]
-    for key in ("sender", "subject"):
-        value = fields.get(key)
-        if isinstance(value, str) and value.strip():
-            terms.append(value.strip())
-    return list(dict.fromkeys(terms))
+    def extract(self, text: str) -> dict[str, object]:
+        return extract_fields(text)

@@ -76,7 +76,7 @@ def _read_text(path: Path) -> str:
 
 def corrected_examples(store: ObjectStore) -> list[LabeledText]:
     """Every record a person corrected, with its corrected type."""
-    from eakte.pipeline import load_manifest
+    from eakte.records import load_manifest
 
     examples = []
     for key in store.list_derived(CORRECTIONS):

@@ -10,6 +10,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from eakte.errors import ConfigurationError
+from eakte.ports import Prediction
+from eakte.record import Classification
 
 DEFAULT_TYPES = "default_types.yaml"
 
@@ -61,3 +63,29 @@ def load_types(path: Path | None = None) -> DocumentTypes:
     if len(set(ids)) != len(ids):
         raise ConfigurationError(f"Dokumenttypen in {path or DEFAULT_TYPES}: doppelte Kennung")
     return types
+
+
+class TypeRouter:
+    """The ``DocumentRouter`` the pipeline is wired with: German labels, department and
+    Aktenplan position from the configured types; below the threshold a person reviews."""
+
+    def __init__(self, types_file: Path | None, review_threshold: float) -> None:
+        self.types_file = types_file
+        self.review_threshold = review_threshold
+
+    def route(self, prediction: Prediction) -> Classification:
+        types = load_types(self.types_file)
+        chosen = types.get(prediction.type)
+        return Classification(
+            type=chosen.id,
+            label=chosen.label,
+            confidence=round(prediction.confidence, 4),
+            alternatives=[
+                {"type": t, "label": types.get(t).label, "confidence": round(p, 4)}
+                for t, p in prediction.alternatives
+            ],
+            model_version=prediction.model_version,
+            department=chosen.department,
+            aktenplan=chosen.aktenplan,
+            needs_review=prediction.confidence < self.review_threshold,
+        )

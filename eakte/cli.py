@@ -23,12 +23,14 @@ from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.cli_hotfolder import watch
 from eakte.cli_mail import watch_mail
+from eakte.context import Context
 from eakte.doctor import run_checks
 from eakte.errors import EakteError, RecordNotFound
 from eakte.local_runner import expand_inputs
 from eakte.maintenance import augment_for_archive, reindex, reverify
 from eakte.outcome import FileOutcome
-from eakte.pipeline import ARCHIVE_RENDITION, Context, signature_report_key
+from eakte.pipeline import ARCHIVE_RENDITION
+from eakte.records import signature_report_key
 from eakte.report import (
     ingest_progress,
     print_ingest_summary,
@@ -258,7 +260,7 @@ def review(rescan: bool, doc_type: bool, as_json: bool) -> None:
     """Was eine Person prüfen muss: Seiten zum Neuscannen (vor dem Vernichten des
     Papiers, BSI TR-RESISCAN) und unsichere Dokumenttypen."""
     from eakte import review as review_ledger
-    from eakte.pipeline import load_manifest
+    from eakte.records import load_manifest
 
     kinds: tuple[review_ledger.ReviewKind, ...] = ()
     if rescan:

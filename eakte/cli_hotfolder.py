@@ -19,11 +19,11 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from eakte import pipeline
+from eakte import records
+from eakte.context import Context
 from eakte.errors import ConfigurationError, Transient
 from eakte.maintenance import index_again
 from eakte.outcome import FileOutcome
-from eakte.pipeline import Context
 from eakte.settings import load_settings
 from eakte.shutdown import stop_on_sigterm
 from eakte.wiring import build_context, build_runner
@@ -85,7 +85,7 @@ class Sorter:
 
     def _known_fate(self, record_id: str) -> Fate | None:
         """A stored manifest is final; anything else is the first copy still running."""
-        manifest = pipeline.load_manifest(self.ctx.store, record_id)
+        manifest = records.load_manifest(self.ctx.store, record_id)
         return DONE if manifest is not None and manifest.status == "stored" else None
 
     def _file(

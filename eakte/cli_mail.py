@@ -18,10 +18,10 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from eakte import pipeline
+from eakte import records
+from eakte.context import Context
 from eakte.errors import Transient
 from eakte.outcome import FileOutcome
-from eakte.pipeline import Context
 from eakte.settings import load_settings
 from eakte.shutdown import stop_on_sigterm
 from eakte.wiring import build_context, build_runner
@@ -51,7 +51,7 @@ class MailDelivery:
         return any(outcome.id for outcome in outcomes)
 
     def _subject(self, record_id: str | None) -> str | None:
-        manifest = pipeline.load_manifest(self.ctx.store, record_id) if record_id else None
+        manifest = records.load_manifest(self.ctx.store, record_id) if record_id else None
         mail = manifest.fields.get("mail") if manifest is not None else None
         subject = mail.get("subject") if isinstance(mail, dict) else None
         return subject if isinstance(subject, str) else None

@@ -12,7 +12,8 @@ codes (``eakte.cli``), HTTP responses (``web``) and worker retry/quarantine (``w
     │   ├── EncryptedInput
     │   └── LimitExceeded        size, pages or pixels over the configured limit
     ├── ToolFailed               an external program failed on an input it should read
-    │   └── UnexpectedFailure    a bug met on one input: quarantine it, keep the batch going
+    │   ├── UnexpectedFailure    a bug met on one input: quarantine it, keep the batch going
+    │   └── WorkerCrashed        a page's process died twice (segfault, OOM killer)
     ├── IntegrityError           stored bytes no longer match their SHA-256
     ├── RecordNotFound
     ├── Transient                may succeed if retried (server unreachable)
@@ -80,6 +81,18 @@ class UnexpectedFailure(ToolFailed):
     """
 
     reason_code = "internal_error"
+
+
+class WorkerCrashed(ToolFailed):
+    """The process reading a page died (a native library's crash, the OOM killer), and
+    again when the page was retried in a fresh process: this input kills its reader."""
+
+    reason_code = "worker_crashed"
+
+    @classmethod
+    def twice(cls, what: str) -> WorkerCrashed:
+        """The one message both schedulers give."""
+        return cls(f"{what}: Verarbeitungsprozess zweimal abgestürzt (Absturz oder Speichermangel)")
 
 
 class IntegrityError(EakteError):

@@ -1,14 +1,22 @@
 """The first step of every scheduler: keep the input's bytes, and tell a new record from
-a known one and from a second copy within the same batch."""
+a known one and from a second copy within the same batch.
+
+A detached signature (``brief.pdf.p7s``) arrives beside the document it signs
+(``brief.pdf``): the convention of German e-government (OSCI, beA) and of every mail
+client that sends detached signatures. Intake stores that document too and links it
+(``signs``), so every scheduler validates the pair from the store alone.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from eakte import outcome, pipeline
+from eakte.context import Context
 from eakte.outcome import FileOutcome
-from eakte.pipeline import Context
 from eakte.record import Channel, Manifest
+
+DETACHED_SUFFIX = ".p7s"
 
 
 class BatchIntake:
@@ -24,7 +32,7 @@ class BatchIntake:
         if not path.is_file():  # a FIFO or device would block or never end
             return outcome.unreadable(path, OSError(0, "keine reguläre Datei"))
         try:
-            received = pipeline.store_original(path, self.ctx, channel)
+            received = pipeline.store_original(path, self.ctx, channel, self._signed(path))
         except OSError as exc:
             return outcome.unreadable(path, exc)
         manifest = received.manifest
@@ -42,3 +50,16 @@ class BatchIntake:
         for path in self._seen.pop(manifest.id, []):
             manifest = manifest.with_event(pipeline.duplicate_event(path))
         return manifest
+
+    def _signed(self, path: Path) -> dict[str, str]:
+        """``signs``: the stored document a detached signature file signs, if beside it."""
+        if path.suffix.lower() != DETACHED_SUFFIX:
+            return {}
+        partner = path.with_name(path.name[: -len(DETACHED_SUFFIX)])
+        if not partner.is_file():
+            return {}
+        try:
+            with open(partner, "rb") as source:
+                return {"signs": self.ctx.store.put_original(source).sha256}
+        except OSError:
+            return {}  # unreadable: the verdict will say the signed content is missing

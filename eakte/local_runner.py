@@ -1,10 +1,15 @@
 """Runs the pipeline in this process plus a local process pool for OCR pages.
 
-Cheap stages (store, sniff, text layer) run here, in input order; each page that needs
-OCR becomes a job in the pool as soon as its file is prepared, so both cores read pages
+Cheap stages (store, prepare, parts) run here, in input order; each page that needs OCR
+becomes a job in the pool as soon as its file is prepared, so both cores read pages
 while later files are still being stored. A file is finished (manifest, index) when all
 its pages are back. One bad file is quarantined and the batch goes on; a missing
 dependency stops the run, because every later file would fail the same way.
+
+The pool is Pebble's: when a worker process dies (a native library's segfault, the OOM
+killer) only the page it held fails, the pool replaces the process, and the page is
+retried once in the fresh one; a page that kills its reader twice quarantines its
+record (``worker_crashed``). The standard library's pool would break as a whole.
 """
 
 from __future__ import annotations
@@ -14,29 +19,42 @@ import multiprocessing.context
 import multiprocessing.forkserver
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from eakte import containers, outcome, parts, pipeline
-from eakte.errors import EakteError, ToolFailed, Transient
+from pebble import ProcessExpired, ProcessPool
+
+from eakte import outcome, pipeline
+from eakte.context import Context
+from eakte.errors import EakteError, ToolFailed, Transient, WorkerCrashed
+from eakte.handlers import Part
+from eakte.indexing import index_document, stored_documents
 from eakte.intake import BatchIntake
 from eakte.outcome import FileOutcome, RunStats
-from eakte.pipeline import Context
-from eakte.ports import IndexDocument
-from eakte.record import Channel, Manifest, utc_now
-from ingest.pages import PageJob, PageRead
+from eakte.ports import IndexDocument, PageJob, PageRead
+from eakte.record import Channel, Event, Manifest, utc_now
 
 INDEX_BATCH = 100
+
+
+@dataclass
+class _Page:
+    """One page in the pool; ``retried`` once its first process died under it."""
+
+    job: PageJob
+    future: Future[tuple[PageRead, float]]
+    retried: bool = False
 
 
 @dataclass
 class _Pending:
     path: Path
     manifest: Manifest
-    futures: list[Future[tuple[PageRead, float]]]
+    pages: list[_Page]
     report: bool = True  # False for a record extracted from a container (a "part")
+    notes: list[Event] = field(default_factory=list)
 
 
 def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
@@ -61,17 +79,14 @@ class LocalRunner:
         self._to_index: list[IndexDocument] = []
         self._intake = BatchIntake(ctx)
         self._run_started = utc_now()
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ProcessPool | None = None
         self._originals: dict[str, ExitStack] = {}  # local copies OCR jobs still read
-        self._stack = ExitStack()
 
     def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]:
         """Yield one outcome per input file, in input order of completion."""
         started = time.perf_counter()
         pending: list[_Pending] = []
-        with ExitStack() as stack:
-            self._stack = stack
-            stack.callback(self._release_all_originals)
+        try:
             for path in paths:
                 if self.stats.files == 0:
                     _start_forkserver()
@@ -84,21 +99,14 @@ class LocalRunner:
                 pending.append(_Pending(path, manifest, self._submit(jobs)))
                 yield from self._drain(pending, wait=False)
             yield from self._drain(pending, wait=True)
-        self._pool = None
+        finally:
+            self._close_pool(abandoned=bool(pending))
+            for record_id in list(self._originals):
+                self._release_original(record_id)
         self._flush_index()
         self.stats.wall_seconds = time.perf_counter() - started
 
     # stages --------------------------------------------------------------------
-
-    def _submit(self, jobs: list[PageJob]) -> list[Future[tuple[PageRead, float]]]:
-        if not jobs:
-            return []
-        if self._pool is None:
-            self._pool = self._stack.enter_context(self._new_pool())
-        futures = [self._pool.submit(pipeline.timed_ocr_page, job) for job in jobs]
-        for future in futures:
-            future.add_done_callback(lambda _f: self._on_page(1))
-        return futures
 
     def _prepare(
         self,
@@ -107,39 +115,31 @@ class LocalRunner:
         pending: list[_Pending],
         links: dict[str, object] | None = None,
     ) -> FileOutcome | tuple[Manifest, list[PageJob]]:
-        """Store and analyse one input; its parts (attachments, letters of a batch)
+        """Store and prepare one input; its parts (attachments, letters of a batch)
         are prepared right after it and finish before it."""
-        ctx = self.ctx
         manifest = self._intake.receive(path, channel)
         if isinstance(manifest, FileOutcome):
             self._index_again(manifest)
             return manifest
         if links:
-            manifest = parts.linked(manifest, links)
+            manifest = manifest.model_copy(update={"fields": {**manifest.fields, **links}})
         try:
-            manifest = pipeline.analyse(manifest, ctx, containers.detached_partner(path))
-            manifest = self._take_parts(manifest, channel, pending)
+            manifest = pipeline.prepare(manifest, self.ctx)
+            manifest = pipeline.take_parts(
+                manifest, self.ctx, lambda part: self._take_part(part, channel, pending)
+            )
             jobs = self._plan_ocr(manifest)
         except Exception as exc:
             return self._quarantine(path, manifest, outcome.as_rejection(exc))
         return manifest, jobs
 
-    def _take_parts(
-        self, manifest: Manifest, channel: Channel, pending: list[_Pending]
-    ) -> Manifest:
-        with parts.extracted_parts(manifest, self.ctx) as split:
-            if not split.parts:
-                return split.manifest
-            ids: list[str | None] = []
-            for part in split.parts:
-                prepared = self._prepare(part.path, channel, pending, links=part.links)
-                if isinstance(prepared, FileOutcome):
-                    ids.append(prepared.id)
-                    continue
-                part_manifest, jobs = prepared
-                ids.append(part_manifest.id)
-                pending.append(_Pending(part.path, part_manifest, self._submit(jobs), False))
-        return parts.with_part_ids(split.manifest, split, ids)
+    def _take_part(self, part: Part, channel: Channel, pending: list[_Pending]) -> str | None:
+        prepared = self._prepare(part.path, channel, pending, links=part.links)
+        if isinstance(prepared, FileOutcome):
+            return prepared.id
+        part_manifest, jobs = prepared
+        pending.append(_Pending(part.path, part_manifest, self._submit(jobs), report=False))
+        return part_manifest.id
 
     def _index_again(self, result: FileOutcome) -> None:
         """A known record coming in again is indexed again: a run killed after storing
@@ -147,7 +147,7 @@ class LocalRunner:
         next ingest of the same file (the hot folder after a restart) closes that gap."""
         if result.status == "duplicate" and result.pages and result.id is not None:
             ids = [result.id, *result.part_ids]
-            self._to_index.extend(pipeline.stored_documents(self.ctx.store, ids))
+            self._to_index.extend(stored_documents(self.ctx.store, ids))
 
     def _plan_ocr(self, manifest: Manifest) -> list[PageJob]:
         """OCR jobs read the original from a local path; a remote store's temp copy must
@@ -165,44 +165,92 @@ class LocalRunner:
             keep.close()
         return jobs
 
-    def _release_all_originals(self) -> None:
-        for record_id in list(self._originals):
-            self._release_original(record_id)
-
     def _release_original(self, record_id: str) -> None:
         keep = self._originals.pop(record_id, None)
         if keep is not None:
             keep.close()
 
+    # the pool --------------------------------------------------------------------
+
+    def _submit(self, jobs: list[PageJob]) -> list[_Page]:
+        return [_Page(job, self._schedule(job)) for job in jobs]
+
+    def _schedule(self, job: PageJob) -> Future[tuple[PageRead, float]]:
+        if self._pool is None:
+            self._pool = ProcessPool(
+                max_workers=self.ctx.settings.workers, context=_start_forkserver()
+            )
+        future: Future[tuple[PageRead, float]] = self._pool.schedule(
+            pipeline.read_page, args=(self.ctx.pages, job)
+        )
+        future.add_done_callback(self._page_done)
+        return future
+
+    def _page_done(self, future: Future[tuple[PageRead, float]]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self._on_page(1)
+
+    def _close_pool(self, *, abandoned: bool) -> None:
+        """Let the pool end; pages nobody waits for any more (the run stopped on an
+        error) are not read to the end."""
+        if self._pool is not None:
+            if abandoned:
+                self._pool.stop()  # type: ignore[no-untyped-call]
+            else:
+                self._pool.close()  # type: ignore[no-untyped-call]
+            self._pool.join()
+            self._pool = None
+
+    def _results(self, item: _Pending) -> list[tuple[PageRead, float]]:
+        """The pages of a record; a page whose process died is read once more in a
+        fresh process (noted as an event), a second death quarantines the record."""
+        results = []
+        for page in item.pages:
+            try:
+                results.append(page.future.result())
+            except ProcessExpired as exc:
+                if page.retried:
+                    raise WorkerCrashed.twice(f"Seite {page.job.index + 1}") from exc
+                item.notes.append(_crash_event(page.job, exc))
+                page.future, page.retried = self._schedule(page.job), True
+                results.append(self._retry_result(page))
+        return results
+
+    def _retry_result(self, page: _Page) -> tuple[PageRead, float]:
+        try:
+            return page.future.result()
+        except ProcessExpired as exc:
+            raise WorkerCrashed.twice(f"Seite {page.job.index + 1}") from exc
+
     def _drain(self, pending: list[_Pending], *, wait: bool) -> Iterator[FileOutcome]:
-        while pending and (wait or all(f.done() for f in pending[0].futures)):
+        while pending and (wait or all(p.future.done() for p in pending[0].pages)):
             item = pending.pop(0)
             try:
-                results = [future.result() for future in item.futures]
+                results = self._results(item)
             except Exception as exc:
-                for future in item.futures:
-                    future.cancel()
-                result = self._quarantine(item.path, item.manifest, outcome.as_rejection(exc))
+                for page in item.pages:
+                    page.future.cancel()
+                result = self._quarantine(item.path, _noted(item), outcome.as_rejection(exc))
             else:
-                result = self._finish(item.path, item.manifest, results)
+                result = self._finish(item.path, _noted(item), results)
             finally:
                 self._release_original(item.manifest.id)
             if item.report:
                 yield result
+
+    # the end of a record --------------------------------------------------------
 
     def _finish(
         self, path: Path, manifest: Manifest, results: list[tuple[PageRead, float]]
     ) -> FileOutcome:
         pages = [(read.page, seconds) for read, seconds in results]
         pdfs = {read.page.number: read.pdf for read, _ in results if read.pdf is not None}
-        manifest = self._intake.with_later_copies(pipeline.merge_ocr(manifest, pages))
-        manifest = pipeline.store_archive_rendition(manifest, pdfs, self.ctx)
-        manifest = pipeline.classify_document(manifest, self.ctx)
+        manifest = self._intake.with_later_copies(manifest)
         started = time.perf_counter()
-        manifest = pipeline.complete(manifest, self.ctx)
+        manifest = pipeline.finish(manifest, self.ctx, pages, pdfs)
         self.stats.stage_seconds["manifest"] += time.perf_counter() - started
         self.stats.count(manifest, ocr_pages=len(results), since=self._run_started)
-        self._to_index.append(pipeline.index_document(manifest))
+        self._to_index.append(index_document(manifest))
         if len(self._to_index) >= INDEX_BATCH:
             self._flush_index()
         return outcome.finished(path, manifest, ocr_pages=len(results))
@@ -211,8 +259,6 @@ class LocalRunner:
         kept = pipeline.quarantine(self._intake.with_later_copies(manifest), error, self.ctx)
         self.stats.count(kept, ocr_pages=0, since=self._run_started)
         return outcome.finished(path, kept)
-
-    # helpers -------------------------------------------------------------------
 
     def _flush_index(self) -> None:
         if not self._to_index:
@@ -223,25 +269,30 @@ class LocalRunner:
         except (Transient, ToolFailed) as exc:
             # The records are safe in the store; only the view lags until `eakte reindex`.
             self.stats.index_error = (
-                f"nicht aktualisiert: {exc.message} – die Akten sind gespeichert; "
+                f"nicht aktualisiert: {exc.message} – die Dokumente sind gespeichert; "
                 "bitte `eakte reindex` ausführen"
             )
         self.stats.stage_seconds["index"] += time.perf_counter() - started
         self._to_index = []
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self.ctx.settings.workers,
-            mp_context=_start_forkserver(),
-        )
+
+def _noted(item: _Pending) -> Manifest:
+    return item.manifest.model_copy(update={"events": [*item.manifest.events, *item.notes]})
+
+
+def _crash_event(job: PageJob, error: ProcessExpired) -> Event:
+    return Event(
+        kind="page_retried",
+        message=f"Seite {job.index + 1}: Verarbeitungsprozess abgestürzt, neu gelesen",
+        details={"exitcode": error.exitcode},
+    )
 
 
 def _start_forkserver() -> multiprocessing.context.ForkServerContext:
     """The context OCR workers start from: forkserver, because the parent may run threads
-    (progress bar) that fork would copy badly. The server imports the program (~0.7 s)
-    before it can fork a worker, so it is started with the first input, in the
-    background, instead of when the first page is ready for OCR (~0.6 s later for a
-    scanned PDF: storing it, the signature check, the separator scan)."""
+    (progress bar, Pebble's pool manager) that fork would copy badly. The server imports
+    the program (~0.7 s) before it can fork a worker, so it is started with the first
+    input, in the background, instead of when the first page is ready for OCR."""
     context = multiprocessing.get_context("forkserver")
     multiprocessing.forkserver.ensure_running()
     return context

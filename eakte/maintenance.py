@@ -5,20 +5,13 @@ never touches an original."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 
-from eakte import media_types
+from eakte.context import Context
 from eakte.errors import ToolFailed, Transient, UnsupportedType
-from eakte.pipeline import (
-    Context,
-    check_signatures,
-    index_document,
-    rendition_key,
-    save_manifest,
-    stored_documents,
-)
-from eakte.ports import IndexDocument
+from eakte.indexing import all_stored_documents, index_document, stored_documents
+from eakte.pipeline import check_signatures, handler_of, save_manifest
 from eakte.record import Event, Manifest
+from eakte.records import rendition_key
 
 
 def reverify(ctx: Context, manifest: Manifest) -> Manifest:
@@ -40,7 +33,7 @@ def reverify(ctx: Context, manifest: Manifest) -> Manifest:
 def augment_for_archive(ctx: Context, manifest: Manifest) -> Manifest:
     """`eakte augment`: store a long-term-validation copy beside the original, which
     stays as it is (its hash is the record's identity)."""
-    if manifest.media_type != media_types.PDF:
+    if handler_of(manifest, ctx).signature_format != "pdf":
         raise UnsupportedType("Nur signierte PDFs können für die Langzeitprüfung ergänzt werden")
     with ctx.store.original_path(manifest.id) as path:
         augmented = ctx.signatures.augment(path)
@@ -59,17 +52,7 @@ def augment_for_archive(ctx: Context, manifest: Manifest) -> Manifest:
 
 def reindex(ctx: Context) -> int:
     """Rebuild the index from the manifests in the store, the system of record."""
-    return ctx.index.rebuild(_stored_documents(ctx))
-
-
-def _stored_documents(ctx: Context) -> Iterator[IndexDocument]:
-    for key in ctx.store.list_derived("manifests"):
-        data = ctx.store.get_derived(key)
-        if data is None:
-            continue
-        manifest = Manifest.from_json(data)
-        if manifest.status == "stored":
-            yield index_document(manifest)
+    return ctx.index.rebuild(all_stored_documents(ctx.store))
 
 
 def index_again(ctx: Context, record_ids: list[str]) -> str | None:

@@ -1,68 +1,39 @@
-"""The pipeline: stages in the order they run, each ``stage(manifest, ctx) -> manifest``.
+"""The pipeline: the stages in the order they run, written once for every scheduler.
 
-    store_original → sniff → read_text_layer → check_signatures
-        → plan_ocr / ocr_page / merge_ocr → classify_document → complete → index
+    store_original ─► prepare (sniff → text layer → signatures) ─► take_parts ─► plan_ocr
+        ─► [read_page × pages without text] ─► finish (merge → rendition → classify
+        → complete) ─► index
 
-Work on stored records after the fact (reverify, augment, reindex) is in
-``eakte.maintenance``.
-
-The local process pool (``eakte.local_runner``) and, later, the Celery workers call these
-same functions; only the scheduling differs. The original is stored before anything
-else looks at it, so a failure in any later stage loses nothing.
+The local runner (``eakte.local_runner``) and the Celery workers (``workers.steps``)
+call ``prepare``, ``take_parts``, ``plan_ocr``, ``read_page`` and ``finish``; they only
+decide where and when each runs. The original is stored before anything else looks at
+it, so a failure in any later stage loses nothing. The core knows ports and the handler
+registry, never an adapter: ``eakte.wiring`` builds the ``Context``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import tempfile
 import time
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from classify.fields import extract_fields, index_terms
-from classify.types import load_types
-from eakte import media_types, review
+from eakte import records, review
+from eakte.context import Context
 from eakte.errors import EakteError, InputRejected, LimitExceeded, ModelMissing, ToolFailed
-from eakte.ports import (
-    Classifier,
-    IndexDocument,
-    ObjectStore,
-    Prediction,
-    SearchIndex,
-    SignatureCheck,
-    SignatureValidator,
-)
-from eakte.record import (
-    Channel,
-    Classification,
-    Event,
-    Manifest,
-    PageText,
-    SignatureSummary,
-    utc_now,
-)
-from eakte.settings import Settings
-from ingest import images, pdf
-from ingest.filenames import sanitize_filename
-from ingest.pages import PageJob, PageRead, ocr_page
-from ingest.sniff import HEAD_BYTES, sniff_media_type
+from eakte.filenames import sanitize_filename
+from eakte.handlers import MediaHandler, Part
+from eakte.ports import PageJob, PageRead, PageReader, SignatureCheck
+from eakte.record import Channel, Event, Manifest, PageText, SignatureSummary, utc_now
 
 Outcome = Literal["stored", "duplicate", "quarantined"]
-
-
-@dataclass(frozen=True)
-class Context:
-    """Settings and adapters, passed to every stage instead of read from globals."""
-
-    settings: Settings
-    store: ObjectStore
-    index: SearchIndex
-    signatures: SignatureValidator
-    classifier: Classifier | None = None
+ARCHIVE_RENDITION = "pdfa.pdf"
+HEAD_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -73,14 +44,6 @@ class Received:
     duplicate: bool
 
 
-def manifest_key(record_id: str) -> str:
-    return f"manifests/{record_id}.json"
-
-
-def quarantine_key(record_id: str) -> str:
-    return f"quarantine/{record_id}.json"
-
-
 @contextmanager
 def timed(stage: str, sink: list[Event]) -> Iterator[None]:
     """Record how long a stage took as an event (what ``bench/ingest`` sums up)."""
@@ -89,25 +52,25 @@ def timed(stage: str, sink: list[Event]) -> Iterator[None]:
     sink.append(Event(kind="stage", stage=stage, seconds=round(time.perf_counter() - started, 6)))
 
 
-def load_manifest(store: ObjectStore, record_id: str) -> Manifest | None:
-    data = store.get_derived(manifest_key(record_id))
-    return Manifest.from_json(data) if data is not None else None
-
-
 def save_manifest(manifest: Manifest, ctx: Context) -> Manifest:
-    ctx.store.put_derived(manifest_key(manifest.id), manifest.to_json())
-    return manifest
+    return records.save_manifest(ctx.store, manifest)
+
+
+def handler_of(manifest: Manifest, ctx: Context) -> MediaHandler:
+    return ctx.handlers.for_type(manifest.media_type)
 
 
 # 1. store --------------------------------------------------------------------------
 
 
-def store_original(path: Path, ctx: Context, channel: Channel = "cli") -> Received:
+def store_original(
+    path: Path, ctx: Context, channel: Channel = "cli", links: Mapping[str, Any] | None = None
+) -> Received:
     """Stream the file into the store first; a known, processed original is a duplicate."""
     timings: list[Event] = []
     with timed("store", timings), open(path, "rb") as source:
         stored = ctx.store.put_original(source)
-    existing = load_manifest(ctx.store, stored.sha256)
+    existing = records.load_manifest(ctx.store, stored.sha256)
     if existing is not None and existing.status == "stored":
         return Received(manifest=existing, duplicate=True)
     history = existing.events if existing is not None else []
@@ -117,6 +80,7 @@ def store_original(path: Path, ctx: Context, channel: Channel = "cli") -> Receiv
         size=stored.size,
         channel=channel,
         original_filename=sanitize_filename(path.name),
+        fields=dict(links or {}),
         events=[*history, Event(kind="received", message=f"Eingang über {channel}"), *timings],
     )
     return Received(manifest=manifest, duplicate=False)
@@ -134,7 +98,7 @@ def record_duplicate(manifest: Manifest, path: Path, ctx: Context) -> Manifest:
     return save_manifest(manifest.with_event(duplicate_event(path)), ctx)
 
 
-# 2. sniff and limits -----------------------------------------------------------------
+# 2. prepare: sniff, text layer, signatures ----------------------------------------------
 
 
 def sniff(manifest: Manifest, ctx: Context) -> Manifest:
@@ -146,80 +110,52 @@ def sniff(manifest: Manifest, ctx: Context) -> Manifest:
                 f"Datei ist {manifest.size:,} Byte groß, erlaubt sind {limit:,}".replace(",", ".")
             )
         with ctx.store.open_original(manifest.id) as handle:
-            media_type = sniff_media_type(handle.read(HEAD_BYTES))
+            media_type = ctx.sniff(handle.read(HEAD_BYTES))
+        ctx.handlers.for_type(media_type)  # refuses a type no handler takes
     return manifest.model_copy(
         update={"media_type": media_type, "events": [*manifest.events, *timings]}
     )
 
 
-# 3. text layer -------------------------------------------------------------------------
-
-
 def read_text_layer(manifest: Manifest, ctx: Context) -> Manifest:
-    """Take each PDF page's own text where it is usable; mark the rest for OCR."""
-    settings = ctx.settings
+    """Take each page's own text where it is usable; mark the rest for OCR."""
     timings: list[Event] = []
     with timed("text_layer", timings), ctx.store.original_path(manifest.id) as path:
-        if manifest.media_type == media_types.PDF:
-            texts = pdf.read_text_layer(path, max_pages=settings.max_pages)
-        elif manifest.media_type == media_types.CMS:
-            texts = []  # a signature container; its content becomes a record of its own
-        elif manifest.media_type == media_types.EML:
-            text, mail_fields = _read_mail(path, settings)
-            texts = [text]
-            manifest = manifest.model_copy(update={"fields": {**manifest.fields, **mail_fields}})
-        else:
-            frames = images.count_frames(
-                path, max_pixels=settings.max_pixels, max_pages=settings.max_pages
-            )
-            texts = [""] * frames
-    born_digital = manifest.media_type == media_types.EML  # nothing there to OCR
+        layer = handler_of(manifest, ctx).read_text(path)
+    minimum = ctx.settings.min_text_layer_chars
     pages = [
         PageText(number=n, text=text, source="text_layer")
-        if born_digital or len("".join(text.split())) >= settings.min_text_layer_chars
+        if layer.complete or len("".join(text.split())) >= minimum
         else PageText(number=n, text="", source="none")
-        for n, text in enumerate(texts, start=1)
+        for n, text in enumerate(layer.pages, start=1)
     ]
     return manifest.model_copy(
-        update={"page_count": len(pages), "pages": pages, "events": [*manifest.events, *timings]}
+        update={
+            "page_count": len(pages),
+            "pages": pages,
+            "fields": {**manifest.fields, **layer.fields},
+            "events": [*manifest.events, *timings],
+        }
     )
 
 
-def _read_mail(path: Path, settings: Settings) -> tuple[str, dict[str, object]]:
-    """An e-mail's readable text (headers and body) and what the index should know of
-    it; its attachments become records of their own (``eakte.parts``)."""
-    from ingest.email_message import read_message
-
-    content = read_message(path.read_bytes(), max_attachments=settings.mail_max_attachments)
-    mail = {
-        "subject": content.subject,
-        "sender": content.sender,
-        "date": content.date,
-        "message_id": content.message_id,
-    }
-    return content.text, {"mail": {k: v for k, v in mail.items() if v}}
-
-
-# 4. signatures ---------------------------------------------------------------------------
-
-
-def signature_report_key(record_id: str) -> str:
-    return f"reports/{record_id}/signature.json"
-
-
-def check_signatures(
-    manifest: Manifest, ctx: Context, detached_content: Path | None = None
-) -> Manifest:
+def check_signatures(manifest: Manifest, ctx: Context) -> Manifest:
     """Validate on the untouched original; the verdict goes into the manifest, the full
-    report beside it (replaced by each ``eakte verify``, history in the events)."""
+    report beside it (replaced by each ``eakte verify``, history in the events). A
+    detached ``.p7s`` is validated over the stored document it ``signs``."""
     timings: list[Event] = []
-    with timed("signatures", timings), ctx.store.original_path(manifest.id) as path:
+    signed = manifest.fields.get("signs")
+    with ExitStack() as stack, timed("signatures", timings):
+        path = stack.enter_context(ctx.store.original_path(manifest.id))
+        content = None
+        if isinstance(signed, str) and ctx.store.has_original(signed):
+            content = stack.enter_context(ctx.store.original_path(signed))
         check = ctx.signatures.validate(
             path,
-            manifest.media_type,
+            handler_of(manifest, ctx).signature_format,
             sha256=manifest.sha256,
             filename=manifest.original_filename,
-            detached_content=detached_content,
+            detached_content=content,
         )
     return with_signature_check(manifest, check, ctx).model_copy(
         update={"events": [*manifest.events, *timings]}
@@ -227,7 +163,7 @@ def check_signatures(
 
 
 def with_signature_check(manifest: Manifest, check: SignatureCheck, ctx: Context) -> Manifest:
-    key = signature_report_key(manifest.id)
+    key = records.signature_report_key(manifest.id)
     ctx.store.put_derived(key, check.report_json)
     summary = SignatureSummary(
         verdict=check.verdict,  # type: ignore[arg-type]
@@ -239,41 +175,57 @@ def with_signature_check(manifest: Manifest, check: SignatureCheck, ctx: Context
     return manifest.model_copy(update={"signature": summary})
 
 
-def analyse(manifest: Manifest, ctx: Context, detached_content: Path | None = None) -> Manifest:
-    """The cheap stages every scheduler runs in order before OCR: sniff, text layer,
-    signatures. ``detached_content`` is the file a detached ``.p7s`` signs; its hash is
-    recorded as the link (``signs``)."""
-    manifest = check_signatures(read_text_layer(sniff(manifest, ctx), ctx), ctx, detached_content)
-    if detached_content is None:
-        return manifest
-    fields = {**manifest.fields, "signs": sha256_of(detached_content)}
-    return manifest.model_copy(update={"fields": fields})
+def prepare(manifest: Manifest, ctx: Context) -> Manifest:
+    """The cheap stages every scheduler runs in order before OCR."""
+    return check_signatures(read_text_layer(sniff(manifest, ctx), ctx), ctx)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
+# 3. parts ------------------------------------------------------------------------------
+
+PartTaker = Callable[[Part], str | None]
 
 
-# 5. OCR --------------------------------------------------------------------------------
+def take_parts(manifest: Manifest, ctx: Context, take: PartTaker) -> Manifest:
+    """Attachments, letters of a scan batch, the content of a ``.p7m``: each part is
+    handed to ``take`` (the scheduler stores it as a record of its own and returns its
+    id) while its temporary file exists; the container's manifest lists its parts."""
+    with tempfile.TemporaryDirectory(prefix="eakte-parts-") as folder:
+        split = handler_of(manifest, ctx).split(manifest, ctx, Path(folder))
+        if not split.parts:
+            return split.manifest
+        ids = [take(part) for part in split.parts]
+    listed = [
+        {"id": part_id, "pages": list(part.pages) if part.pages else None}
+        for part, part_id in zip(split.parts, ids, strict=True)
+    ]
+    fields: dict[str, Any] = {**split.manifest.fields, "parts": listed}
+    if split.content_part:
+        fields["content_record"] = ids[0]
+    return split.manifest.model_copy(update={"fields": fields})
+
+
+# 4. OCR --------------------------------------------------------------------------------
 
 
 def plan_ocr(manifest: Manifest, ctx: Context, path: Path) -> list[PageJob]:
-    """One job per page without a usable text layer."""
+    """One job per page without a usable text layer; ``path`` is a local copy of the
+    original that must live until the jobs are read."""
     return [
-        PageJob.for_page(ctx.settings, manifest.id, path, manifest.media_type, page.number - 1)
+        page_job(manifest, ctx, path, page.number)
         for page in manifest.pages
         if page.source == "none"
     ]
 
 
-def timed_ocr_page(job: PageJob) -> tuple[PageRead, float]:
+def page_job(manifest: Manifest, ctx: Context, path: Path, number: int) -> PageJob:
+    source = handler_of(manifest, ctx)
+    return PageJob(record_id=manifest.id, path=str(path), index=number - 1, source=source)
+
+
+def read_page(reader: PageReader, job: PageJob) -> tuple[PageRead, float]:
     """Worker entry point: the page and how long it took, for the stage timings."""
     started = time.perf_counter()
-    page = ocr_page(job)
+    page = reader.read(job)
     return page, time.perf_counter() - started
 
 
@@ -289,44 +241,33 @@ def merge_ocr(manifest: Manifest, results: Sequence[tuple[PageText, float]]) -> 
     return manifest.model_copy(update={"pages": pages, "events": events})
 
 
-def rendition_key(record_id: str, name: str) -> str:
-    return f"renditions/{record_id}/{name}"
-
-
-ARCHIVE_RENDITION = "pdfa.pdf"
-
-
 def store_archive_rendition(
     manifest: Manifest, ocr_pdfs: Mapping[int, bytes], ctx: Context
 ) -> Manifest:
     """The searchable PDF/A of a scanned record, next to its original. Born-digital
     documents keep their own text and get none; a failure here costs the rendition,
     not the record (it is derived and can be made again)."""
-    if not ocr_pdfs or not ctx.settings.archive_rendition:
+    if not ocr_pdfs or not ctx.settings.archive_rendition or ctx.archive_pdf is None:
         return manifest
-    from ingest.archive_pdf import build_archive_pdf  # pikepdf: import late
-
     timings: list[Event] = []
     with timed("rendition", timings):
         try:
             with ExitStack() as stack:
-                # only a mixed PDF needs its original (its born-digital pages are copied);
-                # in distributed mode that is a download, so not for every scan
+                # only a mixed document needs its original (its born-digital pages are
+                # copied); in distributed mode that is a download, so not for every scan
                 mixed = (
-                    manifest.media_type == media_types.PDF and len(ocr_pdfs) < manifest.page_count
+                    handler_of(manifest, ctx).keeps_born_digital_pages
+                    and len(ocr_pdfs) < manifest.page_count
                 )
                 original = (
                     stack.enter_context(ctx.store.original_path(manifest.id)) if mixed else None
                 )
-                data = build_archive_pdf(
-                    ocr_pdfs,
-                    manifest.page_count,
-                    original_pdf=original,
-                    title=manifest.original_filename,
+                data = ctx.archive_pdf(
+                    ocr_pdfs, manifest.page_count, original, manifest.original_filename
                 )
         except ToolFailed as exc:
             return manifest.with_event(Event(kind="rendition_failed", message=exc.message))
-        key = rendition_key(manifest.id, ARCHIVE_RENDITION)
+        key = records.rendition_key(manifest.id, ARCHIVE_RENDITION)
         ctx.store.put_derived(key, data)
     renditions = {**manifest.renditions, ARCHIVE_RENDITION: key}
     return manifest.model_copy(
@@ -334,7 +275,7 @@ def store_archive_rendition(
     )
 
 
-# 6. classify and route ------------------------------------------------------------------
+# 5. classify and route ------------------------------------------------------------------
 
 
 def classify_document(manifest: Manifest, ctx: Context) -> Manifest:
@@ -342,7 +283,7 @@ def classify_document(manifest: Manifest, ctx: Context) -> Manifest:
     is still stored, with an event saying why it has no type."""
     timings: list[Event] = []
     with timed("classify", timings):
-        fields = {**manifest.fields, **extract_fields(manifest.full_text)}
+        fields = {**manifest.fields, **ctx.fields.extract(manifest.full_text)}
         manifest = manifest.model_copy(update={"fields": fields})
         if ctx.classifier is None or not manifest.full_text.strip():
             return manifest.model_copy(update={"events": [*manifest.events, *timings]})
@@ -350,40 +291,33 @@ def classify_document(manifest: Manifest, ctx: Context) -> Manifest:
             prediction = ctx.classifier.predict(manifest.full_text)
         except ModelMissing as exc:
             return manifest.with_event(Event(kind="not_classified", message=exc.message))
-        classification = routed(prediction, ctx.settings)
+        classification = ctx.router.route(prediction)
     events = [*manifest.events, *timings]
     if classification.needs_review:
         events.append(Event(kind="needs_review", message="Dokumenttyp bitte prüfen"))
     return manifest.model_copy(update={"classification": classification, "events": events})
 
 
-def routed(prediction: Prediction, settings: Settings) -> Classification:
-    """The prediction with German labels and routing from the configured types."""
-    types = load_types(settings.document_types_file)
-    chosen = types.get(prediction.type)
-    return Classification(
-        type=chosen.id,
-        label=chosen.label,
-        confidence=round(prediction.confidence, 4),
-        alternatives=[
-            {"type": t, "label": types.get(t).label, "confidence": round(p, 4)}
-            for t, p in prediction.alternatives
-        ],
-        model_version=prediction.model_version,
-        department=chosen.department,
-        aktenplan=chosen.aktenplan,
-        needs_review=prediction.confidence < settings.review_threshold,
-    )
+# 6. finish or quarantine -----------------------------------------------------------------
 
 
-# 7. finish or quarantine -----------------------------------------------------------------
+def finish(
+    manifest: Manifest,
+    ctx: Context,
+    pages: Sequence[tuple[PageText, float]],
+    ocr_pdfs: Mapping[int, bytes],
+) -> Manifest:
+    """Everything after OCR, in order: merge the pages, the archival rendition,
+    classification, the stored manifest."""
+    manifest = store_archive_rendition(merge_ocr(manifest, pages), ocr_pdfs, ctx)
+    return complete(classify_document(manifest, ctx), ctx)
 
 
 def complete(manifest: Manifest, ctx: Context) -> Manifest:
     done = manifest.model_copy(update={"status": "stored", "errors": []}).with_event(
-        Event(kind="stored", message="Akte angelegt")
+        Event(kind="stored", message="Dokument abgelegt")
     )
-    ctx.store.delete_derived(quarantine_key(done.id))
+    records.clear_quarantine_entry(ctx.store, done.id)
     review.update_ledger(ctx.store, done)
     return save_manifest(done, ctx)
 
@@ -399,43 +333,27 @@ def quarantine(manifest: Manifest, error: EakteError, ctx: Context) -> Manifest:
         update={"status": "quarantined", "errors": [*manifest.errors, error.message]}
     ).with_event(event)
     save_manifest(kept, ctx)
-    entry = {
-        "id": kept.id,
-        "original_filename": kept.original_filename,
-        "reason": reason,
-        "error": error.message,
-        "at": event.at.isoformat(),
-    }
-    ctx.store.put_derived(quarantine_key(kept.id), _json_bytes(entry))
+    records.put_quarantine_entry(
+        ctx.store,
+        {
+            "id": kept.id,
+            "original_filename": kept.original_filename,
+            "reason": reason,
+            "error": error.message,
+            "at": event.at.isoformat(),
+        },
+    )
     return kept
 
 
-def index_document(manifest: Manifest) -> IndexDocument:
-    """The index view of a record; always derivable from the manifest alone."""
-    return IndexDocument(
-        id=manifest.id,
-        text=manifest.full_text,
-        title=manifest.original_filename,
-        media_type=manifest.media_type,
-        doc_type=manifest.doc_type,
-        signature=manifest.signature.verdict if manifest.signature else None,
-        status=manifest.status,
-        received_at=manifest.received_at,
-        department=manifest.classification.department if manifest.classification else None,
-        keywords=tuple(index_terms(manifest.fields)),
-    )
-
-
-def stored_documents(store: ObjectStore, record_ids: Sequence[str]) -> list[IndexDocument]:
-    """Index documents of those records that are stored (re-read from the store)."""
-    manifests = [load_manifest(store, record_id) for record_id in record_ids]
-    return [index_document(m) for m in manifests if m is not None and m.status == "stored"]
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def is_rejection(error: BaseException) -> bool:
     """Errors that mean 'this input', not 'this installation': quarantine and go on."""
     return isinstance(error, InputRejected | ToolFailed)
-
-
-def _json_bytes(value: dict[str, str]) -> bytes:
-    return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")

@@ -11,9 +11,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Literal, Protocol
 
 from PIL import Image
+
+from eakte.record import Classification, PageText
 
 
 @dataclass(frozen=True)
@@ -132,10 +134,44 @@ class OcrEngine(Protocol):
     def recognize(self, image: Image.Image) -> OcrResult: ...
 
 
-class TextExtractor(Protocol):
-    """Reads the text layer of a born-digital PDF, one string per page."""
+class PageSource(Protocol):
+    """Draws one page of an original as an image (a handler of a paged medium). Must
+    pickle: page jobs carry it into OCR worker processes."""
 
-    def page_texts(self, path: Path) -> list[str]: ...
+    def page_image(self, path: Path, index: int, dpi: int, draft: bool = False) -> Image.Image: ...
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to read: the original by local path and page index, never pixels, so a
+    worker process receives a few hundred bytes per page."""
+
+    record_id: str
+    path: str
+    index: int
+    source: PageSource
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """What reading a page gives back: the page's text and facts, and its searchable
+    PDF page for the archival rendition (None when renditions are off)."""
+
+    page: PageText
+    pdf: bytes | None
+
+
+class PageReader(Protocol):
+    """Reads a scanned page (straighten, turn, OCR, quality). Must pickle: the local
+    runner sends it to its worker processes with each job."""
+
+    def read(self, job: PageJob) -> PageRead: ...
+
+
+class FieldExtractor(Protocol):
+    """Fields of a letter's text (date, references, sender, subject, amounts, IBANs)."""
+
+    def extract(self, text: str) -> dict[str, object]: ...
 
 
 @dataclass(frozen=True)
@@ -153,13 +189,14 @@ class SignatureValidator(Protocol):
     def validate(
         self,
         path: Path,
-        media_type: str,
+        signature_format: Literal["pdf", "cms"] | None,
         *,
         sha256: str,
         filename: str,
         detached_content: Path | None = None,
     ) -> SignatureCheck:
-        """Validate every signature in the original at ``path``; never modifies it.
+        """Validate every signature in the original at ``path`` (a format its handler
+        names; None: a medium that carries none); never modifies it.
         ``detached_content`` is the document a detached signature (``.p7s``) signs."""
         ...
 
@@ -188,3 +225,10 @@ class Classifier(Protocol):
     def predict(self, text: str) -> Prediction:
         """Raises ``ModelMissing`` when no model is trained yet."""
         ...
+
+
+class DocumentRouter(Protocol):
+    """Turns a prediction into the routed classification (German label, department,
+    Aktenplan position, whether a person should review it) from the configured types."""
+
+    def route(self, prediction: Prediction) -> Classification: ...

@@ -6,9 +6,10 @@ import hashlib
 import os
 from pathlib import Path
 
+from eakte.context import Context
 from eakte.errors import IntegrityError, RecordNotFound
-from eakte.pipeline import Context, load_manifest
 from eakte.record import Manifest
+from eakte.records import load_manifest
 
 CHUNK = 1024 * 1024
 MIN_PREFIX = 6

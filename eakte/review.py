@@ -19,7 +19,7 @@ from eakte.record import Manifest
 
 ReviewKind = Literal["rescan", "type"]
 KINDS: tuple[ReviewKind, ...] = ("rescan", "type")
-# eakte.pipeline.load_manifest, passed in: the pipeline writes this ledger
+# eakte.records.load_manifest, passed in: the pipeline writes this ledger
 ManifestLoader = Callable[[ObjectStore, str], Manifest | None]
 
 

@@ -6,19 +6,43 @@ only when the distributed mode is chosen, so the embedded CLI starts quickly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
+from classify.fields import LetterFields
+from classify.types import TypeRouter
+from eakte.context import Context
+from eakte.handlers import HandlerRegistry
 from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome, RunStats
-from eakte.pipeline import Context
 from eakte.ports import ObjectStore, SearchIndex
 from eakte.record import Channel
 from eakte.settings import Settings
+from ingest.handler_email import EmailHandler
+from ingest.handler_image import ImageHandler
+from ingest.handler_pdf import PdfHandler
+from ingest.pages import ScanPageReader
+from ingest.sniff import sniff_media_type
 from search.tantivy_index import TantivyIndex
+from signatures.handler_cms import CmsHandler
 from signatures.service import PyHankoValidator
 from storage.filesystem import FilesystemStore
+
+
+def build_handlers(settings: Settings) -> HandlerRegistry:
+    """Every medium eAkte takes; a new medium is one handler added here."""
+    pages, pixels = settings.max_pages, settings.max_pixels
+    return HandlerRegistry(
+        [
+            PdfHandler(max_pages=pages, max_pixels=pixels),
+            ImageHandler(max_pages=pages, max_pixels=pixels),
+            EmailHandler(
+                max_attachments=settings.mail_max_attachments, max_depth=settings.mail_max_depth
+            ),
+            CmsHandler(),
+        ]
+    )
 
 
 def build_context(settings: Settings) -> Context:
@@ -53,10 +77,27 @@ def build_context(settings: Settings) -> Context:
     )
     from classify.service import TransformerClassifier  # numpy, scikit-learn: ~0.4 s to import
 
-    classifier = TransformerClassifier(settings, store)  # loads torch on first use only
     return Context(
-        settings=settings, store=store, index=index, signatures=validator, classifier=classifier
+        settings=settings,
+        store=store,
+        index=index,
+        signatures=validator,
+        handlers=build_handlers(settings),
+        pages=ScanPageReader.from_settings(settings),
+        fields=LetterFields(),
+        router=TypeRouter(settings.document_types_file, settings.review_threshold),
+        sniff=sniff_media_type,
+        classifier=TransformerClassifier(settings, store),  # loads torch on first use only
+        archive_pdf=_build_archive_pdf,
     )
+
+
+def _build_archive_pdf(
+    ocr_pdfs: Mapping[int, bytes], page_count: int, original: Path | None, title: str
+) -> bytes:
+    from ingest.archive_pdf import build_archive_pdf  # pikepdf: import late
+
+    return build_archive_pdf(ocr_pdfs, page_count, original_pdf=original, title=title)
 
 
 class Runner(Protocol):

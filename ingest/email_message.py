@@ -57,7 +57,7 @@ from io import BytesIO
 from urllib.parse import unquote
 
 from eakte.errors import CorruptInput, LimitExceeded
-from ingest.filenames import sanitize_filename
+from eakte.filenames import sanitize_filename
 from ingest.tnef import unpack_tnef
 
 SNIFF_WINDOW = 8192  # ingest.sniff.HEAD_BYTES: how much of a file sniffing sees

@@ -1,7 +1,8 @@
-"""The page as a unit of work: a picklable job a worker process can run on its own.
+"""Reading one scanned page: the ``PageReader`` adapter the wiring gives the pipeline.
 
-A job names the original by local path and page index, never carries pixels, so the
-process pool (and later a Celery worker) receives a few hundred bytes per page.
+The reader is a small frozen dataclass, so it pickles into the OCR worker processes
+with each job; the page's handler (the job's ``source``) draws the page, the reader
+straightens, turns and reads it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from eakte import media_types
+from eakte.ports import PageJob, PageRead
 from eakte.record import PageText
 from eakte.settings import Settings
-from ingest import archive_pdf, geometry, images, pdf
+from ingest import archive_pdf, geometry
 from ingest.page_quality import QualityThresholds, assess_page
 from ingest.tesseract import PageOcr, TesseractOcr
 
@@ -26,14 +27,11 @@ ORIENTATION_CHECK_BELOW = 55.0
 
 
 @dataclass(frozen=True)
-class PageJob:
-    record_id: str
-    path: str
-    media_type: str
-    index: int
+class ScanPageReader:
+    """The ``PageReader`` for scans: Tesseract in process, with straightening, turning
+    and the rescan checks. Its settings travel with it into the worker processes."""
+
     dpi: int
-    max_pages: int
-    max_pixels: int
     languages: str
     page_segmentation_mode: int
     tessdata: str
@@ -43,17 +41,9 @@ class PageJob:
     quality: QualityThresholds | None = None
 
     @classmethod
-    def for_page(
-        cls, settings: Settings, record_id: str, path: Path, media_type: str, index: int
-    ) -> PageJob:
+    def from_settings(cls, settings: Settings) -> ScanPageReader:
         return cls(
-            record_id=record_id,
-            path=str(path),
-            media_type=media_type,
-            index=index,
             dpi=settings.ocr_dpi,
-            max_pages=settings.max_pages,
-            max_pixels=settings.max_pixels,
             languages=settings.ocr_languages,
             page_segmentation_mode=settings.ocr_page_segmentation_mode,
             tessdata=settings.tessdata_dir,
@@ -63,64 +53,43 @@ class PageJob:
             quality=QualityThresholds.from_settings(settings),
         )
 
-
-@dataclass(frozen=True)
-class PageRead:
-    """What a page job sends back: the page's text and facts, and its searchable PDF
-    page for the archival rendition (None when renditions are off)."""
-
-    page: PageText
-    pdf: bytes | None
+    def read(self, job: PageJob) -> PageRead:
+        image = job.source.page_image(Path(job.path), job.index, self.dpi)
+        return read_scan(self, image, job.index + 1)
 
 
-def load_page_image(job: PageJob) -> Image.Image:
-    """Render (PDF) or decode (image) one page as grayscale at its scan resolution."""
-    path = Path(job.path)
-    if job.media_type == media_types.PDF:
-        scan = pdf.scanned_page_image(
-            path, job.index, max_pages=job.max_pages, max_pixels=job.max_pixels
-        )
-        if scan is not None:
-            return scan
-        return pdf.render_page(
-            path, job.index, dpi=job.dpi, max_pages=job.max_pages, max_pixels=job.max_pixels
-        )
-    return images.load_frame(path, job.index, max_pixels=job.max_pixels)
-
-
-def ocr_page(job: PageJob) -> PageRead:
+def read_scan(reader: ScanPageReader, image: Image.Image, number: int) -> PageRead:
     """Straighten the page, read it the way up its text lines say, and turn it over if
     it still reads like nonsense."""
-    image = load_page_image(job)
     engine = TesseractOcr(
-        languages=job.languages,
-        page_segmentation_mode=job.page_segmentation_mode,
-        tessdata=job.tessdata,
+        languages=reader.languages,
+        page_segmentation_mode=reader.page_segmentation_mode,
+        tessdata=reader.tessdata,
     )
-    skew = geometry.estimate_skew(image) if job.deskew else 0.0
+    skew = geometry.estimate_skew(image) if reader.deskew else 0.0
     if abs(skew) >= geometry.MIN_CORRECTION_DEGREES:
         image = geometry.straighten(image, skew)
     else:
         skew = 0.0
     rotated = 0
-    if job.orientation and geometry.looks_upside_down(image):
+    if reader.orientation and geometry.looks_upside_down(image):
         image, rotated = geometry.turn(image, 180), 180
-    read = engine.read_page(image, with_pdf=job.with_pdf)
-    if job.orientation and (read.result.confidence or 0.0) < ORIENTATION_CHECK_BELOW:
-        image, read, turned = _turned_if_better(engine, image, read, job.with_pdf)
+    read = engine.read_page(image, with_pdf=reader.with_pdf)
+    if reader.orientation and (read.result.confidence or 0.0) < ORIENTATION_CHECK_BELOW:
+        image, read, turned = _turned_if_better(engine, image, read, reader.with_pdf)
         rotated = (rotated + turned) % 360
     quality = (
         assess_page(
             image,
-            dpi=int(image.info.get("dpi", (job.dpi,))[0]),
-            thresholds=job.quality,
+            dpi=int(image.info.get("dpi", (reader.dpi,))[0]),
+            thresholds=reader.quality,
             ocr_confidence=read.result.confidence,
         )
-        if job.quality is not None
+        if reader.quality is not None
         else None
     )
     page = PageText(
-        number=job.index + 1,
+        number=number,
         text=read.result.text,
         source="ocr",
         ocr_confidence=read.result.confidence,

@@ -10,9 +10,8 @@ import functools
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from eakte import media_types
 from eakte.ports import SignatureCheck
 from signatures.model import SignatureFinding, ValidationMode, ValidationReport
 
@@ -43,18 +42,18 @@ class PyHankoValidator:
     def validate(
         self,
         path: Path,
-        media_type: str,
+        signature_format: Literal["pdf", "cms"] | None,
         *,
         sha256: str,
         filename: str,
         detached_content: Path | None = None,
     ) -> SignatureCheck:
         findings: list[SignatureFinding] = []
-        if media_type == media_types.PDF:
+        if signature_format == "pdf":
             from signatures.pades import validate_pdf
 
             findings = validate_pdf(path, self.trust)
-        elif media_type == media_types.CMS:
+        elif signature_format == "cms":
             from signatures.cades import validate_cms
 
             findings = validate_cms(path, self.trust, detached_content)

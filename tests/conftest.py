@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from eakte.pipeline import Context
+from eakte.context import Context
 from eakte.settings import Settings
 from eakte.wiring import build_context
 from samples.sets import write_sample_set

@@ -19,8 +19,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
+from eakte.context import Context
 from eakte.errors import RecordNotFound
-from eakte.pipeline import Context, signature_report_key
+from eakte.records import signature_report_key
 from eakte.retrieval import copy_original_verified, get_manifest
 from web.auth import Caller, require_caller
 from web.visibility import search_visible

@@ -13,7 +13,7 @@ from typing import Any
 
 from celery import Celery
 
-from eakte.pipeline import Context
+from eakte.context import Context
 from eakte.settings import Settings
 from eakte.wiring import build_context
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eakte import containers, outcome, pipeline
+from eakte import outcome, pipeline, records
+from eakte.context import Context
 from eakte.errors import Transient
 from eakte.intake import BatchIntake
 from eakte.outcome import FileOutcome, RunStats
-from eakte.pipeline import Context
 from eakte.record import Channel, Manifest, utc_now
 from workers import state, steps, tasks
 
@@ -84,25 +84,11 @@ class QueueRunner:
         manifest = self._intake.receive(path, channel)
         if isinstance(manifest, FileOutcome):
             return manifest
-        known = pipeline.load_manifest(ctx.store, manifest.id)
+        known = records.load_manifest(ctx.store, manifest.id)
         if known is None or known.status != "received":  # else: in flight from before
-            signs = self._store_signed_partner(path)
-            if signs:
-                manifest = manifest.model_copy(update={"fields": {**manifest.fields, **signs}})
             steps.submit(ctx, manifest)
         self._send(manifest.id)
         return _Waiting(path, manifest.id)
-
-    def _store_signed_partner(self, path: Path) -> dict[str, str]:
-        """A detached .p7s needs the file it signs in the store, for the worker."""
-        partner = containers.detached_partner(path)
-        if partner is None:
-            return {}
-        try:
-            with open(partner, "rb") as source:
-                return {"signs": self.ctx.store.put_original(source).sha256}
-        except OSError:
-            return {}  # unreadable: the verdict will say the signed content is missing
 
     def _send(self, record_id: str) -> None:
         from kombu.exceptions import OperationalError
@@ -132,7 +118,7 @@ class QueueRunner:
         self, waiting: list[_Waiting], wait: bool
     ) -> Iterator[tuple[_Waiting, Manifest | None]]:
         for item in waiting[: POLL_WINDOW if wait else 1]:
-            manifest = pipeline.load_manifest(self.ctx.store, item.record_id)
+            manifest = records.load_manifest(self.ctx.store, item.record_id)
             finished = manifest is not None and manifest.status != "received"
             yield item, manifest if finished else None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from eakte.pipeline import Context
+from eakte.context import Context
 from workers import state
 from workers.app import QUEUES
 

@@ -3,7 +3,8 @@ id, re-reading the record from the store and writing under fixed keys, so a step
 runs twice (a redelivered task) changes nothing the first run did not.
 
 Steps return what should run next; ``workers.tasks`` turns that into Celery messages.
-Keeping Celery out of here lets the stages be read (and tested) as plain functions.
+The stages themselves and their order are ``eakte.pipeline``'s, shared with the local
+runner; here is only where each one's inputs and results wait between tasks.
 
     prepare ─► ocr_page × pages without text ─► finish ─► index
        └──────────────(no OCR needed)─────────────┘
@@ -14,11 +15,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from eakte import parts, pipeline
+from eakte import pipeline, records
+from eakte.context import Context
 from eakte.errors import EakteError, RecordNotFound
-from eakte.pipeline import Context
+from eakte.handlers import Part
+from eakte.indexing import index_document
 from eakte.record import Event, Manifest
-from ingest.pages import PageJob
 from workers import state
 
 log = logging.getLogger(__name__)
@@ -37,9 +39,9 @@ class Next:
 
 
 def load(ctx: Context, record_id: str) -> Manifest:
-    manifest = pipeline.load_manifest(ctx.store, record_id)
+    manifest = records.load_manifest(ctx.store, record_id)
     if manifest is None:
-        raise RecordNotFound(f"Akte {record_id} nicht gefunden")
+        raise RecordNotFound(f"Dokument {record_id} nicht gefunden")
     return manifest
 
 
@@ -60,8 +62,10 @@ def prepare(ctx: Context, record_id: str) -> Next:
     state.mark_in_flight(ctx.store, record_id)
     new_records: list[str] = []
     if not any(event.kind == PREPARED for event in manifest.events):
-        manifest = _analyse(ctx, manifest)
-        manifest, new_records = _take_parts(ctx, manifest)
+        manifest = pipeline.prepare(manifest, ctx)
+        manifest = pipeline.take_parts(
+            manifest, ctx, lambda part: _store_part(ctx, manifest, part, new_records)
+        )
         manifest = pipeline.save_manifest(manifest.with_event(Event(kind=PREPARED)), ctx)
     missing = _pages_without_result(ctx, manifest)
     return Next(ocr_pages=missing, finish=not missing, new_records=new_records)
@@ -74,10 +78,8 @@ def ocr_page(ctx: Context, record_id: str, page_number: int) -> Next:
         return Next()
     if not state.has_page_result(ctx.store, record_id, page_number):
         with ctx.store.original_path(record_id) as path:
-            job = PageJob.for_page(
-                ctx.settings, record_id, path, manifest.media_type, page_number - 1
-            )
-            read, seconds = pipeline.timed_ocr_page(job)
+            job = pipeline.page_job(manifest, ctx, path, page_number)
+            read, seconds = pipeline.read_page(ctx.pages, job)
         if read.pdf is not None:
             state.save_page_pdf(ctx.store, record_id, page_number, read.pdf)
         # Progress first, result second: once the result is there, another page's task
@@ -99,10 +101,7 @@ def finish(ctx: Context, record_id: str) -> Next:
         return Next(ocr_pages=missing)
     results = list(state.load_page_results(ctx.store, record_id).values())
     state.mark_for_index(ctx.store, record_id)  # before completing: the view must catch up
-    merged = pipeline.merge_ocr(manifest, results)
-    pdfs = state.load_page_pdfs(ctx.store, record_id)
-    merged = pipeline.store_archive_rendition(merged, pdfs, ctx)
-    pipeline.complete(pipeline.classify_document(merged, ctx), ctx)
+    pipeline.finish(manifest, ctx, results, state.load_page_pdfs(ctx.store, record_id))
     _tidy_up(ctx, record_id)
     return Next(index=True)
 
@@ -111,9 +110,9 @@ def index(ctx: Context, record_ids: list[str]) -> int:
     """Bring the index up to the store for these records; returns how many were sent."""
     documents = []
     for record_id in record_ids:
-        manifest = pipeline.load_manifest(ctx.store, record_id)
+        manifest = records.load_manifest(ctx.store, record_id)
         if manifest is not None and manifest.status == "stored":
-            documents.append(pipeline.index_document(manifest))
+            documents.append(index_document(manifest))
     if documents:
         ctx.index.upsert(documents)
     for record_id in record_ids:
@@ -126,7 +125,7 @@ def forget_ended(ctx: Context) -> int:
     last step can leave one behind); returns how many."""
     removed = 0
     for record_id in list(state.in_flight(ctx.store)):
-        manifest = pipeline.load_manifest(ctx.store, record_id)
+        manifest = records.load_manifest(ctx.store, record_id)
         if manifest is not None and manifest.status != "received":
             state.landed(ctx.store, record_id)
             removed += 1
@@ -146,29 +145,14 @@ def _tidy_up(ctx: Context, record_id: str) -> None:
     state.landed(ctx.store, record_id)
 
 
-def _analyse(ctx: Context, manifest: Manifest) -> Manifest:
-    signed = manifest.fields.get("signs")  # a detached .p7s: the file it signs
-    if not isinstance(signed, str) or not ctx.store.has_original(signed):
-        return pipeline.analyse(manifest, ctx)
-    with ctx.store.original_path(signed) as content:
-        return pipeline.analyse(manifest, ctx, content)
-
-
-def _take_parts(ctx: Context, manifest: Manifest) -> tuple[Manifest, list[str]]:
-    """Attachments, letters of a scan batch, the content of a .p7m: each becomes a
-    record of its own, stored here and submitted, linked both ways."""
-    with parts.extracted_parts(manifest, ctx) as split:
-        if not split.parts:
-            return split.manifest, []
-        ids: list[str | None] = []
-        new_records: list[str] = []
-        for part in split.parts:
-            received = pipeline.store_original(part.path, ctx, manifest.channel)
-            ids.append(received.manifest.id)
-            if not received.duplicate:
-                submit(ctx, parts.linked(received.manifest, part.links))
-                new_records.append(received.manifest.id)
-    return parts.with_part_ids(split.manifest, split, ids), new_records
+def _store_part(ctx: Context, container: Manifest, part: Part, new_records: list[str]) -> str:
+    """A part (attachment, letter of a scan batch, a .p7m's content) becomes a record of
+    its own: stored here, submitted to the workers, linked both ways."""
+    received = pipeline.store_original(part.path, ctx, container.channel, part.links)
+    if not received.duplicate:
+        submit(ctx, received.manifest)
+        new_records.append(received.manifest.id)
+    return received.manifest.id
 
 
 def _pages_without_result(ctx: Context, manifest: Manifest) -> list[int]:

@@ -18,8 +18,8 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 
 from eakte import outcome
-from eakte.errors import EakteError, LimitExceeded, Transient
-from eakte.pipeline import Context
+from eakte.context import Context
+from eakte.errors import EakteError, LimitExceeded, Transient, WorkerCrashed
 from eakte.settings import Settings
 from workers import state, steps
 
@@ -30,7 +30,9 @@ OCR_PAGE = "eakte.ocr_page"
 FINISH = "eakte.finish"
 INDEX = "eakte.index"
 RECONCILE = "eakte.reconcile"
-MAX_CRASHES = 3  # a stage that took its worker down this often quarantines the record
+# a stage that took its worker down is retried once; a second crash quarantines the
+# record, as the local runner does for a page (``WorkerCrashed``)
+MAX_CRASHES = 2
 INDEX_BATCH = 100
 
 
@@ -108,9 +110,7 @@ def _run_step(
         attempt = f"{stage}-{task.request.retries}"
         crashes = state.count_attempt(ctx.store, record_id, attempt) - 1
         if crashes >= MAX_CRASHES:
-            raise LimitExceeded(
-                f"Verarbeitung {crashes}-mal abgebrochen (Absturz oder Speichermangel)"
-            )
+            raise WorkerCrashed.twice(_what(stage))
         return step(ctx)
     except SoftTimeLimitExceeded:
         limit = ctx.settings.task_soft_time_limit_seconds
@@ -128,8 +128,16 @@ def _run_step(
 
 def send(app: Any, name: str, *args: object) -> None:
     """Nobody waits for a task's return value (the store says how a record ended), so
-    the sender does not subscribe to results: one connection less that can fail."""
-    app.send_task(name, args=list(args), ignore_result=True)
+    the sender does not subscribe to results: one connection less that can fail.
+    Through the registered task, so an eager app (the stage tests) runs it in place."""
+    app.tasks[name].apply_async(args=list(args), ignore_result=True)
+
+
+def _what(stage: str) -> str:
+    """The stage in the words of the local runner's message."""
+    if stage.startswith("ocr-"):
+        return f"Seite {stage.removeprefix('ocr-')}"
+    return {"prepare": "Vorbereitung", "finish": "Abschluss"}.get(stage, stage)
 
 
 def _follow(task: Any, record_id: str, after: steps.Next) -> str:

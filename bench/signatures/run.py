@@ -38,7 +38,6 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # so `python bench/signatures/run.py` finds the packages
     sys.path.insert(0, str(ROOT))
 
-from eakte import media_types  # noqa: E402
 from eakte.errors import InputRejected  # noqa: E402
 from signatures.service import PyHankoValidator  # noqa: E402
 
@@ -72,7 +71,7 @@ def validate_once(validator: PyHankoValidator, path: Path) -> tuple[float, Outco
     """Milliseconds for one full ``validate`` call (parse, validate, report JSON)."""
     start = time.perf_counter()
     try:
-        check = validator.validate(path, media_types.PDF, sha256="0" * 64, filename=path.name)
+        check = validator.validate(path, "pdf", sha256="0" * 64, filename=path.name)
     except InputRejected as exc:
         elapsed = (time.perf_counter() - start) * 1000
         return elapsed, Outcome("REJECTED", rejected=f"{type(exc).__name__}: {exc.message}")

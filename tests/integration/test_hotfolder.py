@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from eakte import pipeline
+from eakte import records
 from eakte.record import Manifest
 from ingest import hotfolder
 from samples.render import make_image_pdf, make_text_pdf, render_scan
@@ -115,7 +115,7 @@ def _manifests(data_dir: Path) -> dict[str, Manifest]:
     result = {}
     for key in store.list_derived("manifests"):
         record_id = Path(key).stem
-        manifest = pipeline.load_manifest(store, record_id)
+        manifest = records.load_manifest(store, record_id)
         assert manifest is not None
         result[record_id] = manifest
     return result

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from eakte.cli_mail import MailDelivery
+from eakte.context import Context
 from eakte.errors import ConfigurationError, Transient
-from eakte.pipeline import Context
 from eakte.settings import Settings
 from eakte.wiring import build_context
 from ingest.mailbox import poll_mailbox

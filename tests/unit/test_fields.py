@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from classify.fields import FIELD_KEYS, extract_fields, index_terms
+from classify.fields import FIELD_KEYS, extract_fields
+from eakte.indexing import index_terms
 from samples import _words
 from samples.letters import generate_letters
 

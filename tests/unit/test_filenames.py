@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.filenames import MAX_NAME_BYTES, sanitize_filename
+from eakte.filenames import MAX_NAME_BYTES, sanitize_filename
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,41 @@
+"""The context every stage gets: settings and the adapters behind the ports, built once
+by ``eakte.wiring`` (the only module that names concrete classes) and passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from eakte.handlers import HandlerRegistry
+from eakte.ports import (
+    Classifier,
+    DocumentRouter,
+    FieldExtractor,
+    ObjectStore,
+    PageReader,
+    SearchIndex,
+    SignatureValidator,
+)
+from eakte.settings import Settings
+
+# (page PDFs by page number, page count, the original when it has pages of its own
+# to copy, title) -> the PDF/A bytes
+ArchivePdfBuilder = Callable[[Mapping[int, bytes], int, Path | None, str], bytes]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Settings and adapters, passed to every stage instead of read from globals."""
+
+    settings: Settings
+    store: ObjectStore
+    index: SearchIndex
+    signatures: SignatureValidator
+    handlers: HandlerRegistry
+    pages: PageReader
+    fields: FieldExtractor
+    router: DocumentRouter
+    sniff: Callable[[bytes], str]
+    classifier: Classifier | None = None
+    archive_pdf: ArchivePdfBuilder | None = None

@@ -1,0 +1,65 @@
+"""The index view of a record: always derived from its stored manifest alone, so the
+index can be rebuilt from the store at any time (``eakte reindex``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from eakte import records
+from eakte.ports import IndexDocument, ObjectStore
+from eakte.record import Manifest
+
+
+def index_terms(fields: Mapping[str, object]) -> list[str]:
+    """The field values worth indexing, so a letter is found by its Aktenzeichen, IBAN,
+    sender or subject: each once, in the order references, IBANs, sender, subject.
+
+    Takes the stored manifest's ``fields`` as well as a fresh result, so it checks types
+    instead of trusting them (a manifest may come from an older version).
+    """
+    terms: list[str] = []
+    references = fields.get("references")
+    if isinstance(references, list):
+        terms += [
+            str(ref["value"]) for ref in references if isinstance(ref, dict) and ref.get("value")
+        ]
+    ibans = fields.get("ibans")
+    if isinstance(ibans, list):
+        terms += [str(number) for number in ibans if number]
+    for key in ("sender", "subject"):
+        value = fields.get(key)
+        if isinstance(value, str) and value.strip():
+            terms.append(value.strip())
+    return list(dict.fromkeys(terms))
+
+
+def index_document(manifest: Manifest) -> IndexDocument:
+    return IndexDocument(
+        id=manifest.id,
+        text=manifest.full_text,
+        title=manifest.original_filename,
+        media_type=manifest.media_type,
+        doc_type=manifest.doc_type,
+        signature=manifest.signature.verdict if manifest.signature else None,
+        status=manifest.status,
+        received_at=manifest.received_at,
+        department=manifest.classification.department if manifest.classification else None,
+        keywords=tuple(index_terms(manifest.fields)),
+    )
+
+
+def stored_documents(store: ObjectStore, record_ids: Sequence[str]) -> list[IndexDocument]:
+    """Index documents of those records that are stored (re-read from the store)."""
+    manifests = [records.load_manifest(store, record_id) for record_id in record_ids]
+    return [index_document(m) for m in manifests if m is not None and m.status == "stored"]
+
+
+def all_stored_documents(store: ObjectStore) -> Iterator[IndexDocument]:
+    """Every stored record's index document, straight from the manifests."""
+    for key in store.list_derived("manifests"):
+        data = store.get_derived(key)
+        if data is None:
+            continue
+        manifest = Manifest.from_json(data)
+        if manifest.status == "stored":
+            yield index_document(manifest)

@@ -1,0 +1,46 @@
+"""Handler for scanned images (PNG, JPEG, TIFF); a multi-page TIFF batch with separator
+sheets holds one letter per part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from PIL import Image
+
+from eakte import media_types
+from eakte.handlers import SignatureFormat, Split, TextLayer
+from eakte.record import Manifest
+from ingest import images
+from ingest.scan_batch import split_batch
+
+if TYPE_CHECKING:
+    from eakte.context import Context
+
+
+@dataclass(frozen=True)
+class ImageHandler:
+    max_pages: int
+    max_pixels: int
+    name: ClassVar[str] = "image"
+    media_types: ClassVar[frozenset[str]] = frozenset(
+        {media_types.PNG, media_types.JPEG, media_types.TIFF}
+    )
+    signature_format: ClassVar[SignatureFormat | None] = None
+    keeps_born_digital_pages: ClassVar[bool] = False
+
+    def read_text(self, path: Path) -> TextLayer:
+        """No text without OCR: one empty page per frame."""
+        frames = images.count_frames(path, max_pixels=self.max_pixels, max_pages=self.max_pages)
+        return TextLayer([""] * frames)
+
+    def page_image(self, path: Path, index: int, dpi: int, draft: bool = False) -> Image.Image:
+        return images.load_frame(path, index, max_pixels=self.max_pixels)
+
+    def split(self, manifest: Manifest, ctx: Context, folder: Path) -> Split:
+        from ingest.batch_split import write_tiff_frames
+
+        return split_batch(
+            self, manifest, ctx, folder, write_pages=write_tiff_frames, suffix=".tif"
+        )
