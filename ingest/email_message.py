@@ -100,6 +100,11 @@ class MailAttachment:
     content_type: str
     data: bytes
 
+    @property
+    def is_message(self) -> bool:
+        """A forwarded message: unpacked as a mail of its own, one level deeper."""
+        return self.content_type == "message/rfc822"
+
 
 @dataclass(frozen=True)
 class MailContent:

@@ -54,7 +54,7 @@ class EmailHandler:
         events = [Event(kind="mail_note", message=note) for note in content.notes]
         parts: list[Part] = []
         for number, attachment in enumerate(content.attachments, start=1):
-            nested = attachment.content_type == media_types.EML
+            nested = attachment.is_message
             if nested and depth + 1 >= self.max_depth:
                 events.append(
                     Event(
