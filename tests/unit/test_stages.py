@@ -181,19 +181,21 @@ def test_both_schedulers_report_the_same_contract(stage_settings: Settings, tmp_
     assert reports[0] == reports[1]
 
 
+def run_crashing(
+    settings: Settings, folder: Path, second: str
+) -> tuple[Context, dict[str, FileOutcome]]:
+    """Three scans through the local runner whose reader really dies on the second."""
+    markers = folder / "markers"
+    markers.mkdir()
+    ctx = fake_context(settings, CrashingPageReader(str(markers)))
+    files = {f"{n}.png": scan_png(text) for n, text in enumerate(["Erster", second, "Dritter"])}
+    return ctx, run(ctx, "local", write_files(folder, files))
+
+
 def test_a_page_whose_process_dies_is_read_again_in_a_fresh_one(
     stage_settings: Settings, tmp_path: Path
 ) -> None:
-    markers = tmp_path / "markers"
-    markers.mkdir()
-    ctx = fake_context(stage_settings, CrashingPageReader(str(markers)))
-    paths = []
-    for number, text in enumerate(["Erster Brief", f"Zweiter Brief {CRASH_ONCE}", "Dritter"]):
-        path = tmp_path / f"{number}.png"
-        path.write_bytes(scan_png(text))
-        paths.append(path)
-
-    results = run(ctx, "local", paths)
+    ctx, results = run_crashing(stage_settings, tmp_path, f"Zweiter Brief {CRASH_ONCE}")
 
     assert [r.status for r in results.values()] == ["stored", "stored", "stored"]
     retried = load_manifest(ctx.store, str(results["1.png"].id))
@@ -204,16 +206,7 @@ def test_a_page_whose_process_dies_is_read_again_in_a_fresh_one(
 def test_a_page_that_kills_its_process_twice_quarantines_only_its_record(
     stage_settings: Settings, tmp_path: Path
 ) -> None:
-    markers = tmp_path / "markers"
-    markers.mkdir()
-    ctx = fake_context(stage_settings, CrashingPageReader(str(markers)))
-    paths = []
-    for number, text in enumerate(["Erster Brief", f"Giftig {CRASH_ALWAYS}", "Dritter Brief"]):
-        path = tmp_path / f"{number}.png"
-        path.write_bytes(scan_png(text))
-        paths.append(path)
-
-    results = run(ctx, "local", paths)
+    ctx, results = run_crashing(stage_settings, tmp_path, f"Giftig {CRASH_ALWAYS}")
 
     assert [r.status for r in results.values()] == ["stored", "quarantined", "stored"]
     killed = load_manifest(ctx.store, str(results["1.png"].id))
