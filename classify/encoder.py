@@ -176,7 +176,7 @@ def _tuned_weights(path: Path) -> tuple[dict[str, Any], int, str]:
     if not path.is_file():
         raise ModelMissing(
             f"Das feinabgestimmte Sprachmodell {path.stem} fehlt im Modell-Cache: "
-            "`eakte train --default` ausführen"
+            "die Einrichtung ausführen (`python -m samples.default_model` im Quellcode)"
         )
     with safe_open(str(path), framework="pt") as handle:
         layers = int((handle.metadata() or {})["layers"])

@@ -24,7 +24,7 @@ def version_key(version: str) -> str:
 
 
 def default_model_file(settings: Settings) -> Path:
-    """Trained by the set-up on the generated corpus (`eakte train --default`)."""
+    """Trained by the set-up on the generated corpus (``python -m samples.default_model``)."""
     return settings.model_cache_dir / "default-classifier.json"
 
 
@@ -80,8 +80,9 @@ def load_head(settings: Settings, store: ObjectStore) -> LinearHead:
         data = default_model_file(settings).read_bytes()
     if data is None:
         raise ModelMissing(
-            "Noch kein Klassifikationsmodell trainiert: `eakte train --default` "
-            "(erzeugter Beispielkorpus) oder `eakte train --data ORDNER` ausführen"
+            "Noch kein Klassifikationsmodell trainiert: die Einrichtung "
+            "(`python -m samples.default_model` im Quellcode) oder "
+            "`eakte train --data ORDNER` ausführen"
         )
     return LinearHead.from_json(data)
 

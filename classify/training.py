@@ -1,9 +1,10 @@
 """Where training examples come from, and turning them into a linear head.
 
 Three sources: a folder with one subfolder per type or a CSV of ``path,type`` (what an
-office collects), the generated corpus (``classify.corpus``, the default model), and the
-corrections people made (``eakte correct``), which count extra so that the next model
-fixes the kind of mistake that was corrected."""
+office collects), the generated letters the set-up stored with the default model
+(``classify.default_model.stored_corpus``), and the corrections people made (``eakte
+correct``), which count extra so that the next model fixes the kind of mistake that was
+corrected."""
 
 from __future__ import annotations
 
@@ -87,21 +88,6 @@ def corrected_examples(store: ObjectStore) -> list[LabeledText]:
                 LabeledText(manifest.full_text, manifest.classification.type, record_id)
             )
     return examples
-
-
-def generated_examples(per_type: int, seed: int = 0) -> list[LabeledText]:
-    """The train split of the generated corpus (whole templates held out for evaluation)."""
-    from classify.corpus import generate_corpus, split_by_template
-
-    train, _ = split_by_template(generate_corpus(per_type, seed), seed=seed)
-    return [LabeledText(e.text, e.type_id, e.template_id) for e in train]
-
-
-def generated_evaluation(per_type: int, seed: int = 0) -> list[LabeledText]:
-    from classify.corpus import generate_corpus, split_by_template
-
-    _, held_out = split_by_template(generate_corpus(per_type, seed), seed=seed)
-    return [LabeledText(e.text, e.type_id, e.template_id) for e in held_out]
 
 
 class Encoding(Protocol):

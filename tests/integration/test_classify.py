@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from classify.corpus import Example, generate_corpus, split_by_template, write_corpus
 from classify.types import load_types
 from eakte.settings import Settings
+from samples.corpus import Example, generate_corpus, split_by_template, write_corpus
 from samples.render import make_text_pdf
 from tests.conftest import REPO, Cli
 

@@ -4,7 +4,8 @@ A compose file fails late: a typo in a command or a setting name shows up only w
 container crash-loops in production. So every command the file runs is parsed by the
 real click CLI it names (``eakte.cli.cli``, Celery's), every ``EAKTE_`` variable must be
 a field of ``Settings`` and validate as one, and every path the Dockerfile copies must
-exist.
+exist. The final image holds the product and the default model, but no development
+code: the training corpus and the test PKI (``samples/``) stay in its build stage.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import shutil
 import sys
 import tomllib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,7 @@ PUBLISHED = {"api", "flower"}  # everything else stays inside the compose networ
 INTERPOLATION = re.compile(r"(?<!\$)\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 SHELL_OPERATORS = {"|", "||", "&&", ";", "&"}
 BASE_IMAGE_TOOLS = {"grep", "sh"}  # Debian's, in python:3.11-slim-bookworm as here
+DEVELOPMENT = {"samples", "bench", "tests", "scripts", "docs"}  # never in the final image
 
 
 def load_compose() -> dict[str, Any]:
@@ -105,6 +109,43 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
         if line and not line.startswith("#")
         for parts in [line.split(None, 1)]
     ]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str | None
+    base: str
+    instructions: list[tuple[str, str]]
+
+
+def dockerfile_stages() -> list[Stage]:
+    stages: list[Stage] = []
+    for instruction, argument in dockerfile_instructions():
+        if instruction == "FROM":
+            base, *alias = argument.split()
+            assert not alias or (len(alias) == 2 and alias[0].upper() == "AS"), argument
+            stages.append(Stage(alias[1] if alias else None, base, []))
+        else:
+            assert stages, "an instruction before the first FROM"
+            stages[-1].instructions.append((instruction, argument))
+    return stages
+
+
+def lineage(stage: Stage, stages: list[Stage]) -> list[Stage]:
+    """``stage`` and every stage it is built FROM, down to the one on a registry image."""
+    named = {s.name: s for s in stages if s.name}
+    chain = [stage]
+    while chain[-1].base in named:
+        chain.append(named[chain[-1].base])
+    return chain
+
+
+def copy_parts(argument: str) -> tuple[dict[str, str], list[str], str]:
+    """A COPY's ``--flag=value`` options, its sources and its destination."""
+    words = argument.split()
+    flags = dict(w[2:].split("=", 1) for w in words if w.startswith("--"))
+    *sources, target = [w for w in words if not w.startswith("--")]
+    return flags, sources, target
 
 
 def project_commands() -> Iterator[tuple[str, list[str]]]:
@@ -339,8 +380,8 @@ def test_dockerfile_copies_existing_paths_and_every_package() -> None:
     assert instructions[0][0] == "FROM" and instructions[0][1].startswith("python:3.11-slim-")
     copied: set[str] = set()
     for instruction, argument in instructions:
-        if instruction == "COPY" and not argument.startswith("--from"):
-            *sources, _ = argument.split()
+        flags, sources, _ = copy_parts(argument) if instruction == "COPY" else ({}, [], "")
+        if "from" not in flags:
             for source in sources:
                 assert (REPO / source).exists(), f"Dockerfile copies missing {source}"
                 copied.add(source.rstrip("/"))
@@ -350,6 +391,46 @@ def test_dockerfile_copies_existing_paths_and_every_package() -> None:
     assert wanted <= copied, f"pip install . would miss {wanted - copied}"
     assert {"pyproject.toml", pyproject["project"]["readme"]} <= copied
     assert any(i == "USER" and a not in {"root", "0"} for i, a in instructions), "runs as root"
+
+
+def test_the_image_holds_the_default_model_but_no_development_code() -> None:
+    stages = dockerfile_stages()
+    image = lineage(stages[-1], stages)
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    wheel = {p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]}
+    env = {
+        key: value
+        for stage in image
+        for instruction, argument in stage.instructions
+        if instruction == "ENV"
+        for key, value in (pair.split("=", 1) for pair in shlex.split(argument))
+    }
+    model_dir = env["EAKTE_MODEL_CACHE_DIR"]
+    builders = []
+    for stage in image:
+        for instruction, argument in stage.instructions:
+            assert instruction != "ADD", "COPY only: ADD fetches and unpacks"
+            if instruction != "COPY":
+                continue
+            flags, sources, target = copy_parts(argument)
+            if "from" in flags:  # only the model directory, out of the build stage
+                assert sources == [model_dir] and target == model_dir, argument
+                assert flags.get("chown", "").split(":")[0] == "eakte", "eakte train writes there"
+                builders.append(flags["from"])
+            else:
+                copied = {source.rstrip("/").split("/")[0] for source in sources}
+                assert not copied & DEVELOPMENT, f"the image gets development code: {argument}"
+                assert copied <= wheel | {"pyproject.toml", pyproject["project"]["readme"]}
+    assert len(builders) == 1, "the final image copies the model from one build stage"
+    builder = next(s for s in stages if s.name == builders[0])
+    # On the product stage (the same packages and base image), plus samples/ to build with.
+    assert image[-1] in lineage(builder, stages)
+    workdir = [a for i, a in builder.instructions if i == "WORKDIR"][-1]
+    copies = [copy_parts(a) for i, a in builder.instructions if i == "COPY"]
+    assert ({}, ["samples"], f"{workdir}/samples") in copies  # importable from WORKDIR
+    runs = [shlex.split(a) for i, a in builder.instructions if i == "RUN"]
+    assert ["python", "-m", "samples.default_model"] in runs
+    assert find_spec("samples.default_model") is not None
 
 
 def test_secrets_stay_out_of_the_image() -> None:

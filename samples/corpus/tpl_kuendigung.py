@@ -8,9 +8,9 @@ Kündigung after Beschwerden about defects.
 
 from __future__ import annotations
 
-from classify.corpus_base import Ctx, Draft, Template, fields, in_street
-from classify.corpus_vocab import CONTRACTS, SUPPLIERS
 from samples import _words as w
+from samples.corpus.base import Ctx, Draft, Template, fields, in_street
+from samples.corpus.vocab import CONTRACTS, SUPPLIERS
 
 
 def _contract(c: Ctx) -> tuple[str, str, str]:

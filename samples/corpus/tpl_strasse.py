@@ -8,9 +8,9 @@ so it can be fixed; a complaint (``beschwerde``) is about the city not acting.
 
 from __future__ import annotations
 
-from classify.corpus_base import Ctx, Draft, Template, fields, in_street
-from classify.corpus_vocab import ASSOCIATIONS, DAMAGES
 from samples import _words as w
+from samples.corpus.base import Ctx, Draft, Template, fields, in_street
+from samples.corpus.vocab import ASSOCIATIONS, DAMAGES
 
 
 def _damage(c: Ctx) -> tuple[str, str, str]:

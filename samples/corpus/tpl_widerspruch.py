@@ -7,9 +7,9 @@ about potholes. What makes them objections is that the writer wants a decision r
 
 from __future__ import annotations
 
-from classify.corpus_base import Ctx, Draft, Template, fields, in_street
-from classify.corpus_vocab import BESCHEIDE, BUSINESSES, LAW_FIRMS
 from samples import _words as w
+from samples.corpus.base import Ctx, Draft, Template, fields, in_street
+from samples.corpus.vocab import BESCHEIDE, BUSINESSES, LAW_FIRMS
 
 
 def _bescheid(c: Ctx) -> tuple[str, str, str]:

@@ -8,8 +8,8 @@ the administration for an answer or a decision.
 
 from __future__ import annotations
 
-from classify.corpus_base import CITY, MAYOR, TOWN_HALL, Ctx, Draft, Template, numbered
-from classify.corpus_vocab import COMMITTEES, COUNCIL_TOPICS, FACTIONS, genitive
+from samples.corpus.base import CITY, MAYOR, TOWN_HALL, Ctx, Draft, Template, numbered
+from samples.corpus.vocab import COMMITTEES, COUNCIL_TOPICS, FACTIONS, genitive
 
 
 def _faction_sender(c: Ctx, faction: str) -> tuple[str, ...]:

@@ -8,9 +8,9 @@ writer is unhappy with how the city acted; that, not the topic, makes it a compl
 
 from __future__ import annotations
 
-from classify.corpus_base import Ctx, Draft, Template, fields, in_street, numbered
-from classify.corpus_vocab import COMPLAINTS, DAMAGES
 from samples import _words as w
+from samples.corpus.base import Ctx, Draft, Template, fields, in_street, numbered
+from samples.corpus.vocab import COMPLAINTS, DAMAGES
 
 
 def _noise(c: Ctx) -> Draft:

@@ -9,11 +9,13 @@ optional OCR noise.
 Evaluation must measure generalisation to new wording, not recall of a template, so
 `split_by_template` puts every template wholly into train or into eval.
 
-    python -m classify.corpus OUT_DIR [--per-type N] [--seed S] [--noise F] [--split]
+    python -m samples.corpus OUT_DIR [--per-type N] [--seed S] [--noise F] [--split]
 
 writes ``OUT/<type_id>/<n>.txt`` and ``OUT/corpus.csv`` (path,type,template; paths
-relative to the CSV), the input format of ``eakte train --data``. The generator imports
-the sample-post building blocks from ``samples``, so it runs from a source checkout.
+relative to the CSV), the input format of ``eakte train --data``. Like the rest of
+``samples`` it is a development package: not in the wheel nor in the image, it runs from
+a source checkout, where the set-up builds the default model from it
+(``python -m samples.default_model``).
 """
 
 from __future__ import annotations
@@ -29,39 +31,49 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from classify import (
-    corpus_tpl_bauantrag,
-    corpus_tpl_beschwerde,
-    corpus_tpl_bewerbung,
-    corpus_tpl_gemeinderat,
-    corpus_tpl_gewerbe,
-    corpus_tpl_kuendigung,
-    corpus_tpl_rechnung,
-    corpus_tpl_sitzung,
-    corpus_tpl_sonstiges,
-    corpus_tpl_strasse,
-    corpus_tpl_widerspruch,
-)
-from classify.corpus_base import Ctx, Template
-from classify.corpus_frame import add_ocr_noise, render
-from classify.corpus_long import build_appendix
 from classify.types import load_types
+from samples.corpus import (
+    tpl_bauantrag,
+    tpl_beschwerde,
+    tpl_bewerbung,
+    tpl_gemeinderat,
+    tpl_gewerbe,
+    tpl_kuendigung,
+    tpl_rechnung,
+    tpl_sitzung,
+    tpl_sonstiges,
+    tpl_strasse,
+    tpl_widerspruch,
+)
+from samples.corpus.base import Ctx, Template
+from samples.corpus.frame import add_ocr_noise, render
+from samples.corpus.long import build_appendix
+
+# The version of the generated letters, which the default model's stamp names
+# (classify/default_model.py). Bump it with every change that alters a generated letter
+# or the train/eval split: a template, the vocabulary, the frame, the long letters, the
+# OCR noise, the split, or the sample-post building blocks used here (samples/_words.py,
+# samples/_kinds.py, samples.letters.make_person). The set-up then tunes the encoder
+# again (minutes). A change that leaves every letter as it was (a comment, a rename)
+# needs no bump; tests/unit/test_corpus.py pins a digest of the letters to catch one
+# that does.
+CORPUS_VERSION = "1"
 
 LONG_SHARE = 0.15  # share of letters with a long attachment (two to three pages)
 CSV_NAME = "corpus.csv"
 
 TEMPLATES: dict[str, tuple[Template, ...]] = {
-    "rechnung": corpus_tpl_rechnung.TEMPLATES,
-    "bauantrag": corpus_tpl_bauantrag.TEMPLATES,
-    "widerspruch": corpus_tpl_widerspruch.TEMPLATES,
-    "gewerbeanmeldung": corpus_tpl_gewerbe.TEMPLATES,
-    "gemeinderat_anfrage": corpus_tpl_gemeinderat.TEMPLATES,
-    "beschwerde": corpus_tpl_beschwerde.TEMPLATES,
-    "kuendigung": corpus_tpl_kuendigung.TEMPLATES,
-    "bewerbung": corpus_tpl_bewerbung.TEMPLATES,
-    "strassenschaden": corpus_tpl_strasse.TEMPLATES,
-    "sitzungsunterlage": corpus_tpl_sitzung.TEMPLATES,
-    "sonstiges": corpus_tpl_sonstiges.TEMPLATES,
+    "rechnung": tpl_rechnung.TEMPLATES,
+    "bauantrag": tpl_bauantrag.TEMPLATES,
+    "widerspruch": tpl_widerspruch.TEMPLATES,
+    "gewerbeanmeldung": tpl_gewerbe.TEMPLATES,
+    "gemeinderat_anfrage": tpl_gemeinderat.TEMPLATES,
+    "beschwerde": tpl_beschwerde.TEMPLATES,
+    "kuendigung": tpl_kuendigung.TEMPLATES,
+    "bewerbung": tpl_bewerbung.TEMPLATES,
+    "strassenschaden": tpl_strasse.TEMPLATES,
+    "sitzungsunterlage": tpl_sitzung.TEMPLATES,
+    "sonstiges": tpl_sonstiges.TEMPLATES,
 }
 
 
@@ -175,7 +187,7 @@ def write_corpus(out_dir: Path | str, examples: Sequence[Example]) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m classify.corpus",
+        prog="python -m samples.corpus",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -7,9 +7,9 @@ workshop whose Bauantrag is pending.
 
 from __future__ import annotations
 
-from classify.corpus_base import Ctx, Draft, Template, dashed, fields, in_street
-from classify.corpus_vocab import BUSINESSES
 from samples import _words as w
+from samples.corpus.base import Ctx, Draft, Template, dashed, fields, in_street
+from samples.corpus.vocab import BUSINESSES
 
 
 def _business(c: Ctx) -> tuple[str, str, bool]:

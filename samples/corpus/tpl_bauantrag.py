@@ -7,9 +7,9 @@ Widerspruch or the fee "Rechnung"; they stay applications because they ask for a
 
 from __future__ import annotations
 
-from classify.corpus_base import Ctx, Draft, Template, dashed, fields, numbered
-from classify.corpus_vocab import BAUVORLAGEN, BUILD_PROJECTS
 from samples import _words as w
+from samples.corpus.base import Ctx, Draft, Template, dashed, fields, numbered
+from samples.corpus.vocab import BAUVORLAGEN, BUILD_PROJECTS
 
 
 def _site(c: Ctx) -> str:

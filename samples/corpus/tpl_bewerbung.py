@@ -8,9 +8,9 @@ Kündigungsfrist of the current job.
 
 from __future__ import annotations
 
-from classify.corpus_base import Ctx, Draft, Template, dashed, fields
-from classify.corpus_vocab import APPRENTICESHIPS, DEGREES, JOBS, SCHOOLS
 from samples import _words as w
+from samples.corpus.base import Ctx, Draft, Template, dashed, fields
+from samples.corpus.vocab import APPRENTICESHIPS, DEGREES, JOBS, SCHOOLS
 
 
 def _code(c: Ctx) -> str:

@@ -1,7 +1,7 @@
 """What a corpus template is: a function from a seeded context to a draft letter.
 
 Templates decide the wording and structure of one kind of letter; the frame
-(`classify.corpus_frame`) puts sender, recipient, date and closing around it. Keeping the
+(`samples.corpus.frame`) puts sender, recipient, date and closing around it. Keeping the
 two apart lets the same template appear as a DIN 5008 letter or an e-mail, so a classifier
 cannot learn the type from the layout alone.
 
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, TypeVar
 
-from classify.corpus_vocab import STAFF
 from samples import _words as w
 from samples._kinds import Person, pick
+from samples.corpus.vocab import STAFF
 from samples.letters import make_person
 
 T = TypeVar("T")

@@ -9,9 +9,9 @@ for pothole asphalt, thanks for a repaired street light, a supplier's new bank a
 
 from __future__ import annotations
 
-from classify.corpus_base import CITY, MAYOR, TOWN_HALL, Ctx, Draft, Template, numbered
-from classify.corpus_vocab import ASSOCIATIONS, EVENTS, SUPPLIERS, VENDORS
 from samples import _words as w
+from samples.corpus.base import CITY, MAYOR, TOWN_HALL, Ctx, Draft, Template, numbered
+from samples.corpus.vocab import ASSOCIATIONS, EVENTS, SUPPLIERS, VENDORS
 
 
 def _club_sender(c: Ctx, club: str) -> tuple[str, ...]:

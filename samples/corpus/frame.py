@@ -13,8 +13,8 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from classify.corpus_base import CITY, TOWN_HALL, Ctx, Draft, german_date
-from classify.corpus_vocab import MAIL_DOMAIN, OFFICES, STAFF, WEEKDAYS
+from samples.corpus.base import CITY, TOWN_HALL, Ctx, Draft, german_date
+from samples.corpus.vocab import MAIL_DOMAIN, OFFICES, STAFF, WEEKDAYS
 
 MISSING_BETREFF = 0.07  # share of letters and mails that arrive without a subject line
 LOWERCASE_MAIL = 0.25  # share of private e-mails typed entirely in lower case

@@ -8,8 +8,9 @@ what makes them meeting documents is their form (TOP, Beratungsfolge, Beschluss)
 
 from __future__ import annotations
 
-from classify.corpus_base import CITY, Ctx, Draft, Template, fields, german_date, numbered
-from classify.corpus_vocab import (
+from samples import _words as w
+from samples.corpus.base import CITY, Ctx, Draft, Template, fields, german_date, numbered
+from samples.corpus.vocab import (
     BUILD_PROJECTS,
     COMMITTEES,
     COUNCIL_TOPICS,
@@ -17,7 +18,6 @@ from classify.corpus_vocab import (
     WEEKDAYS,
     genitive,
 )
-from samples import _words as w
 
 _HEADER = (f"Stadt {CITY}", "Der Oberbürgermeister", "Ratsbüro")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from classify.corpus_base import Ctx, german_date, in_street
-from classify.corpus_vocab import COMMITTEES, DAMAGES, FACTIONS, STAFF
 from samples import _words as w
+from samples.corpus.base import Ctx, german_date, in_street
+from samples.corpus.vocab import COMMITTEES, DAMAGES, FACTIONS, STAFF
 
 
 @dataclass(frozen=True)

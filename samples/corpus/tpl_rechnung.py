@@ -8,7 +8,8 @@ they ask for payment of a service.
 
 from __future__ import annotations
 
-from classify.corpus_base import (
+from samples import _words as w
+from samples.corpus.base import (
     Ctx,
     Draft,
     Template,
@@ -17,8 +18,7 @@ from classify.corpus_base import (
     in_street,
     numbered,
 )
-from classify.corpus_vocab import JOBS, SUPPLIERS
-from samples import _words as w
+from samples.corpus.vocab import JOBS, SUPPLIERS
 
 
 def _positions(c: Ctx, items: tuple[str, ...] | list[str]) -> tuple[list[str], float]:
