@@ -24,7 +24,7 @@ from eakte import __version__
 from eakte.cli_hotfolder import watch
 from eakte.cli_mail import watch_mail
 from eakte.context import Context
-from eakte.doctor import run_checks
+from eakte.doctor import mode_line, needs_fixing, run_probes
 from eakte.errors import EakteError, RecordNotFound
 from eakte.local_runner import expand_inputs
 from eakte.maintenance import augment_for_archive, reindex, reverify
@@ -283,19 +283,26 @@ def review(rescan: bool, doc_type: bool, as_json: bool) -> None:
 
 
 @cli.command()
-def doctor() -> None:
-    """Prüfen, ob Tesseract, Sprachdaten und Speicher bereit sind."""
-    checks = run_checks(load_settings())
-    for check in checks:
-        mark = (
-            "[green]OK[/]"
-            if check.ok
-            else ("[red]FEHLT[/]" if check.required else "[yellow]HINWEIS[/]")
-        )
-        err.print(f"{mark}  {check.name}: {check.detail}")
-        if not check.ok and check.hint:
-            err.print(f"      Abhilfe: {check.hint}")
-    if any(check.required and not check.ok for check in checks):
+@click.option("--json", "as_json", is_flag=True, help="Die Antworten als JSON-Liste.")
+def doctor(as_json: bool) -> None:
+    """Prüfen, ob OCR, Speicher, Index, Signaturprüfung, Klassifikator und Warteschlange
+    bereit sind: jeder Baustein beantwortet die Prüfung selbst."""
+    settings = load_settings()
+    probes = run_probes(settings)
+    if as_json:
+        _emit_json([dataclasses.asdict(probe) for probe in probes])
+    else:
+        err.print(mode_line(settings), highlight=False)
+        for probe in probes:
+            mark = (
+                "[green]OK[/]"
+                if probe.ok
+                else ("[red]FEHLT[/]" if probe.required else "[yellow]HINWEIS[/]")
+            )
+            err.print(f"{mark}  {escape(probe.component)}: {escape(probe.detail)}", highlight=False)
+            if not probe.ok and probe.fix:
+                err.print(f"      Abhilfe: {escape(probe.fix)}", highlight=False)
+    if needs_fixing(probes):
         sys.exit(2)
 
 

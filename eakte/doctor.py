@@ -1,101 +1,68 @@
-"""`eakte doctor`: what is installed, what is missing, and the command that fixes it."""
+"""`eakte doctor`: what is installed, what is missing, and the command that fixes it.
+
+Every line is an adapter's own answer (``eakte.health``): the wiring builds each adapter
+as ``eakte ingest`` would, and the adapter is asked. An adapter that cannot even be built
+(a server down at start, an unusable data dir) is a failed probe with the reason.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import TypeVar
 
-from eakte.errors import EakteError
+from eakte.health import Probe, Probed, failed
 from eakte.settings import Settings
 
-TESSERACT_PACKAGES = "apt-get install tesseract-ocr-deu tesseract-ocr-osd"
+A = TypeVar("A")
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    hint: str = ""
-    required: bool = True
+def run_probes(settings: Settings) -> list[Probe]:
+    """The answers of every adapter the wiring builds for these settings, in the order
+    a record meets them: OCR, store, index, signatures, classifier, queue."""
+    from eakte import wiring
 
+    probes: list[Probe] = []
 
-def run_checks(settings: Settings) -> list[Check]:
-    checks = [_check_tesseract(settings)]
-    checks += _check_languages(settings)
-    checks.append(_check_backends(settings))
-    checks.append(_check_trust(settings))
-    checks.append(
-        Check(
-            "Klassifikator",
-            ok=False,
-            detail="noch nicht enthalten; Dokumenttypen bleiben leer",
-            required=False,
+    def ask(component: str, build: Callable[[], A], *, required: bool = True) -> A | None:
+        try:
+            adapter = build()
+        except Exception as exc:  # building is part of the answer: never a traceback
+            probes.append(failed(component, exc, required=required))
+            return None
+        if not isinstance(adapter, Probed):
+            name = type(adapter).__name__
+            probes.append(Probe(component, False, f"{name} beantwortet keine Prüfung"))
+            return adapter
+        try:
+            probes.extend(adapter.health())
+        except Exception as exc:  # health() answers, but an adapter may break the rule
+            probes.append(failed(component, exc, required=required))
+        return adapter
+
+    ask("Tesseract", lambda: wiring.build_ocr(settings))
+    store = ask("Speicher", lambda: wiring.build_store(settings))
+    index = ask("Suchindex", lambda: wiring.build_index(settings))
+    ask("Vertrauensanker", lambda: wiring.build_validator(settings))
+    if store is None:
+        probes.append(
+            Probe("Klassifikator", False, "nicht geprüft: der Speicher fehlt", required=False)
         )
-    )
-    return checks
+    else:
+        ask("Klassifikator", lambda: wiring.build_classifier(settings, store), required=False)
+    broker = wiring.build_broker(settings)
+    if broker is not None:
+        ask("Warteschlange", lambda: broker)
+    if index is not None:
+        index.close()
+    return probes
 
 
-def _check_tesseract(settings: Settings) -> Check:
-    from ingest.tesseract import find_tessdata, library_version
-
-    try:
-        folder = find_tessdata(settings.tessdata_dir)
-    except EakteError as exc:
-        return Check("Tesseract", False, exc.message, TESSERACT_PACKAGES)
-    return Check("Tesseract", True, f"libtesseract {library_version()}, Sprachdaten in {folder}")
+def needs_fixing(probes: list[Probe]) -> bool:
+    """Something required is missing: `eakte doctor` exits 2."""
+    return any(probe.required and not probe.ok for probe in probes)
 
 
-def _check_languages(settings: Settings) -> list[Check]:
-    from ingest.tesseract import installed_languages
-
-    installed = installed_languages(settings.tessdata_dir)
-    wanted = [*settings.ocr_languages.split("+"), "osd"]
-    return [
-        Check(
-            f"Sprachdaten {lang}",
-            lang in installed,
-            "installiert" if lang in installed else "fehlt",
-            f"apt-get install tesseract-ocr-{lang}",
-            required=lang != "osd",
-        )
-        for lang in wanted
-    ]
-
-
-def _check_backends(settings: Settings) -> Check:
-    from eakte.wiring import build_context
-
-    try:
-        ctx = build_context(settings)
-        count = ctx.index.count()
-        ctx.index.close()
-    except EakteError as exc:
-        return Check("Speicher und Index", False, exc.message)
-    except OSError as exc:
-        return Check("Speicher und Index", False, f"{settings.data_dir}: {exc.strerror}")
-    return Check(
-        "Speicher und Index", True, f"eingebettet in {settings.data_dir}, {count} Akten im Index"
-    )
-
-
-def _check_trust(settings: Settings) -> Check:
-    from signatures.trust import load_trust_config
-
-    try:
-        trust = load_trust_config(settings.trust_dir, settings.crl_dir, settings.signature_mode)
-    except EakteError as exc:
-        return Check("Vertrauensanker", False, exc.message, "EAKTE_TRUST_DIR prüfen")
-    if not trust.anchors:
-        return Check(
-            "Vertrauensanker",
-            False,
-            "keine konfiguriert: Signaturen werden höchstens INDETERMINATE",
-            "EAKTE_TRUST_DIR auf einen Ordner mit Wurzelzertifikaten (PEM/DER) setzen",
-            required=False,
-        )
-    return Check(
-        "Vertrauensanker",
-        True,
-        f"{len(trust.anchors)} Zertifikate, {len(trust.crls)} Sperrlisten, "
-        f"Prüfmodus {settings.signature_mode}",
-    )
+def mode_line(settings: Settings) -> str:
+    if settings.mode == "distributed":
+        return "Betriebsart: verteilt (MinIO, Elasticsearch)"
+    return f"Betriebsart: eingebettet, Daten in {settings.data_dir}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from classify.fields import LetterFields
 from classify.types import TypeRouter
@@ -29,6 +29,11 @@ from signatures.handler_cms import CmsHandler
 from signatures.service import PyHankoValidator
 from storage.filesystem import FilesystemStore
 
+if TYPE_CHECKING:
+    from classify.service import TransformerClassifier
+    from eakte.broker import CeleryBroker
+    from ingest.tesseract import TesseractOcr
+
 
 def build_handlers(settings: Settings) -> HandlerRegistry:
     """Every medium eAkte takes; a new medium is one handler added here."""
@@ -48,13 +53,28 @@ def build_handlers(settings: Settings) -> HandlerRegistry:
 def build_context(settings: Settings) -> Context:
     """Embedded: filesystem store and tantivy under ``settings.data_dir``; distributed:
     MinIO and Elasticsearch. The pipeline is the same either way."""
-    store: ObjectStore
-    index: SearchIndex
+    store = build_store(settings)  # first: it reports an unusable data dir
+    index = build_index(settings)
+    return Context(
+        settings=settings,
+        store=store,
+        index=index,
+        signatures=build_validator(settings),
+        handlers=build_handlers(settings),
+        pages=ScanPageReader.from_settings(settings),
+        fields=LetterFields(),
+        router=TypeRouter(settings.document_types_file, settings.review_threshold),
+        sniff=sniff_media_type,
+        classifier=build_classifier(settings, store),
+        archive_pdf=_build_archive_pdf,
+    )
+
+
+def build_store(settings: Settings) -> ObjectStore:
     if settings.mode == "distributed":
-        from search.elasticsearch_index import ElasticsearchIndex
         from storage.minio_store import MinioStore
 
-        store = MinioStore(
+        return MinioStore(
             settings.s3_endpoint,
             settings.s3_access_key,
             settings.s3_secret_key.get_secret_value(),
@@ -64,32 +84,53 @@ def build_context(settings: Settings) -> Context:
             retention_mode=settings.retention_mode,
             retention_days=settings.retention_days,
         )
-        index = ElasticsearchIndex(settings.elasticsearch_url, alias=settings.elasticsearch_alias)
-    else:
-        store = FilesystemStore(settings.store_dir)  # first: it reports an unusable data dir
-        index = TantivyIndex(settings.index_dir)
-    validator = PyHankoValidator(
+    return FilesystemStore(settings.store_dir)
+
+
+def build_index(settings: Settings) -> SearchIndex:
+    if settings.mode == "distributed":
+        from search.elasticsearch_index import ElasticsearchIndex
+
+        return ElasticsearchIndex(settings.elasticsearch_url, alias=settings.elasticsearch_alias)
+    return TantivyIndex(settings.index_dir)
+
+
+def build_validator(settings: Settings) -> PyHankoValidator:
+    return PyHankoValidator(
         trust_dir=settings.trust_dir,
         crl_dir=settings.crl_dir,
         mode=settings.signature_mode,
         online_timeout_seconds=settings.revocation_timeout_seconds,
         tsa_url=settings.tsa_url,
     )
+
+
+def build_classifier(settings: Settings, store: ObjectStore) -> TransformerClassifier:
     from classify.service import TransformerClassifier  # numpy, scikit-learn: ~0.4 s to import
 
-    return Context(
-        settings=settings,
-        store=store,
-        index=index,
-        signatures=validator,
-        handlers=build_handlers(settings),
-        pages=ScanPageReader.from_settings(settings),
-        fields=LetterFields(),
-        router=TypeRouter(settings.document_types_file, settings.review_threshold),
-        sniff=sniff_media_type,
-        classifier=TransformerClassifier(settings, store),  # loads torch on first use only
-        archive_pdf=_build_archive_pdf,
+    return TransformerClassifier(settings, store)  # loads torch on first use only
+
+
+def build_ocr(settings: Settings) -> TesseractOcr:
+    """The OCR engine as the settings configure it, for ``eakte doctor``; the page reader
+    (``ingest.pages.ScanPageReader``) builds the same one in each worker process."""
+    from ingest.tesseract import TesseractOcr
+
+    return TesseractOcr(
+        languages=settings.ocr_languages,
+        page_segmentation_mode=settings.ocr_page_segmentation_mode,
+        tessdata=settings.tessdata_dir,
     )
+
+
+def build_broker(settings: Settings) -> CeleryBroker | None:
+    """The queue `eakte ingest` hands stages to: only in distributed mode with a broker
+    (as ``build_runner`` decides)."""
+    if settings.mode == "distributed" and settings.broker_url:
+        from eakte.broker import CeleryBroker
+
+        return CeleryBroker(settings.broker_url)
+    return None
 
 
 def _build_archive_pdf(

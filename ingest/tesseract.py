@@ -28,6 +28,7 @@ import tesserocr
 from PIL import Image
 
 from eakte.errors import DependencyMissing, ToolFailed
+from eakte.health import Probe, probe_errors
 from eakte.ports import OcrResult
 from ingest import geometry
 from ingest.reading_order import in_reading_order, words_of
@@ -66,6 +67,15 @@ def installed_languages(configured: str = "") -> set[str]:
     except DependencyMissing:
         return set()
     return {path.stem for path in folder.glob("*.traineddata")}
+
+
+def language_package(language: str) -> str:
+    """Debian's package for a language's data (``chi_sim``: ``tesseract-ocr-chi-sim``)."""
+    return f"tesseract-ocr-{language.lower().replace('_', '-')}"
+
+
+def install_command(language: str) -> str:
+    return f"apt-get install {language_package(language)}"
 
 
 def library_version() -> str:
@@ -127,6 +137,36 @@ class TesseractOcr:
         data = _moved(data, box[0], box[1])
         result = OcrResult(text=text_from_tsv(data, dpi), confidence=mean_confidence(data))
         return PageOcr(result=result, pdf=pdf, box=box)
+
+    @probe_errors("Tesseract")
+    def health(self) -> list[Probe]:
+        """The library, the language data folder, each configured language (and
+        ``osd``, optional: without it pages are not turned) and, when all are there,
+        whether libtesseract loads them together."""
+        wanted = list(dict.fromkeys([*self.languages.split("+"), "osd"]))
+        installed = installed_languages(self.tessdata)
+        languages = [
+            Probe(f"Sprachdaten {lang}", True, "installiert", required=lang != "osd")
+            if lang in installed
+            else Probe(f"Sprachdaten {lang}", False, "fehlt", install_command(lang), lang != "osd")
+            for lang in wanted
+        ]
+        try:
+            folder = find_tessdata(self.tessdata)
+        except DependencyMissing as exc:
+            return [Probe("Tesseract", False, exc.message, INSTALL_HINT), *languages]
+        library = f"libtesseract {library_version()}"
+        if not all(lang in installed for lang in self.languages.split("+")):
+            return [Probe("Tesseract", True, f"{library}, Sprachdaten in {folder}"), *languages]
+        try:
+            with tesserocr.PyTessBaseAPI(path=folder, lang=self.languages) as api:
+                loaded = api.GetInitLanguagesAsString()
+        except RuntimeError:
+            packages = " ".join(language_package(lang) for lang in self.languages.split("+"))
+            unreadable = f"{library} kann {self.languages} aus {folder} nicht laden"
+            fix = f"apt-get install --reinstall {packages}"
+            return [Probe("Tesseract", False, unreadable, fix), *languages]
+        return [Probe("Tesseract", True, f"{library} lädt {loaded} aus {folder}"), *languages]
 
     def orientation(self, image: Image.Image) -> Orientation | None:
         """Tesseract's orientation detection (OSD) on a half-resolution copy: as

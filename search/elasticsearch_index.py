@@ -36,6 +36,7 @@ import elasticsearch
 from elasticsearch import ApiError, ConnectionTimeout, Elasticsearch, helpers
 
 from eakte.errors import ConfigurationError, ToolFailed, Transient
+from eakte.health import Probe, probe_errors
 from eakte.ports import IndexDocument, SearchHit, SearchResult
 from search import german
 
@@ -50,6 +51,8 @@ TITLE_BOOST = 2
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
 FOLDING = ["lowercase", "asciifolding"]
 SNOWBALL = {"type": "snowball", "language": "German"}
+HEALTH_TIMEOUT_SECONDS = 5.0  # `eakte doctor` answers quickly even when a node hangs
+COLOURS = {"green": "grün", "yellow": "gelb", "red": "rot"}
 _ID_LIKE = re.compile(r"[\w.:-]{1,256}", re.ASCII)
 _SPACE = re.compile(r"\s+")
 
@@ -158,6 +161,39 @@ class ElasticsearchIndex:
 
     def close(self) -> None:
         self._client.close()
+
+    @probe_errors("Suchindex")
+    def health(self) -> list[Probe]:
+        """Asks the cluster for its version and health colour, and the alias for its
+        index, schema, analysis and document count; creates nothing (the first write
+        does). Yellow (replicas not placed, as on a single node) is ready, red is not."""
+        client = self._client.options(request_timeout=HEALTH_TIMEOUT_SECONDS, max_retries=0)
+        with self._errors("Zustandsabfrage"):
+            version = client.info()["version"]["number"]
+            colour = str(client.cluster.health()["status"])
+            try:
+                indices = sorted(client.indices.get_alias(name=self._alias))
+            except elasticsearch.NotFoundError:
+                indices = []
+            if indices:
+                mappings = client.indices.get_mapping(index=self._alias)
+                count = int(client.count(index=self._alias)["count"])
+        cluster = f"Elasticsearch {version} auf {self._endpoint}, Cluster "
+        cluster += COLOURS.get(colour, colour)
+        if colour not in ("green", "yellow"):
+            fix = "Zustand mit GET _cluster/health und dem Protokoll des Servers prüfen"
+            return [Probe("Suchindex", False, cluster, fix)]
+        if not indices:
+            return [Probe("Suchindex", True, f"{cluster}, Alias {self._alias} noch leer")]
+        meta = [m["mappings"].get("_meta", {}).get("eakte", {}) for m in mappings.values()]
+        if len(meta) != 1 or meta[0].get("schema") != SCHEMA_VERSION:
+            unknown = f"{cluster}, Alias {self._alias} hat ein unbekanntes Schema"
+            return [Probe("Suchindex", False, unknown, "`eakte reindex` baut ihn neu auf")]
+        detail = (
+            f"{cluster}, Alias {self._alias} → {', '.join(indices)}, {count} Akten, "
+            f"Analyse {meta[0].get('analysis')}"
+        )
+        return [Probe("Suchindex", True, detail)]
 
     def _replace(self, documents: Iterable[IndexDocument], analysis: Analysis) -> int:
         new = self._create_index(analysis, with_alias=False)

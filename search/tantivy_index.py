@@ -17,6 +17,7 @@ from typing import Any
 import tantivy
 
 from eakte.errors import ConfigurationError, ToolFailed, Transient
+from eakte.health import Probe, probe_errors
 from eakte.ports import IndexDocument, SearchHit, SearchResult
 from search import german
 
@@ -53,6 +54,7 @@ class TantivyIndex:
     """``SearchIndex`` on a tantivy directory; created on first use."""
 
     def __init__(self, directory: Path) -> None:
+        self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         self._schema = build_schema()
         try:
@@ -99,6 +101,13 @@ class TantivyIndex:
     def count(self) -> int:
         self._index.reload()
         return int(self._index.searcher().num_docs)
+
+    @probe_errors("Suchindex")
+    def health(self) -> list[Probe]:
+        """Counts the documents and runs a query through the German analysis."""
+        count = self.count()
+        self.search("Bescheid", limit=1)
+        return [Probe("Suchindex", True, f"Tantivy in {self.directory}, {count} Akten")]
 
     def search(
         self, query: str, limit: int = 10, *, filters: Mapping[str, str] | None = None

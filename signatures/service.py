@@ -12,6 +12,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from eakte.errors import ConfigurationError
+from eakte.health import Probe, probe_errors
 from eakte.ports import SignatureCheck
 from signatures.model import SignatureFinding, ValidationMode, ValidationReport
 
@@ -38,6 +40,41 @@ class PyHankoValidator:
         from signatures.trust import load_trust_config
 
         return load_trust_config(*self._trust_args)
+
+    @probe_errors("Vertrauensanker")
+    def health(self) -> list[Probe]:
+        """Loads the trust anchors and revocation lists afresh, as a validation would.
+        Without anchors signatures are checked but never found VALID (a hint only)."""
+        from signatures.trust import load_trust_config
+
+        trust_dir, crl_dir, mode, timeout = self._trust_args
+        try:
+            trust = load_trust_config(*self._trust_args)
+        except ConfigurationError as exc:
+            return [
+                Probe(
+                    "Vertrauensanker",
+                    False,
+                    exc.message,
+                    "EAKTE_TRUST_DIR und EAKTE_CRL_DIR prüfen",
+                )
+            ]
+        if not trust.anchors:
+            return [
+                Probe(
+                    "Vertrauensanker",
+                    False,
+                    "keine konfiguriert: Signaturen werden höchstens INDETERMINATE",
+                    "EAKTE_TRUST_DIR auf einen Ordner mit Wurzelzertifikaten (PEM/DER) setzen",
+                    required=False,
+                )
+            ]
+        anchors = f"{len(trust.anchors)} Zertifikat{'' if len(trust.anchors) == 1 else 'e'}"
+        lists = f"{len(trust.crls)} Sperrliste{'' if len(trust.crls) == 1 else 'n'}"
+        lists += f" aus {crl_dir}" if crl_dir else ""
+        checking = f"Prüfmodus {mode}" + (f" (Abruf bis {timeout:g} s)" if mode == "online" else "")
+        detail = f"{anchors} aus {trust_dir}, {lists}, {checking}"
+        return [Probe("Vertrauensanker", True, f"{detail}; {self.tool}")]
 
     def validate(
         self,

@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from eakte.errors import ConfigurationError
+from eakte.health import Probe, probe_errors
 from eakte.ports import StoredOriginal
 
 CHUNK = 1024 * 1024
@@ -117,6 +119,27 @@ class FilesystemStore:
 
     def delete_derived(self, key: str) -> None:
         self._derived_file(key).unlink(missing_ok=True)
+
+    # health --------------------------------------------------------------------
+
+    @probe_errors("Speicher")
+    def health(self) -> list[Probe]:
+        """Writes, syncs and removes a file where originals are staged (the filesystem
+        they are linked into), and says how much room is left."""
+        probe = self._new_temp_path()
+        try:
+            with open(probe, "xb") as out:
+                out.write(b"eakte doctor")
+                out.flush()
+                os.fsync(out.fileno())
+            probe.unlink()
+            free = shutil.disk_usage(self.root).free
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
+            return [Probe("Speicher", False, f"{self.root} nicht beschreibbar: {exc.strerror}")]
+        detail = f"eingebettet in {self.root}, beschreibbar, {free / 1e9:.1f} GB frei"
+        return [Probe("Speicher", True, detail)]
 
     # internals -----------------------------------------------------------------
 

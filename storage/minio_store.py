@@ -30,6 +30,7 @@ from minio.objectlockconfig import DAYS, ObjectLockConfig
 from minio.retention import Retention
 
 from eakte.errors import ConfigurationError, EakteError, IntegrityError, RecordNotFound, Transient
+from eakte.health import Probe, probe_errors
 from eakte.ports import StoredOriginal
 
 if TYPE_CHECKING:
@@ -185,6 +186,48 @@ class MinioStore:
     def delete_derived(self, key: str) -> None:
         with self._errors():
             self._client.remove_object(self.derived_bucket, _derived_key(key))
+
+    # health --------------------------------------------------------------------
+
+    @probe_errors("Speicher")
+    def health(self) -> list[Probe]:
+        """Asks the server for both buckets and for the object lock of the originals
+        bucket (without it originals could be deleted)."""
+        where = f"MinIO {self.endpoint}"
+        with self._errors():
+            buckets = (self.originals_bucket, self.derived_bucket)
+            missing = [name for name in buckets if not self._client.bucket_exists(name)]
+            if missing:
+                return [
+                    Probe(
+                        "Speicher",
+                        False,
+                        f"{where}: Bucket {', '.join(missing)} fehlt",
+                        "eAkte neu starten (legt Buckets an), Recht s3:CreateBucket prüfen",
+                    )
+                ]
+            try:
+                lock = self._client.get_object_lock_config(self.originals_bucket)
+            except S3Error as exc:
+                if not (exc.code or "").startswith("ObjectLockConfigurationNotFound"):
+                    raise
+                return [
+                    Probe(
+                        "Speicher",
+                        False,
+                        f"{where}: Bucket {self.originals_bucket} hat keine Objektsperre "
+                        "(Object Lock), Originale wären löschbar",
+                        "Bucket mit Objektsperre anlegen (mc mb --with-lock) und "
+                        "EAKTE_S3_ORIGINALS_BUCKET darauf setzen",
+                    )
+                ]
+        default = f", Standardregel {lock.mode} {lock.duration} {lock.duration_unit}"
+        detail = (
+            f"{where}: Originale in {self.originals_bucket} mit Objektsperre "
+            f"({self.retention_mode}, {self.retention_days} Tage je Original"
+            f"{default if lock.mode else ''}), abgeleitete Daten in {self.derived_bucket}"
+        )
+        return [Probe("Speicher", True, detail)]
 
     # internals -----------------------------------------------------------------
 
