@@ -111,8 +111,9 @@ def manifest_version(manifest: Manifest) -> int:
 def mark_for_index(store: ObjectStore, record_id: str, stored: Manifest | None = None) -> None:
     """Until an index step has indexed the state asked for, the view lags behind the
     store. ``finish`` marks before completing (a crash in between cannot leave the
-    record unmarked); a later change of a stored record marks after saving it and
-    passes the saved manifest."""
+    record unmarked). A later change of a stored record passes the manifest it saves,
+    before or after saving it: an index step that still reads the older state keeps
+    the marker."""
     body = {
         "version": manifest_version(stored) if stored is not None else None,
         "marked_at": time.time(),
