@@ -163,7 +163,8 @@ class TransformerClassifier:
                     False,
                     f"kein Modell (weder im Speicher noch in {self.settings.model_cache_dir}); "
                     "Dokumenttypen bleiben leer",
-                    "`eakte train` oder Set-up ausführen (python -m samples.default_model im Quellcode)",
+                    "`eakte train` oder die Einrichtung ausführen "
+                    "(python -m samples.default_model im Quellcode)",
                     required=False,
                 )
             ]

@@ -100,23 +100,31 @@ def finish(ctx: Context, record_id: str) -> Next:
     if missing:  # a page task was lost: ask for it again
         return Next(ocr_pages=missing)
     results = list(state.load_page_results(ctx.store, record_id).values())
-    state.mark_for_index(ctx.store, record_id)  # before completing: the view must catch up
+    # Before completing, so a crash in between cannot leave the record unmarked; an index
+    # step that meets the record still received keeps the marker.
+    state.mark_for_index(ctx.store, record_id)
     pipeline.finish(manifest, ctx, results, state.load_page_pdfs(ctx.store, record_id))
     _tidy_up(ctx, record_id)
     return Next(index=True)
 
 
 def index(ctx: Context, record_ids: list[str]) -> int:
-    """Bring the index up to the store for these records; returns how many were sent."""
+    """Bring the index up to the store for these records; returns how many were sent.
+    Each record's outbox markers are listed before its manifest is read, and only those
+    the indexed state satisfies are removed: not a marker of a record still being
+    finished, nor one written after the listing."""
+    read: list[tuple[list[state.Marker], Manifest | None]] = []
     documents = []
     for record_id in record_ids:
+        listed = state.markers(ctx.store, record_id)
         manifest = records.load_manifest(ctx.store, record_id)
+        read.append((listed, manifest))
         if manifest is not None and manifest.status == "stored":
             documents.append(index_document(manifest))
     if documents:
         ctx.index.upsert(documents)
-    for record_id in record_ids:
-        state.index_done(ctx.store, record_id)
+    for listed, manifest in read:
+        state.index_done(ctx.store, listed, manifest)
     return len(documents)
 
 

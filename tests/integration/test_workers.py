@@ -4,6 +4,7 @@ duplicate nothing; Elasticsearch down during ingest catches up by itself."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -11,13 +12,22 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
 from PIL import Image, ImageDraw
 
+from classify.service import default_model_file
+from eakte import pipeline, records
+from eakte.context import Context
+from eakte.ports import Classifier, Prediction
+from eakte.settings import Settings
+from eakte.wiring import build_context
 from samples import capture
 from samples.letters import generate_letters
 from samples.render import make_image_pdf
@@ -31,9 +41,18 @@ from tests.integration.server_fixtures import (
     real_servers,
     redis_server,
 )
-from tests.integration.worker_fixtures import Cluster, Worker, cluster, wait_for
+from tests.integration.worker_fixtures import (
+    HANG_GUARD_SECONDS,
+    Cluster,
+    Worker,
+    cluster,
+    wait_for,
+)
+from workers import state, steps, tasks
+from workers.app import create_app
 
 pytestmark = pytest.mark.integration
+MODEL_CACHE = Settings().model_cache_dir  # the real cache the set-up filled
 __all__ = ["cluster", "elasticsearch_server", "minio_server", "real_servers", "redis_server"]
 
 
@@ -175,6 +194,92 @@ def test_elasticsearch_down_during_ingest_catches_up_by_itself(
 
     wait_for(searchable, worker)  # nobody runs anything: the reconcile job catches up
     assert _status(cluster)["waiting_for_index"] == 0
+
+
+class _Midway:
+    """The real classifier, which ``finish`` calls after it has marked the record for
+    the index and before it completes it; ``meanwhile`` runs there first."""
+
+    def __init__(self, classifier: Classifier, meanwhile: Callable[[], None]) -> None:
+        self.classifier = classifier
+        self.meanwhile = meanwhile
+
+    def predict(self, text: str) -> Prediction:
+        self.meanwhile()
+        return self.classifier.predict(text)
+
+
+def _finish_with_reconcile_midway(ctx: Context, app: Any, record_id: str) -> steps.Next:
+    """``finish`` on a thread of its own; the reconcile job runs here while that thread
+    waits inside ``finish``: the record marked, its manifest still received."""
+    classifying, reconciled = threading.Event(), threading.Event()
+
+    def wait_for_reconcile() -> None:
+        classifying.set()
+        assert reconciled.wait(HANG_GUARD_SECONDS)
+
+    assert ctx.classifier is not None
+    midway = dataclasses.replace(ctx, classifier=_Midway(ctx.classifier, wait_for_reconcile))
+    with ThreadPoolExecutor(1) as pool:
+        finishing = pool.submit(steps.finish, midway, record_id)
+        try:
+            wait_for(lambda: classifying.is_set() or finishing.done())
+            if not classifying.is_set():
+                pytest.fail(f"finish ended without classifying: {finishing.result()}")
+            manifest = records.load_manifest(ctx.store, record_id)
+            assert manifest is not None and manifest.status == "received"
+            assert state.is_waiting_for_index(ctx.store, record_id)
+            reconciled_now = app.tasks[tasks.RECONCILE].apply().get()
+            assert reconciled_now["indexed"] == 0  # Elasticsearch is down
+        finally:
+            reconciled.set()
+        return finishing.result(HANG_GUARD_SECONDS)
+
+
+def test_the_reconcile_job_during_finish_loses_no_record_while_elasticsearch_is_down(
+    cluster: Cluster, sample_dir: Path, elasticsearch_server: RunningServer
+) -> None:
+    """Issue 13, item 7: the reconcile job met each record mid-finish and removed its
+    marker; the record's own index task then met Elasticsearch down, and nothing was
+    left to index it once Elasticsearch was back. With the default model, so that
+    ``finish`` classifies as in production; the stages run in process, as a worker
+    runs them, the tasks through Celery's eager ``apply`` (retries included)."""
+    assert default_model_file(Settings()).is_file(), "scripts/setup.sh trains the default model"
+    values = {key.removeprefix("EAKTE_").lower(): value for key, value in cluster.env.items()}
+    settings = Settings(
+        **{**values, "data_dir": cluster.cli.data_dir, "model_cache_dir": MODEL_CACHE}
+    )
+    ctx = build_context(settings)
+    app = create_app(settings)
+    app.eakte = SimpleNamespace(get=lambda: ctx)  # the worker's context, model loaded
+    assert ctx.classifier is not None
+    ctx.classifier.predict("Sehr geehrte Damen und Herren, anbei meine Rechnung.")
+    assert ctx.index.count() == 0  # the alias exists before Elasticsearch goes down
+    letters = ["brief_bauantrag.pdf", "rechnung.pdf", "brief_gemeinderat.pdf"]
+    ids = []
+    for name in letters:
+        received = pipeline.store_original(sample_dir / name, ctx)
+        steps.submit(ctx, received.manifest)
+        assert steps.prepare(ctx, received.manifest.id).finish  # text layer: no OCR
+        ids.append(received.manifest.id)
+
+    with elasticsearch_server.stopped():
+        for record_id in ids:
+            after = _finish_with_reconcile_midway(ctx, app, record_id)
+            assert after.index
+            assert app.tasks[tasks.INDEX].apply(args=[[record_id]]).get() == 0  # gave up
+        assert _status(cluster)["waiting_for_index"] == len(ids)
+
+    assert app.tasks[tasks.RECONCILE].apply().get()["indexed"] == len(ids)
+    for record_id in ids:
+        found = cluster.cli("search", record_id, "--json")
+        assert found.returncode == 0 and found.json()["total"] == 1, found.stderr
+        manifest = records.load_manifest(ctx.store, record_id)
+        assert manifest is not None and manifest.classification is not None
+        assert "tuned-" in str(manifest.classification.model_version)  # the default model
+    assert list(state.waiting_for_index(ctx.store)) == []
+    assert _status(cluster)["waiting_for_index"] == 0
+    ctx.index.close()
 
 
 def test_flower_shows_the_workers(cluster: Cluster) -> None:
