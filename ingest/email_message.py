@@ -40,36 +40,34 @@ header text is shown instead.
 
 from __future__ import annotations
 
-import base64
-import codecs
 import mimetypes
-import quopri
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from email import errors as email_errors
 from email import policy
-from email.generator import BytesGenerator
-from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from io import BytesIO
 from urllib.parse import unquote
 
 from eakte.errors import CorruptInput, LimitExceeded
 from eakte.filenames import sanitize_filename
+from ingest.mail_headers import EMAIL_FAILURES, german_date, header_date, header_value
+from ingest.mail_payloads import (
+    decode_text,
+    html_to_text,
+    message_bytes,
+    payload_bytes,
+    readable_text,
+    transfer_decoded,
+)
 from ingest.tnef import unpack_tnef
 
 SNIFF_WINDOW = 8192  # ingest.sniff.HEAD_BYTES: how much of a file sniffing sees
-# What the standard library raises on input it cannot make sense of (its header parser
-# and decoders are not hardened against every malformed message)
-_EMAIL_FAILURES = (email_errors.MessageError, ValueError, LookupError, TypeError, AttributeError)
 _FATAL_STRUCTURE = (
     email_errors.NoBoundaryInMultipartDefect,
     email_errors.StartBoundaryNotFoundDefect,
     email_errors.MultipartInvariantViolationDefect,
 )
-_FATAL_BASE64 = (email_errors.InvalidBase64LengthDefect, email_errors.InvalidBase64CharactersDefect)
 _CID = re.compile(r"""cid:([^"'\s<>)]+)""", re.IGNORECASE)
 _EXTENSIONS = {
     "application/pdf": ".pdf",
@@ -151,14 +149,14 @@ def read_message(data: bytes, *, max_attachments: int) -> MailContent:
     except RecursionError as exc:  # thousands of nested multiparts: a hostile message
         raise CorruptInput("E-Mail zu tief verschachtelt (MIME-Teile in MIME-Teilen)") from exc
     body = "\n\n".join(chunk.strip("\n") for chunk in reader.texts if chunk.strip())
-    subject = _header(message, "subject")
+    subject = header_value(message, "subject")
     head = _header_block(message, subject, reader.attachments)
     return MailContent(
         text=f"{head}\n\n{body}".rstrip() + "\n",
         subject=subject,
-        sender=_header(message, "from"),
-        date=moment.isoformat() if (moment := _date(message)) else None,
-        message_id=_header(message, "message-id"),
+        sender=header_value(message, "from"),
+        date=moment.isoformat() if (moment := header_date(message)) else None,
+        message_id=header_value(message, "message-id"),
         attachments=reader.attachments,
         notes=reader.notes,
     )
@@ -169,7 +167,7 @@ def _parse(data: bytes) -> EmailMessage:
         message = BytesParser(policy=policy.default).parsebytes(data)
     except RecursionError as exc:
         raise CorruptInput("E-Mail zu tief verschachtelt (MIME-Teile in MIME-Teilen)") from exc
-    except _EMAIL_FAILURES as exc:
+    except EMAIL_FAILURES as exc:
         raise CorruptInput(f"E-Mail nicht lesbar: {exc}") from exc
     if not isinstance(message, EmailMessage) or not message.keys():
         raise CorruptInput("Keine E-Mail: Kopfzeilen (Von, Betreff, Datum …) fehlen")
@@ -180,55 +178,13 @@ def _linesep(data: bytes) -> str:
     return "\r\n" if b"\r\n" in data[:SNIFF_WINDOW] else "\n"
 
 
-# headers ----------------------------------------------------------------------------
-
-
-def _header(part: Message, name: str) -> str | None:
-    """The decoded header; 8-bit bytes in it (RFC 5322 forbids them, old mailers send
-    Latin-1 anyway) are read as UTF-8 or Windows-1252, and when the header parser gives
-    up on a value, its raw text is shown."""
-    raw = next((value for key, value in part.raw_items() if key.lower() == name), None)
-    if raw is None:
-        return None
-    if any("\udc80" <= char <= "\udcff" for char in raw):  # surrogate-escaped bytes
-        return _decoded_words(_bytes_text(raw.encode("ascii", "surrogateescape")))
-    try:
-        return " ".join(str(part[name]).split()) or None
-    except _EMAIL_FAILURES:
-        return _decoded_words(raw)
-
-
-def _decoded_words(raw: str) -> str | None:
-    try:
-        text = str(make_header(decode_header(raw)))
-    except _EMAIL_FAILURES:
-        text = raw
-    return " ".join(text.split()) or None
-
-
-def _date(message: Message) -> datetime | None:
-    try:
-        moment = getattr(message["date"], "datetime", None)
-    except _EMAIL_FAILURES:
-        return None
-    return moment if isinstance(moment, datetime) else None
-
-
-def _german_date(message: Message) -> str | None:
-    moment = _date(message)
-    if moment is None:
-        return _header(message, "date")
-    offset = moment.strftime(" %z") if moment.tzinfo else ""
-    return moment.strftime("%d.%m.%Y %H:%M") + offset
-
-
 def _header_block(message: Message, subject: str | None, files: list[MailAttachment]) -> str:
     lines = [
         f"{label}: {value}"
         for name, label in _HEADER_LABELS
-        if (value := _header(message, name)) is not None
+        if (value := header_value(message, name)) is not None
     ]
-    lines.append(f"Datum: {_german_date(message) or '–'}")
+    lines.append(f"Datum: {german_date(message) or '–'}")
     lines.append(f"Betreff: {subject or '–'}")
     if files:
         lines.append("Anhänge: " + ", ".join(item.filename for item in files))
@@ -285,12 +241,14 @@ class _Reader:
         elif filename is None and disposition != "attachment":
             if content_type in ("text/plain", "text/html"):
                 if body:
-                    self.texts.append(_readable_text(part, self.notes))
+                    self.texts.append(readable_text(part, self.notes))
             elif body:  # an unnamed enclosure (a PDF, an invitation) is still one
-                self._add(None, content_type, _decoded(part, content_type, self.notes))
+                self._add(None, content_type, payload_bytes(part, content_type, self.notes))
             # else: another rendering of the body inside an alternative we did not choose
         else:
-            self._add(filename, content_type, _decoded(part, filename or content_type, self.notes))
+            self._add(
+                filename, content_type, payload_bytes(part, filename or content_type, self.notes)
+            )
 
     def _related_resource(self, part: Message, *, body: bool) -> None:
         """Non-root parts of ``multipart/related`` belong to the HTML (images, styles)."""
@@ -318,20 +276,20 @@ class _Reader:
     def _add_forwarded(self, part: Message) -> None:
         inner = part.get_payload(0) if part.is_multipart() else None
         if not isinstance(inner, EmailMessage):
-            self._add(_filename(part), "message/rfc822", _decoded(part, "message/rfc822", []))
+            self._add(_filename(part), "message/rfc822", payload_bytes(part, "message/rfc822", []))
             return
-        data = _message_bytes(inner, self.linesep)
-        encoding = (_header(part, "content-transfer-encoding") or "").lower()
+        data = message_bytes(inner, self.linesep)
+        encoding = (header_value(part, "content-transfer-encoding") or "").lower()
         if encoding in ("base64", "quoted-printable"):
             # RFC 2046 forbids it, some gateways do it: the parser then took the encoded
             # text for a message without headers
-            data = _transfer_decoded(data.lstrip(b"\r\n"), encoding)
+            data = transfer_decoded(data.lstrip(b"\r\n"), encoding)
             inner = BytesParser(policy=policy.default).parsebytes(data, headersonly=True)
-        subject = _header(inner, "subject") or "weitergeleitet"
+        subject = header_value(inner, "subject") or "weitergeleitet"
         self._add(f"{subject}.eml", "message/rfc822", data)
 
     def _add_tnef(self, part: Message) -> None:
-        data = _decoded(part, "winmail.dat", self.notes)
+        data = payload_bytes(part, "winmail.dat", self.notes)
         unpacked = unpack_tnef(data)
         if unpacked is None:
             self.notes.append(
@@ -339,7 +297,7 @@ class _Reader:
             )
             self._add("winmail.dat", "application/ms-tnef", data)
             return
-        text = _html_to_text(unpacked.html) if unpacked.html else unpacked.text
+        text = html_to_text(unpacked.html) if unpacked.html else unpacked.text
         if text.strip():
             self.texts.append(text)
         self.notes.extend(unpacked.notes)
@@ -395,7 +353,7 @@ def _related_root(part: Message) -> Message | None:
 
 
 def _content_id(part: Message) -> str | None:
-    value = _header(part, "content-id")
+    value = header_value(part, "content-id")
     return value.strip().strip("<>").lower() if value else None
 
 
@@ -407,7 +365,7 @@ def _cid_references(message: Message) -> frozenset[str]:
             part.get_content_type() == "text/html"
             and part.get_content_disposition() != "attachment"
         ):
-            html = _decode_text(_decoded(part, "text/html", []), part, [])
+            html = decode_text(payload_bytes(part, "text/html", []), part, [])
             found.update(unquote(ref).strip("<>").lower() for ref in _CID.findall(html))
     return frozenset(found)
 
@@ -415,7 +373,7 @@ def _cid_references(message: Message) -> frozenset[str]:
 def _filename(part: Message) -> str | None:
     try:
         name = part.get_filename()
-    except _EMAIL_FAILURES:
+    except EMAIL_FAILURES:
         return None
     return name.strip() or None if isinstance(name, str) else None
 
@@ -427,83 +385,3 @@ def _generated_name(number: int, content_type: str) -> str:
 
 def _is_tnef(part: Message, content_type: str, filename: str | None) -> bool:
     return content_type in _TNEF_TYPES or (filename or "").lower() == "winmail.dat"
-
-
-# payloads -----------------------------------------------------------------------------
-
-
-def _decoded(part: Message, what: str, notes: list[str]) -> bytes:
-    """The transfer-decoded bytes of a leaf; damaged base64 is refused (see module doc)."""
-    seen = len(part.defects)
-    try:
-        payload = part.get_payload(decode=True)
-    except _EMAIL_FAILURES as exc:
-        raise CorruptInput(f"E-Mail-Teil {what} nicht dekodierbar: {exc}") from exc
-    new = part.defects[seen:]
-    del part.defects[seen:]  # decoding twice must not report twice
-    if any(isinstance(defect, _FATAL_BASE64) for defect in new):
-        raise CorruptInput(f"E-Mail-Teil {what}: Base64-Kodierung beschädigt")
-    if any(isinstance(defect, email_errors.InvalidBase64PaddingDefect) for defect in new):
-        notes.append(f"{what}: Base64-Auffüllung fehlte (Inhalt vollständig dekodiert)")
-    return payload if isinstance(payload, bytes) else b""
-
-
-def _decode_text(raw: bytes, part: Message, notes: list[str]) -> str:
-    """Declared charset if Python knows it; undeclared 8-bit text is usually UTF-8 or
-    Windows-1252 (Outlook), tried in that order."""
-    charset = part.get_content_charset()
-    if charset and charset not in ("us-ascii", "ascii"):
-        try:
-            codecs.lookup(charset)
-        except (LookupError, ValueError):
-            notes.append(f"Unbekannter Zeichensatz {charset}; Text als UTF-8 gelesen")
-        else:
-            return raw.decode(charset, errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-def _readable_text(part: Message, notes: list[str]) -> str:
-    text = _decode_text(_decoded(part, part.get_content_type(), notes), part, notes)
-    return _html_to_text(text) if part.get_content_type() == "text/html" else text
-
-
-def _html_to_text(html: str) -> str:
-    # lxml refuses a str with an XML encoding declaration; the text is decoded already
-    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
-    from inscriptis import get_text  # type: ignore[import-untyped]  # lxml: only for HTML mail
-
-    try:
-        return str(get_text(html))
-    except (ValueError, TypeError) as exc:
-        raise CorruptInput(f"HTML-Text der E-Mail nicht lesbar: {exc}") from exc
-
-
-def _message_bytes(inner: EmailMessage, linesep: str) -> bytes:
-    """The forwarded message as it came: headers are not refolded, line ends are those
-    of the outer message (the parser keeps no byte offsets to cut it out exactly)."""
-    buffer = BytesIO()
-    keep = policy.default.clone(refold_source="none", linesep=linesep, max_line_length=None)
-    try:
-        BytesGenerator(buffer, policy=keep).flatten(inner)
-    except _EMAIL_FAILURES as exc:
-        raise CorruptInput(f"Weitergeleitete E-Mail nicht lesbar: {exc}") from exc
-    return buffer.getvalue()
-
-
-def _transfer_decoded(data: bytes, encoding: str) -> bytes:
-    try:
-        if encoding == "base64":
-            return base64.b64decode(data, validate=False)
-        return quopri.decodestring(data)
-    except ValueError as exc:  # binascii.Error
-        raise CorruptInput("Weitergeleitete E-Mail: Base64-Kodierung beschädigt") from exc
-
-
-def _bytes_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")

@@ -3,7 +3,7 @@
 pikepdf can write the PDF/A identification, but only a validator can say whether the file
 keeps the promise. veraPDF is Java; its command-line app is published on Maven Central
 as `org.verapdf.apps:greenfield-apps`, one shaded jar with all its dependencies, so it
-is fetched like Elasticsearch (scripts/servers.py): `mvn dependency:copy` once into
+is fetched like Elasticsearch (scripts/server_fetch.py): `mvn dependency:copy` once into
 `~/.cache/eakte/verapdf-VERSION/` (or under `EAKTE_CACHE_DIR`), run on the machine's JDK.
 
     python -m scripts.verapdf ensure
@@ -19,7 +19,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from scripts.servers import ServerError, _publish, cache_dir, maven_copy
+from scripts.server_fetch import ServerError, _publish, cache_dir, maven_copy
 
 # the newest app on Maven Central; the libraries are at 1.30.2, but no app of them yet
 VERAPDF_VERSION = "1.28.2"

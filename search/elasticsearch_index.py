@@ -169,8 +169,8 @@ class ElasticsearchIndex:
         does). Yellow (replicas not placed, as on a single node) is ready, red is not."""
         client = self._client.options(request_timeout=HEALTH_TIMEOUT_SECONDS, max_retries=0)
         with self._errors("Zustandsabfrage"):
-            version = client.info()["version"]["number"]
-            colour = str(client.cluster.health()["status"])
+            health = client.cluster.health()
+            nodes = client.nodes.info(filter_path="nodes.*.version")["nodes"]
             try:
                 indices = sorted(client.indices.get_alias(name=self._alias))
             except elasticsearch.NotFoundError:
@@ -178,13 +178,18 @@ class ElasticsearchIndex:
             if indices:
                 mappings = client.indices.get_mapping(index=self._alias)
                 count = int(client.count(index=self._alias)["count"])
+        version = "/".join(sorted({str(node["version"]) for node in nodes.values()}))
+        colour = str(health["status"])
         cluster = f"Elasticsearch {version} auf {self._endpoint}, Cluster "
-        cluster += COLOURS.get(colour, colour)
+        cluster += f"{COLOURS.get(colour, colour)} ({health['number_of_nodes']} Knoten)"
         if colour not in ("green", "yellow"):
             fix = "Zustand mit GET _cluster/health und dem Protokoll des Servers prüfen"
             return [Probe("Suchindex", False, cluster, fix)]
         if not indices:
-            return [Probe("Suchindex", True, f"{cluster}, Alias {self._alias} noch leer")]
+            absent = (
+                f"{cluster}, Alias {self._alias} noch nicht angelegt (legt die erste Aufnahme an)"
+            )
+            return [Probe("Suchindex", True, absent)]
         meta = [m["mappings"].get("_meta", {}).get("eakte", {}) for m in mappings.values()]
         if len(meta) != 1 or meta[0].get("schema") != SCHEMA_VERSION:
             unknown = f"{cluster}, Alias {self._alias} hat ein unbekanntes Schema"
