@@ -64,7 +64,7 @@ def test_doctor_says_when_no_model_is_installed(cli: Cli) -> None:
     result = cli("doctor")  # the fixture's model cache is an empty folder
     assert result.returncode == 0, result.stderr  # records are stored, just untyped
     assert "HINWEIS  Klassifikator: kein Modell" in result.stderr
-    assert "Abhilfe: `eakte train` oder Set-up ausführen" in result.stderr
+    assert "Abhilfe: `eakte train` oder die Einrichtung ausführen" in result.stderr
     assert "Sprachmodell" not in result.stderr
 
 
