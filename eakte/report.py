@@ -13,14 +13,8 @@ from rich.table import Table
 
 from eakte.outcome import FileOutcome, RunStats
 from eakte.ports import SearchResult
-from eakte.record import Manifest
+from eakte.record import VERDICT_WORDS, Manifest
 
-VERDICT_DE = {
-    "TOTAL_PASSED": "gültig",
-    "TOTAL_FAILED": "ungültig",
-    "INDETERMINATE": "unbestimmt",
-    "UNSIGNED": "nicht signiert",
-}
 STATUS_DE = {
     "stored": "gespeichert",
     "duplicate": "Duplikat",
@@ -233,14 +227,14 @@ def print_signature_summary(console: Console, manifest: Manifest) -> None:
         return
     sub = f", {summary.sub_indication}" if summary.sub_indication else ""
     console.print(
-        f"Signaturen: {VERDICT_DE[summary.verdict]} ({summary.verdict}{sub})", highlight=False
+        f"Signaturen: {VERDICT_WORDS[summary.verdict]} ({summary.verdict}{sub})", highlight=False
     )
     for finding in summary.signatures:
         signer = (finding.get("signer") or {}).get("subject", "?")
         indication = finding.get("indication", "?")
         detail = finding.get("sub_indication") or ""
         console.print(
-            f"  – {escape(signer)}: {VERDICT_DE.get(indication, indication)} "
+            f"  – {escape(signer)}: {VERDICT_WORDS.get(indication, indication)} "
             f"({indication}{', ' + detail if detail else ''})",
             highlight=False,
         )
