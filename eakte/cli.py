@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 
@@ -23,12 +24,14 @@ from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.cli_hotfolder import watch
 from eakte.cli_mail import watch_mail
+from eakte.contract import ReportFormat
 from eakte.doctor import run_checks
-from eakte.errors import EakteError, RecordNotFound
+from eakte.errors import EakteError
 from eakte.local_runner import expand_inputs
 from eakte.maintenance import augment_for_archive, reindex, reverify
 from eakte.outcome import FileOutcome
-from eakte.pipeline import ARCHIVE_RENDITION, Context, signature_report_key
+from eakte.pipeline import ARCHIVE_RENDITION, Context
+from eakte.record import VERDICTS, Verdict
 from eakte.report import (
     ingest_progress,
     print_ingest_summary,
@@ -36,7 +39,15 @@ from eakte.report import (
     print_search,
     print_signature_summary,
 )
-from eakte.retrieval import copy_original_verified, copy_rendition, get_manifest
+from eakte.retrieval import (
+    copy_original_verified,
+    copy_rendition,
+    get_manifest,
+    manifest_view,
+    search_records,
+    signature_report,
+    stored_report,
+)
 from eakte.settings import load_settings
 from eakte.wiring import build_context, build_runner
 from workers.cli import beat, flower, status, worker
@@ -56,6 +67,8 @@ def service() -> Iterator[Context]:
 
 
 def _emit_json(value: Any) -> None:
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
     click.echo(json.dumps(value, ensure_ascii=False, default=str))
 
 
@@ -83,7 +96,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> N
             outcomes.append(outcome)
             progress.file_done(outcome)
             if as_json:
-                _emit_json(outcome.contract_json())
+                _emit_json(outcome)
     print_ingest_summary(err, outcomes, runner.stats)
     if stats_json:
         stats = runner.stats
@@ -103,9 +116,6 @@ def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> N
         sys.exit(1)
 
 
-VERDICTS = ["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE", "UNSIGNED"]
-
-
 @cli.command()
 @click.argument("query", required=False, default="")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
@@ -116,23 +126,14 @@ VERDICTS = ["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE", "UNSIGNED"]
     help="Nur Akten mit diesem Signaturergebnis (z. B. TOTAL_PASSED: signiert und gültig).",
 )
 @click.option("--json", "as_json", is_flag=True)
-def search(query: str, limit: int, signature: str | None, as_json: bool) -> None:
+def search(query: str, limit: int, signature: Verdict | None, as_json: bool) -> None:
     """Volltextsuche (deutsch: Straße findet auch Strasse und Straßen)."""
-    filters = {"signature": signature} if signature else {}
-    if not query.strip() and not filters:
+    if not query.strip() and not signature:
         raise click.UsageError("Suchbegriff oder --signatur angeben.")
     with service() as ctx:
-        result = ctx.index.search(query, limit=limit, filters=filters)
+        result = search_records(ctx.index.search, query, limit=limit, signature=signature)
     if as_json:
-        _emit_json(
-            {
-                "total": result.total,
-                "hits": [
-                    {"id": h.id, "score": h.score, "doc_type": h.doc_type, "snippet": h.snippet}
-                    for h in result.hits
-                ],
-            }
-        )
+        _emit_json(result)
     else:
         print_search(out, query, result)
 
@@ -143,11 +144,9 @@ def search(query: str, limit: int, signature: str | None, as_json: bool) -> None
 def show(record_id: str, as_json: bool) -> None:
     """Das Manifest einer Akte anzeigen (Kennung oder eindeutiger Anfang davon)."""
     with service() as ctx:
-        manifest = get_manifest(ctx, record_id)
+        manifest = manifest_view(ctx, record_id)
     if as_json:
-        payload = manifest.model_dump(mode="json")
-        payload["doc_type"] = manifest.doc_type
-        _emit_json(payload)
+        _emit_json(manifest)
     else:
         print_manifest(out, manifest)
 
@@ -178,7 +177,7 @@ def verify(record_id: str, as_json: bool) -> None:
     """Signaturen jetzt erneut prüfen; das Original bleibt unverändert."""
     with service() as ctx:
         manifest = reverify(ctx, get_manifest(ctx, record_id))
-        report = ctx.store.get_derived(signature_report_key(manifest.id))
+        report = stored_report(ctx, manifest)
     if as_json and report is not None:
         click.echo(report.decode("utf-8"))
     else:
@@ -191,16 +190,10 @@ def verify(record_id: str, as_json: bool) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["pdf", "json"]), default="pdf", show_default=True
 )
-def report(record_id: str, output: Path, fmt: str) -> None:
+def report(record_id: str, output: Path, fmt: ReportFormat) -> None:
     """Das Prüfprotokoll der letzten Signaturprüfung ausgeben (PDF oder JSON)."""
     with service() as ctx:
-        manifest = get_manifest(ctx, record_id)
-        data = ctx.store.get_derived(signature_report_key(manifest.id))
-        if data is None:
-            raise RecordNotFound(
-                f"Zu {manifest.id[:12]}… gibt es noch keinen Prüfbericht: `eakte verify` ausführen"
-            )
-        output.write_bytes(ctx.signatures.render_report(data) if fmt == "pdf" else data)
+        output.write_bytes(signature_report(ctx, record_id, fmt).content)
     err.print(f"Prüfprotokoll nach {output} geschrieben.")
 
 

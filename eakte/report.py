@@ -11,8 +11,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+from eakte.contract import SearchResponse
 from eakte.outcome import FileOutcome, RunStats
-from eakte.ports import SearchResult
 from eakte.record import VERDICT_WORDS, Manifest
 
 STATUS_DE = {
@@ -99,7 +99,7 @@ def print_ingest_summary(console: Console, outcomes: list[FileOutcome], stats: R
             )
 
 
-def print_search(console: Console, query: str, result: SearchResult) -> None:
+def print_search(console: Console, query: str, result: SearchResponse) -> None:
     label = f" für „{escape(query)}“" if query.strip() else ""
     if not result.hits:
         console.print(f"Keine Treffer{label}.")
