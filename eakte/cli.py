@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 
@@ -24,13 +25,14 @@ from eakte import __version__
 from eakte.cli_hotfolder import watch
 from eakte.cli_mail import watch_mail
 from eakte.context import Context
+from eakte.contract import ReportFormat
 from eakte.doctor import mode_line, needs_fixing, run_probes
-from eakte.errors import EakteError, RecordNotFound
+from eakte.errors import EakteError
 from eakte.local_runner import expand_inputs
 from eakte.maintenance import augment_for_archive, reindex, reverify
 from eakte.outcome import FileOutcome
 from eakte.pipeline import ARCHIVE_RENDITION
-from eakte.records import signature_report_key
+from eakte.record import VERDICTS, Verdict
 from eakte.report import (
     ingest_progress,
     print_ingest_summary,
@@ -38,7 +40,15 @@ from eakte.report import (
     print_search,
     print_signature_summary,
 )
-from eakte.retrieval import copy_original_verified, copy_rendition, get_manifest
+from eakte.retrieval import (
+    copy_original_verified,
+    copy_rendition,
+    get_manifest,
+    manifest_view,
+    search_records,
+    signature_report,
+    stored_report,
+)
 from eakte.settings import load_settings
 from eakte.wiring import build_context, build_runner
 from workers.cli import beat, flower, status, worker
@@ -58,6 +68,8 @@ def service() -> Iterator[Context]:
 
 
 def _emit_json(value: Any) -> None:
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
     click.echo(json.dumps(value, ensure_ascii=False, default=str))
 
 
@@ -85,7 +97,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> N
             outcomes.append(outcome)
             progress.file_done(outcome)
             if as_json:
-                _emit_json(outcome.contract_json())
+                _emit_json(outcome)
     print_ingest_summary(err, outcomes, runner.stats)
     if stats_json:
         stats = runner.stats
@@ -105,9 +117,6 @@ def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> N
         sys.exit(1)
 
 
-VERDICTS = ["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE", "UNSIGNED"]
-
-
 @cli.command()
 @click.argument("query", required=False, default="")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
@@ -118,23 +127,14 @@ VERDICTS = ["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE", "UNSIGNED"]
     help="Nur Akten mit diesem Signaturergebnis (z. B. TOTAL_PASSED: signiert und gültig).",
 )
 @click.option("--json", "as_json", is_flag=True)
-def search(query: str, limit: int, signature: str | None, as_json: bool) -> None:
+def search(query: str, limit: int, signature: Verdict | None, as_json: bool) -> None:
     """Volltextsuche (deutsch: Straße findet auch Strasse und Straßen)."""
-    filters = {"signature": signature} if signature else {}
-    if not query.strip() and not filters:
+    if not query.strip() and not signature:
         raise click.UsageError("Suchbegriff oder --signatur angeben.")
     with service() as ctx:
-        result = ctx.index.search(query, limit=limit, filters=filters)
+        result = search_records(ctx.index.search, query, limit=limit, signature=signature)
     if as_json:
-        _emit_json(
-            {
-                "total": result.total,
-                "hits": [
-                    {"id": h.id, "score": h.score, "doc_type": h.doc_type, "snippet": h.snippet}
-                    for h in result.hits
-                ],
-            }
-        )
+        _emit_json(result)
     else:
         print_search(out, query, result)
 
@@ -145,11 +145,9 @@ def search(query: str, limit: int, signature: str | None, as_json: bool) -> None
 def show(record_id: str, as_json: bool) -> None:
     """Das Manifest einer Akte anzeigen (Kennung oder eindeutiger Anfang davon)."""
     with service() as ctx:
-        manifest = get_manifest(ctx, record_id)
+        manifest = manifest_view(ctx, record_id)
     if as_json:
-        payload = manifest.model_dump(mode="json")
-        payload["doc_type"] = manifest.doc_type
-        _emit_json(payload)
+        _emit_json(manifest)
     else:
         print_manifest(out, manifest)
 
@@ -180,7 +178,7 @@ def verify(record_id: str, as_json: bool) -> None:
     """Signaturen jetzt erneut prüfen; das Original bleibt unverändert."""
     with service() as ctx:
         manifest = reverify(ctx, get_manifest(ctx, record_id))
-        report = ctx.store.get_derived(signature_report_key(manifest.id))
+        report = stored_report(ctx, manifest)
     if as_json and report is not None:
         click.echo(report.decode("utf-8"))
     else:
@@ -193,16 +191,10 @@ def verify(record_id: str, as_json: bool) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["pdf", "json"]), default="pdf", show_default=True
 )
-def report(record_id: str, output: Path, fmt: str) -> None:
+def report(record_id: str, output: Path, fmt: ReportFormat) -> None:
     """Das Prüfprotokoll der letzten Signaturprüfung ausgeben (PDF oder JSON)."""
     with service() as ctx:
-        manifest = get_manifest(ctx, record_id)
-        data = ctx.store.get_derived(signature_report_key(manifest.id))
-        if data is None:
-            raise RecordNotFound(
-                f"Zu {manifest.id[:12]}… gibt es noch keinen Prüfbericht: `eakte verify` ausführen"
-            )
-        output.write_bytes(ctx.signatures.render_report(data) if fmt == "pdf" else data)
+        output.write_bytes(signature_report(ctx, record_id, fmt).content)
     err.print(f"Prüfprotokoll nach {output} geschrieben.")
 
 

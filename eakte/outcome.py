@@ -8,43 +8,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import Field
+
 from eakte import pipeline
+from eakte.contract import IngestLine, PartRef
 from eakte.errors import EakteError, UnexpectedFailure
-from eakte.pipeline import Outcome
 from eakte.record import Manifest
 
 
-@dataclass(frozen=True)
-class FileOutcome:
-    """One line of ``eakte ingest --json`` (the CLI contract)."""
+class FileOutcome(IngestLine):
+    """An ingest line and what the run counts besides (not part of the contract)."""
 
-    path: str
-    id: str | None
-    status: Outcome
-    pages: int | None
-    doc_type: str | None
-    signature: str | None
-    error: str | None
-    ocr_pages: int = 0
-    parts: list[dict[str, object]] | None = None
-
-    @property
-    def part_ids(self) -> list[str]:
-        """The records this input became besides its own (attachments, letters)."""
-        return _ids(self.parts)
-
-    def contract_json(self) -> dict[str, object]:
-        extra: dict[str, object] = {"parts": self.parts} if self.parts is not None else {}
-        return {
-            "path": self.path,
-            "id": self.id,
-            "status": self.status,
-            "pages": self.pages,
-            "doc_type": self.doc_type,
-            "signature": self.signature,
-            "error": self.error,
-            **extra,
-        }
+    ocr_pages: int = Field(default=0, exclude=True)
 
 
 @dataclass
@@ -93,17 +68,15 @@ def finished(path: Path, manifest: Manifest, *, ocr_pages: int = 0) -> FileOutco
 
 
 def part_ids_of(manifest: Manifest) -> list[str]:
-    return _ids(listed_parts(manifest))
+    return [part.id for part in listed_parts(manifest) or [] if part.id]
 
 
-def _ids(parts: list[dict[str, object]] | None) -> list[str]:
-    return [str(part["id"]) for part in parts or [] if part.get("id")]
-
-
-def listed_parts(manifest: Manifest | None) -> list[dict[str, object]] | None:
+def listed_parts(manifest: Manifest | None) -> list[PartRef] | None:
     """The records an input became besides its own (attachments, letters of a batch)."""
     parts = manifest.fields.get("parts") if manifest is not None else None
-    return list(parts) if isinstance(parts, list) and parts else None
+    if not isinstance(parts, list) or not parts:
+        return None
+    return [PartRef.model_validate(part) for part in parts]
 
 
 def duplicate(path: Path, known: Manifest | None, record_id: str = "") -> FileOutcome:

@@ -8,7 +8,7 @@ changing one another stage still holds.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,17 @@ Channel = Literal["cli", "upload", "scan", "email", "hotfolder"]
 # part: read in the record of the letter that holds this page of a scan batch;
 # skipped: not read: a separator sheet between letters, or a blank page dropped
 TextSource = Literal["text_layer", "ocr", "none", "part", "skipped"]
+# The verdict vocabulary of ETSI EN 319 102-1, defined once for the whole service: one
+# signature's indication, and a document's verdict (its worst signature's, or UNSIGNED)
+Indication = Literal["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"]
+Verdict = Literal[Indication, "UNSIGNED"]
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+VERDICT_WORDS: dict[str, str] = {
+    "TOTAL_PASSED": "gültig",
+    "TOTAL_FAILED": "ungültig",
+    "INDETERMINATE": "unbestimmt",
+    "UNSIGNED": "nicht signiert",
+}
 
 
 def utc_now() -> datetime:
@@ -73,7 +84,7 @@ class Classification(Frozen):
 class SignatureSummary(Frozen):
     """The document verdict (ETSI EN 319 102-1); the full report is stored beside it."""
 
-    verdict: Literal["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE", "UNSIGNED"]
+    verdict: Verdict
     sub_indication: str | None = None
     validated_at: datetime | None = None
     report_key: str | None = None

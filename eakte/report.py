@@ -11,16 +11,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+from eakte.contract import SearchResponse
 from eakte.outcome import FileOutcome, RunStats
-from eakte.ports import SearchResult
-from eakte.record import Manifest
+from eakte.record import VERDICT_WORDS, Manifest
 
-VERDICT_DE = {
-    "TOTAL_PASSED": "gültig",
-    "TOTAL_FAILED": "ungültig",
-    "INDETERMINATE": "unbestimmt",
-    "UNSIGNED": "nicht signiert",
-}
 STATUS_DE = {
     "stored": "gespeichert",
     "duplicate": "Duplikat",
@@ -105,7 +99,7 @@ def print_ingest_summary(console: Console, outcomes: list[FileOutcome], stats: R
             )
 
 
-def print_search(console: Console, query: str, result: SearchResult) -> None:
+def print_search(console: Console, query: str, result: SearchResponse) -> None:
     label = f" für „{escape(query)}“" if query.strip() else ""
     if not result.hits:
         console.print(f"Keine Treffer{label}.")
@@ -233,14 +227,14 @@ def print_signature_summary(console: Console, manifest: Manifest) -> None:
         return
     sub = f", {summary.sub_indication}" if summary.sub_indication else ""
     console.print(
-        f"Signaturen: {VERDICT_DE[summary.verdict]} ({summary.verdict}{sub})", highlight=False
+        f"Signaturen: {VERDICT_WORDS[summary.verdict]} ({summary.verdict}{sub})", highlight=False
     )
     for finding in summary.signatures:
         signer = (finding.get("signer") or {}).get("subject", "?")
         indication = finding.get("indication", "?")
         detail = finding.get("sub_indication") or ""
         console.print(
-            f"  – {escape(signer)}: {VERDICT_DE.get(indication, indication)} "
+            f"  – {escape(signer)}: {VERDICT_WORDS.get(indication, indication)} "
             f"({indication}{', ' + detail if detail else ''})",
             highlight=False,
         )

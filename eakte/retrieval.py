@@ -1,15 +1,24 @@
-"""Getting records back out: id lookup and hash-verified copies of originals."""
+"""Getting records back out: search, id lookup, manifests, reports and hash-verified
+copies of originals.
+
+The CLI and the web API answer from these functions alike; they differ only in how a
+request arrives and how the answer (an ``eakte.contract`` model) leaves.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol
 
 from eakte.context import Context
+from eakte.contract import ManifestView, ReportDocument, ReportFormat, SearchResponse
 from eakte.errors import IntegrityError, RecordNotFound
-from eakte.record import Manifest
-from eakte.records import load_manifest
+from eakte.ports import SearchResult
+from eakte.record import Manifest, Verdict
+from eakte.records import load_manifest, signature_report_key
 
 CHUNK = 1024 * 1024
 MIN_PREFIX = 6
@@ -39,6 +48,42 @@ def get_manifest(ctx: Context, record_id: str) -> Manifest:
     if manifest is None:
         raise RecordNotFound(f"Zur Kennung {full_id} gibt es noch kein Manifest")
     return manifest
+
+
+class Search(Protocol):
+    """``SearchIndex.search``, or the web's search restricted to the caller's groups."""
+
+    def __call__(self, query: str, *, limit: int, filters: Mapping[str, str]) -> SearchResult: ...
+
+
+def search_records(
+    search: Search, query: str, *, limit: int, signature: Verdict | None
+) -> SearchResponse:
+    """Full-text search, optionally only records with this signature verdict; the
+    caller has checked that there is a query or a verdict to search for."""
+    filters = {"signature": signature} if signature else {}
+    return SearchResponse.of(search(query, limit=limit, filters=filters))
+
+
+def manifest_view(ctx: Context, record_id: str) -> ManifestView:
+    return ManifestView.of(get_manifest(ctx, record_id))
+
+
+def stored_report(ctx: Context, manifest: Manifest) -> bytes | None:
+    """The JSON report of the record's last signature validation, if there was one."""
+    return ctx.store.get_derived(signature_report_key(manifest.id))
+
+
+def signature_report(ctx: Context, record_id: str, fmt: ReportFormat) -> ReportDocument:
+    """The Prüfprotokoll as stored (JSON) or rendered for people (PDF)."""
+    manifest = get_manifest(ctx, record_id)
+    data = stored_report(ctx, manifest)
+    if data is None:
+        raise RecordNotFound(
+            f"Zu {manifest.id[:12]}… gibt es noch keinen Prüfbericht: `eakte verify` ausführen"
+        )
+    content = ctx.signatures.render_report(data) if fmt == "pdf" else data
+    return ReportDocument(record_id=manifest.id, format=fmt, content=content)
 
 
 def copy_original_verified(ctx: Context, record_id: str, destination: Path) -> str:

@@ -1,6 +1,13 @@
 """Settings: one object, built once at start and passed in.
 
 Nothing reads the environment at import time; tests build their own ``Settings``.
+
+The fields are flat, one per environment variable (``ocr_dpi`` is ``EAKTE_OCR_DPI``),
+so environment names, ``EAKTE_SETTINGS_FILE`` and error messages stay as operators know
+them. For code, the groups are read-only views built from those fields:
+``settings.ocr``, ``.capture``, ``.signatures``, ``.classifier``, ``.distributed`` and
+``.web``. A group is a small frozen model that pickles, so a page job can carry
+``settings.ocr`` instead of copies of its fields.
 """
 
 from __future__ import annotations
@@ -8,9 +15,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from eakte.errors import ConfigurationError
@@ -35,14 +42,16 @@ class Settings(BaseSettings):
     # embedded: filesystem store + tantivy; distributed: MinIO (S3) + Elasticsearch
     mode: Literal["embedded", "distributed"] = "embedded"
     data_dir: Path = Path("eakte-data")
+
+    # Signatures (``settings.signatures``): offline uses the trust dir, the CRL dir and
+    # data embedded in the document only
     trust_dir: Path | None = None
     crl_dir: Path | None = None
-    # Signatures: offline uses trust dir, CRL dir and data embedded in the document only
     signature_mode: Literal["offline", "online"] = "offline"
     revocation_timeout_seconds: float = Field(default=10.0, gt=0)
     tsa_url: str | None = None  # RFC 3161 service for document timestamps (`eakte augment`)
 
-    # Distributed mode
+    # Distributed mode (``settings.distributed``)
     s3_endpoint: str = "127.0.0.1:9000"
     s3_access_key: str = ""
     s3_secret_key: SecretStr = SecretStr("")
@@ -66,14 +75,15 @@ class Settings(BaseSettings):
     reconcile_interval_seconds: float = Field(default=30.0, gt=0)  # `eakte beat`
     stalled_after_seconds: float = Field(default=1800.0, gt=0)  # no progress → resubmit
 
-    # Text and OCR
+    workers: int = Field(default_factory=_default_workers, ge=1)
+    min_text_layer_chars: int = Field(default=20, ge=1)
+
+    # OCR of scanned pages (``settings.ocr``)
     # deu alone: adding eng cost 20 % more time per page with no gain on German post
     # (bench/ocr/tune.py); set "deu+eng" for an office that gets much English mail
     ocr_languages: str = "deu"
     ocr_dpi: int = Field(default=300, ge=72, le=600)
     ocr_page_segmentation_mode: int = Field(default=3, ge=0, le=13)
-    workers: int = Field(default_factory=_default_workers, ge=1)
-    min_text_layer_chars: int = Field(default=20, ge=1)
     tessdata_dir: str = ""  # Tesseract language data; empty: TESSDATA_PREFIX or Debian's
     # Page geometry before OCR: Tesseract OSD turns pages the right way up, deskew
     # straightens small rotations (both measured in bench/ocr)
@@ -82,6 +92,16 @@ class Settings(BaseSettings):
     # Searchable PDF/A (page image + invisible text) stored next to each scanned original
     archive_rendition: bool = True
 
+    # Quality control for replacement scanning (BSI TR-RESISCAN, ``settings.ocr.rescan``):
+    # a page under any of these is flagged `rescan` with the reason and listed by
+    # `eakte review --rescan`
+    rescan_min_dpi: int = Field(default=200, ge=1)
+    rescan_min_confidence: float = Field(default=60.0, ge=0, le=100)
+    rescan_min_brightness: float = Field(default=0.35, ge=0, le=1)  # mean, 0 black .. 1 white
+    rescan_max_brightness: float = Field(default=0.995, ge=0, le=1)  # nearly nothing on it
+    rescan_min_contrast: float = Field(default=0.25, ge=0, le=1)  # faint, washed-out text
+
+    # Capture (``settings.capture``): scan batches, e-mail, hot folder
     # Scan batches: a page whose barcode (Code 128 or QR) holds one of these values is a
     # separator sheet; it splits the batch into letters and is dropped from them
     separator_codes: str = "PATCH-T"
@@ -89,14 +109,6 @@ class Settings(BaseSettings):
     drop_blank_pages: bool = False  # blank back sides of simplex letters
     # share of dark pixels; one typed line is ~0.0009, thirty specks of dust ~0.0002
     blank_page_max_ink: float = Field(default=0.0004, ge=0, le=1)
-
-    # Quality control for replacement scanning (BSI TR-RESISCAN): a page under any of
-    # these is flagged `rescan` with the reason and listed by `eakte review --rescan`
-    rescan_min_dpi: int = Field(default=200, ge=1)
-    rescan_min_confidence: float = Field(default=60.0, ge=0, le=100)
-    rescan_min_brightness: float = Field(default=0.35, ge=0, le=1)  # mean, 0 black .. 1 white
-    rescan_max_brightness: float = Field(default=0.995, ge=0, le=1)  # nearly nothing on it
-    rescan_min_contrast: float = Field(default=0.25, ge=0, le=1)  # faint, washed-out text
 
     # E-mail: `eakte watch-mail` polls this IMAP mailbox; processed messages are moved
     imap_host: str | None = None
@@ -115,8 +127,9 @@ class Settings(BaseSettings):
     hotfolder_stable_seconds: float = Field(default=5.0, ge=0)
     hotfolder_poll_seconds: float = Field(default=2.0, gt=0)
 
-    # Classification (`eakte train`): types and routing from a YAML file (default: the
-    # shipped set for municipal post); below the threshold a person reviews the type
+    # Classification (``settings.classifier``, `eakte train`): types and routing from a
+    # YAML file (default: the shipped set for municipal post); below the threshold a
+    # person reviews the type
     document_types_file: Path | None = None
     review_threshold: float = Field(default=0.6, ge=0, le=1)
     # The converted encoder, the default model and cached training vectors
@@ -129,7 +142,7 @@ class Settings(BaseSettings):
     classifier_threads: int = Field(default=2, ge=1)
     training_per_type: int = Field(default=100, ge=4)  # generated letters per type (default)
 
-    # Limits for hostile or absurd input
+    # Limits for hostile or absurd input (pages and pixels also in ``settings.ocr``)
     max_file_bytes: int = Field(default=200 * MiB, ge=1)
     max_pages: int = Field(default=2000, ge=1)
     max_pixels: int = Field(default=60_000_000, ge=1)
@@ -142,10 +155,159 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
-    # Web API
+    # Web API (``settings.web``)
     # JSON list of {"name", "key_sha256", "groups"}: SHA-256 of each API key, never the
     # key itself (`python -m web.keygen` makes both). Unset: every /api request is refused.
     api_keys_file: Path | None = None
+
+    @property
+    def ocr(self) -> OcrSettings:
+        return OcrSettings.from_settings(self)
+
+    @property
+    def capture(self) -> CaptureSettings:
+        return CaptureSettings.from_settings(self)
+
+    @property
+    def signatures(self) -> SignatureSettings:
+        return SignatureSettings.from_settings(self)
+
+    @property
+    def classifier(self) -> ClassifierSettings:
+        return ClassifierSettings.from_settings(self)
+
+    @property
+    def distributed(self) -> DistributedSettings:
+        return DistributedSettings.from_settings(self)
+
+    @property
+    def web(self) -> WebSettings:
+        return WebSettings.from_settings(self)
+
+
+def setting(name: str) -> Any:
+    """A group field read from the flat setting ``name`` (environment ``EAKTE_NAME``)."""
+    return Field(validation_alias=name)
+
+
+class SettingsGroup(BaseModel):
+    """A read-only view of some settings. A field is read from the flat setting of its
+    own name, or of the name ``setting(...)`` gives; a field that is a group is built
+    from the same settings."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_by_name=True)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        values: dict[str, object] = {}
+        for name, field in cls.model_fields.items():
+            kind = field.annotation
+            if isinstance(kind, type) and issubclass(kind, SettingsGroup):
+                values[name] = kind.from_settings(settings)
+            else:
+                alias = field.validation_alias
+                values[name] = getattr(settings, alias if isinstance(alias, str) else name)
+        return cls.model_validate(values)
+
+
+class RescanThresholds(SettingsGroup):
+    """Quality control for replacement scanning (BSI TR-RESISCAN); ``blank_max_ink``
+    also decides which pages count as blank."""
+
+    min_dpi: int = setting("rescan_min_dpi")
+    min_confidence: float = setting("rescan_min_confidence")  # 0..100, as Tesseract says
+    min_brightness: float = setting("rescan_min_brightness")
+    max_brightness: float = setting("rescan_max_brightness")
+    min_contrast: float = setting("rescan_min_contrast")
+    blank_max_ink: float = setting("blank_page_max_ink")
+
+
+class OcrSettings(SettingsGroup):
+    """Everything reading one scanned page needs: what a page job carries."""
+
+    languages: str = setting("ocr_languages")
+    dpi: int = setting("ocr_dpi")
+    page_segmentation_mode: int = setting("ocr_page_segmentation_mode")
+    tessdata_dir: str
+    orientation: bool = setting("ocr_orientation")
+    deskew: bool = setting("ocr_deskew")
+    archive_rendition: bool
+    max_pages: int
+    max_pixels: int
+    rescan: RescanThresholds
+
+
+class MailboxSettings(SettingsGroup):
+    """The IMAP mailbox `eakte watch-mail` polls."""
+
+    host: str | None = setting("imap_host")
+    port: int = setting("imap_port")
+    ssl: bool = setting("imap_ssl")
+    user: str = setting("imap_user")
+    password: SecretStr = setting("imap_password")
+    folder: str = setting("imap_folder")
+    processed_folder: str = setting("imap_processed_folder")
+    poll_seconds: float = setting("imap_poll_seconds")
+
+
+class CaptureSettings(SettingsGroup):
+    """How post arrives: scan batches split at separator sheets, e-mail, hot folder."""
+
+    separator_codes: str
+    separator_dpi: int
+    drop_blank_pages: bool
+    blank_page_max_ink: float
+    mail_max_depth: int
+    mail_max_attachments: int
+    mailbox: MailboxSettings
+    hotfolder_stable_seconds: float
+    hotfolder_poll_seconds: float
+
+
+class SignatureSettings(SettingsGroup):
+    mode: Literal["offline", "online"] = setting("signature_mode")
+    trust_dir: Path | None
+    crl_dir: Path | None
+    revocation_timeout_seconds: float
+    tsa_url: str | None
+
+
+class ClassifierSettings(SettingsGroup):
+    document_types_file: Path | None
+    review_threshold: float
+    model_cache_dir: Path
+    layers: int = setting("classifier_layers")
+    tuned: bool = setting("classifier_tuned")
+    bf16: bool = setting("classifier_bf16")
+    threads: int = setting("classifier_threads")
+    training_per_type: int
+
+
+class DistributedSettings(SettingsGroup):
+    """MinIO, Elasticsearch and the Celery queue of distributed mode."""
+
+    s3_endpoint: str
+    s3_access_key: str
+    s3_secret_key: SecretStr
+    s3_secure: bool
+    s3_originals_bucket: str
+    s3_derived_bucket: str
+    retention_mode: Literal["GOVERNANCE", "COMPLIANCE"]
+    retention_days: int
+    elasticsearch_url: str
+    elasticsearch_alias: str
+    broker_url: str | None
+    result_backend: str | None
+    queue_visibility_timeout_seconds: int
+    task_max_retries: int
+    task_retry_backoff_seconds: float
+    task_soft_time_limit_seconds: int
+    reconcile_interval_seconds: float
+    stalled_after_seconds: float
+
+
+class WebSettings(SettingsGroup):
+    api_keys_file: Path | None
 
 
 SETTINGS_FILE_VARIABLE = "EAKTE_SETTINGS_FILE"

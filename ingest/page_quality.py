@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from eakte.settings import Settings
+from eakte.settings import RescanThresholds
 from ingest import geometry
 
 WORK_DPI = 100
@@ -52,25 +52,9 @@ MIN_INK_DELTA = 0.15
 MIN_NEIGHBOURS = 2
 
 
-@dataclass(frozen=True)
-class QualityThresholds:
-    min_dpi: int
-    min_confidence: float  # OCR confidence, 0..100 as Tesseract reports it
-    min_brightness: float
-    max_brightness: float
-    min_contrast: float
-    blank_max_ink: float
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> QualityThresholds:
-        return cls(
-            min_dpi=settings.rescan_min_dpi,
-            min_confidence=settings.rescan_min_confidence,
-            min_brightness=settings.rescan_min_brightness,
-            max_brightness=settings.rescan_max_brightness,
-            min_contrast=settings.rescan_min_contrast,
-            blank_max_ink=settings.blank_page_max_ink,
-        )
+# The thresholds are a settings group (``settings.ocr.rescan``);
+# ``QualityThresholds.from_settings(settings)`` builds them on their own.
+QualityThresholds = RescanThresholds
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from eakte.record import Indication, Verdict
+
 REPORT_SCHEMA_VERSION = 1
 
-Indication = Literal["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"]
-DocumentVerdict = Literal["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE", "UNSIGNED"]
 SignatureKind = Literal["pades", "document_timestamp", "cades_detached", "cades_enveloping"]
 ValidationMode = Literal["offline", "online"]
 
@@ -77,7 +77,7 @@ class ValidationReport(Frozen):
     original_filename: str
     validated_at: datetime
     mode: ValidationMode
-    verdict: DocumentVerdict
+    verdict: Verdict
     sub_indication: str | None = None
     signatures: list[SignatureFinding] = Field(default_factory=list)
     trust_anchors: list[TrustAnchorFacts] = Field(default_factory=list)
@@ -96,7 +96,7 @@ class ValidationReport(Frozen):
         tool: str,
     ) -> ValidationReport:
         """The document verdict is its worst signature's; no signature means UNSIGNED."""
-        verdict: DocumentVerdict = "UNSIGNED"
+        verdict: Verdict = "UNSIGNED"
         sub_indication = None
         if findings:
             worst = max(findings, key=lambda f: _SEVERITY[f.indication])

@@ -21,6 +21,7 @@ from fpdf.fonts import FontFace
 from fpdf.table import Table
 
 from eakte.errors import DependencyMissing
+from eakte.record import VERDICT_WORDS
 from signatures.model import (
     CertificateFacts,
     SignatureFinding,
@@ -47,12 +48,6 @@ FONT_DIRS = (
 )
 INSTALL_HINT = "Schriftart DejaVu fehlt: apt-get install fonts-dejavu-core"
 
-VERDICT_WORDS = {
-    "TOTAL_PASSED": "gültig",
-    "TOTAL_FAILED": "ungültig",
-    "INDETERMINATE": "unbestimmt",
-    "UNSIGNED": "nicht signiert",
-}
 # light fills keep the verdict box readable in black-and-white print
 VERDICT_FILL = {
     "TOTAL_PASSED": (222, 241, 222),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESStatus, AdESSubIndic
 
-from signatures.model import Indication
+from eakte.record import Indication
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings) -> FastAPI:
     """The API over the store and index these settings choose (embedded or distributed)."""
-    keys = load_key_ring(settings.api_keys_file)
+    keys = load_key_ring(settings.web.api_keys_file)
     ctx = build_context(settings)
 
     @asynccontextmanager

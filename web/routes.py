@@ -11,24 +11,31 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from eakte.context import Context
-from eakte.errors import RecordNotFound
-from eakte.records import signature_report_key
-from eakte.retrieval import copy_original_verified, get_manifest
+from eakte.contract import Health, ManifestView, Reachability, ReportFormat, SearchResponse
+from eakte.record import Verdict
+from eakte.retrieval import (
+    copy_original_verified,
+    get_manifest,
+    manifest_view,
+    search_records,
+    signature_report,
+)
+from signatures.model import ValidationReport
 from web.auth import Caller, require_caller
 from web.visibility import search_visible
 
 log = logging.getLogger(__name__)
 
-Verdict = Literal["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE", "UNSIGNED"]
 SHA256_HEADER = "X-Eakte-SHA256"
 UNUSED_ID = "0" * 64  # a lookup that touches the store without needing a record
 
@@ -45,8 +52,8 @@ health_router = APIRouter()
 api = APIRouter(prefix="/api", dependencies=[Depends(require_caller)])
 
 
-@health_router.get("/health")
-def health(ctx: Service) -> JSONResponse:
+@health_router.get("/health", responses={503: {"model": Health}})
+def health(ctx: Service, response: Response) -> Health:
     """For load balancers and the compose healthcheck: no authentication, no internals
     in the answer (the reason goes to the log)."""
     checks = {
@@ -54,11 +61,11 @@ def health(ctx: Service) -> JSONResponse:
         "index": _probe("index", ctx.index.count),
     }
     healthy = all(state == "ok" for state in checks.values())
-    body = {"status": "ok" if healthy else "gestört", "checks": checks}
-    return JSONResponse(body, status_code=200 if healthy else 503)
+    response.status_code = 200 if healthy else 503
+    return Health(status="ok" if healthy else "gestört", checks=checks)
 
 
-def _probe(name: str, check: Callable[[], object]) -> str:
+def _probe(name: str, check: Callable[[], object]) -> Reachability:
     try:
         check()
     except Exception:  # any failure means "not usable"; the log keeps the reason
@@ -75,36 +82,30 @@ def search(
     q: Annotated[str, Query(max_length=1000)] = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
     signatur: Verdict | None = None,
-) -> dict[str, Any]:
+) -> SearchResponse:
     """Like ``eakte search --json``; the caller's groups restrict the hits."""
-    filters = {"signature": signatur} if signatur else {}
-    if not q.strip() and not filters:
+    if not q.strip() and not signatur:
         raise HTTPException(422, "Suchbegriff (q) oder signatur angeben.")
-    result = search_visible(
+    visible = partial(
+        search_visible,
         ctx.index,
-        q,
-        limit=limit,
-        filters=filters,
         groups=caller.groups,
         by_group=request.app.state.search_by_group,
     )
-    hits = [
-        {"id": h.id, "score": h.score, "doc_type": h.doc_type, "snippet": h.snippet}
-        for h in result.hits
-    ]
-    return {"total": result.total, "hits": hits}
+    return search_records(visible, q, limit=limit, signature=signatur)
 
 
 @api.get("/records/{record_id}")
-def show(ctx: Service, record_id: str) -> dict[str, Any]:
+def show(ctx: Service, record_id: str) -> ManifestView:
     """The manifest, like ``eakte show --json``; a unique id prefix is enough."""
-    manifest = get_manifest(ctx, record_id)
-    payload = manifest.model_dump(mode="json")
-    payload["doc_type"] = manifest.doc_type
-    return payload
+    return manifest_view(ctx, record_id)
 
 
-@api.get("/records/{record_id}/original")
+@api.get(
+    "/records/{record_id}/original",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
 def original(ctx: Service, record_id: str) -> FileResponse:
     """The exact bytes, like ``eakte get``: copied aside and checked against the SHA-256
     before the first byte goes out, so a damaged original is never served (500)."""
@@ -130,26 +131,24 @@ def original(ctx: Service, record_id: str) -> FileResponse:
     )
 
 
-@api.get("/records/{record_id}/pruefprotokoll")
+@api.get(
+    "/records/{record_id}/pruefprotokoll",
+    response_class=Response,
+    responses={200: {"model": ValidationReport, "content": {"application/pdf": {}}}},
+)
 def pruefprotokoll(
     ctx: Service,
     record_id: str,
-    fmt: Annotated[Literal["pdf", "json"], Query(alias="format")] = "pdf",
+    fmt: Annotated[ReportFormat, Query(alias="format")] = "pdf",
 ) -> Response:
-    """The report of the last signature validation, like ``eakte report``."""
-    manifest = get_manifest(ctx, record_id)
-    data = ctx.store.get_derived(signature_report_key(manifest.id))
-    if data is None:
-        raise RecordNotFound(
-            f"Zu {manifest.id[:12]}… gibt es noch keinen Prüfbericht: `eakte verify` ausführen"
-        )
-    if fmt == "json":
-        return Response(data, media_type="application/json")
-    name = f"pruefprotokoll-{manifest.id[:12]}.pdf"
+    """The report of the last signature validation, like ``eakte report``: the stored
+    JSON as it is, or the PDF to download."""
+    report = signature_report(ctx, record_id, fmt)
+    download = {"Content-Disposition": content_disposition(report.filename)}
     return Response(
-        ctx.signatures.render_report(data),
-        media_type="application/pdf",
-        headers={"Content-Disposition": content_disposition(name)},
+        report.content,
+        media_type=report.media_type,
+        headers=download if fmt == "pdf" else None,
     )
 
 
