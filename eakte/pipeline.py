@@ -17,6 +17,7 @@ import hashlib
 import tempfile
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -118,25 +119,57 @@ def sniff(manifest: Manifest, ctx: Context) -> Manifest:
 
 
 def read_text_layer(manifest: Manifest, ctx: Context) -> Manifest:
-    """Take each page's own text where it is usable; mark the rest for OCR."""
+    """Take each page's own text where it is usable; mark the rest for OCR. A text layer
+    of mostly control or private-use characters (a font without a Unicode map) is
+    garbage to a reader and to the index: such a page is read by OCR instead."""
     timings: list[Event] = []
     with timed("text_layer", timings), ctx.store.original_path(manifest.id) as path:
         layer = handler_of(manifest, ctx).read_text(path)
     minimum = ctx.settings.min_text_layer_chars
+    garbage = [
+        n for n, text in enumerate(layer.pages, start=1) if not layer.complete and is_garbage(text)
+    ]
     pages = [
         PageText(number=n, text=text, source="text_layer")
-        if layer.complete or len("".join(text.split())) >= minimum
+        if layer.complete or (len("".join(text.split())) >= minimum and n not in garbage)
         else PageText(number=n, text="", source="none")
         for n, text in enumerate(layer.pages, start=1)
     ]
+    events = [*manifest.events, *timings]
+    if garbage:
+        events.append(
+            Event(
+                kind="text_layer_unusable",
+                message="Textebene unlesbar (Steuer- oder Sonderzeichen), Seiten per OCR gelesen",
+                details={"pages": garbage},
+            )
+        )
     return manifest.model_copy(
         update={
             "page_count": len(pages),
             "pages": pages,
             "fields": {**manifest.fields, **layer.fields},
-            "events": [*manifest.events, *timings],
+            "events": events,
         }
     )
+
+
+GARBAGE_SHARE = 0.3  # of the visible characters; real text in any script has next to none
+_GARBAGE_CATEGORIES = frozenset({"Cc", "Co", "Cn", "Cs"})
+
+
+def is_garbage(text: str) -> bool:
+    """True when a share of the visible characters are control, private-use, unassigned
+    or replacement characters no reader can make sense of."""
+    visible = [char for char in text if not char.isspace()]
+    if not visible:
+        return False
+    bad = sum(
+        1
+        for char in visible
+        if char == "\ufffd" or unicodedata.category(char) in _GARBAGE_CATEGORIES
+    )
+    return bad / len(visible) >= GARBAGE_SHARE
 
 
 def check_signatures(manifest: Manifest, ctx: Context) -> Manifest:
