@@ -101,7 +101,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> N
                 indent=2,
             )
         )
-    if any(outcome.status == "quarantined" for outcome in outcomes):
+    if any(outcome.refused_anything for outcome in outcomes):
         sys.exit(1)
 
 

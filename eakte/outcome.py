@@ -33,6 +33,16 @@ class FileOutcome:
         """The records this input became besides its own (attachments, letters)."""
         return _ids(self.parts)
 
+    @property
+    def quarantined_parts(self) -> list[dict[str, object]]:
+        """Parts refused on their own (an attachment, a member of a ZIP)."""
+        return [part for part in self.parts or [] if part.get("status") == "quarantined"]
+
+    @property
+    def refused_anything(self) -> bool:
+        """The input, or a part of it, is in quarantine: the exit code says so."""
+        return self.status == "quarantined" or bool(self.quarantined_parts)
+
     def contract_json(self) -> dict[str, object]:
         extra: dict[str, object] = {"parts": self.parts} if self.parts is not None else {}
         return {

@@ -343,7 +343,26 @@ def finish(
     """Everything after OCR, in order: merge the pages, the archival rendition,
     classification, the stored manifest."""
     manifest = store_archive_rendition(merge_ocr(manifest, pages), ocr_pdfs, ctx)
-    return complete(classify_document(manifest, ctx), ctx)
+    return complete(classify_document(with_part_states(manifest, ctx), ctx), ctx)
+
+
+def with_part_states(manifest: Manifest, ctx: Context) -> Manifest:
+    """A part refused on its own (a damaged attachment, a ZIP bomb) is listed with its
+    reason in the container's ``parts``, so the container's outcome, the run's summary
+    and the exit code show it; the container itself is stored. Parts finish before
+    their container (both schedulers), so their records say how they ended."""
+    listed = manifest.fields.get("parts")
+    if not isinstance(listed, list):
+        return manifest
+    parts = []
+    for entry in listed:
+        part_id = entry.get("id") if isinstance(entry, dict) else None
+        record = records.load_manifest(ctx.store, part_id) if isinstance(part_id, str) else None
+        if record is not None and record.status == "quarantined":
+            error = record.errors[-1] if record.errors else "Quarantäne"
+            entry = {**entry, "status": "quarantined", "error": error}
+        parts.append(entry)
+    return manifest.model_copy(update={"fields": {**manifest.fields, "parts": parts}})
 
 
 def complete(manifest: Manifest, ctx: Context) -> Manifest:

@@ -20,56 +20,57 @@ Images referenced from the HTML by ``cid:`` and the resources of a
 (Outlook TNEF) is unpacked into its attachments; one that cannot be decoded is returned
 as it is, with a note.
 
-Which parser defects are fatal (``CorruptInput``), and why:
+Anything the standard library parses is stored; each defect it reports is tolerated
+with a note (an event on the record) naming it:
 
-- no header at all: this is not an e-mail (garbage, or a body without its head);
-- ``NoBoundaryInMultipartDefect``, ``StartBoundaryNotFoundDefect``,
-  ``MultipartInvariantViolationDefect`` at any level: the parts of that multipart cannot
-  be found, so attachments would silently go missing;
-- ``CloseBoundaryNotFoundDefect`` on the top level: the message is truncated. Nested,
-  it is tolerated (with a note): the outer boundary ended the part, its parts are whole;
-- ``InvalidBase64LengthDefect`` or ``InvalidBase64CharactersDefect`` on a decoded part:
-  the decoded bytes would be wrong (a damaged PDF is worse than a clear refusal);
-- ``InvalidBase64PaddingDefect`` alone is tolerated with a note: only the trailing
-  ``=`` were missing, the bytes decode completely;
-- thousands of nested multiparts (Python's recursion limit): a hostile message.
+- a closing boundary without its final ``--``, or none at all (a mail cut off): the
+  parts found are taken; a part cut off is refused on its own when it is ingested;
+- a multipart whose boundary is missing or never starts: its raw text is the body;
+- base64 with junk or a dangling last character: decoded as far as it goes;
+- a header line that continues the previous one without indentation (Exchange does
+  this): it is folded into that header before parsing, the original is kept as it came;
+- bad dates, odd addresses, 8-bit bytes in headers: the raw header text is shown.
 
-Header defects (bad dates, odd addresses, 8-bit bytes in headers) are tolerated: the raw
-header text is shown instead.
+Refused are only input without any header (not an e-mail), thousands of nested
+multiparts (Python's recursion limit: a hostile message), and more attachments than
+allowed. ``text/calendar`` parts (invitations) become text of the body
+(``ingest.calendar_text``), not attachments.
 """
 
 from __future__ import annotations
 
-import base64
-import codecs
 import mimetypes
-import quopri
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import errors as email_errors
 from email import policy
-from email.generator import BytesGenerator
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from io import BytesIO
 from urllib.parse import unquote
 
 from eakte.errors import CorruptInput, LimitExceeded
 from eakte.filenames import sanitize_filename
+from ingest.calendar_text import calendar_text
+from ingest.mail_payloads import (
+    EMAIL_FAILURES,
+    bytes_text,
+    decode_text,
+    decoded,
+    html_to_text,
+    message_bytes,
+    readable_text,
+    transfer_decoded,
+)
 from ingest.tnef import unpack_tnef
 
 SNIFF_WINDOW = 8192  # ingest.sniff.HEAD_BYTES: how much of a file sniffing sees
-# What the standard library raises on input it cannot make sense of (its header parser
-# and decoders are not hardened against every malformed message)
-_EMAIL_FAILURES = (email_errors.MessageError, ValueError, LookupError, TypeError, AttributeError)
-_FATAL_STRUCTURE = (
+_UNDELIMITED = (
     email_errors.NoBoundaryInMultipartDefect,
     email_errors.StartBoundaryNotFoundDefect,
     email_errors.MultipartInvariantViolationDefect,
 )
-_FATAL_BASE64 = (email_errors.InvalidBase64LengthDefect, email_errors.InvalidBase64CharactersDefect)
 _CID = re.compile(r"""cid:([^"'\s<>)]+)""", re.IGNORECASE)
 _EXTENSIONS = {
     "application/pdf": ".pdf",
@@ -120,34 +121,41 @@ class MailContent:
 def looks_like_email(head: bytes) -> bool:
     """True when the first bytes are an RFC 5322 header block with typical mail headers.
 
-    Only header-shaped lines until the first empty line (an mbox ``From `` line first is
-    allowed), and at least two well-known names, so a text file that happens to start
-    with ``Betreff:`` is not taken for a mail."""
+    Header-shaped lines until the first empty line (an mbox ``From `` line first is
+    allowed; a few unindented continuation lines, as Exchange writes them, are too), and
+    at least two well-known names, so a text file that happens to start with
+    ``Betreff:`` is not taken for a mail."""
     lines = head.splitlines()
     if lines and lines[0].startswith(b"From "):
         lines = lines[1:]
     if len(head) >= SNIFF_WINDOW and lines and not head.endswith((b"\n", b"\r")):
         lines = lines[:-1]  # cut in the middle of a line by the sniffing window
-    names: set[bytes] = set()
+    names: list[bytes] = []
+    stray = 0
     for number, line in enumerate(lines):
         if not line.strip():
             break
         if line[:1] in (b" ", b"\t") and number > 0:
             continue
         match = _HEADER_LINE.match(line)
-        if match is None:
+        if match is None and number == 0:
             return False
-        names.add(match.group(1).lower())
+        if match is None:
+            stray += 1
+        else:
+            names.append(match.group(1).lower())
     known = {name.decode("ascii") for name in names} & _HEAD_NAMES
-    return len(known) >= 2 and bool(known - {"content-type", "mime-version"})
+    tolerated = stray <= max(1, len(names) // 4)
+    return tolerated and len(known) >= 2 and bool(known - {"content-type", "mime-version"})
 
 
 def read_message(data: bytes, *, max_attachments: int) -> MailContent:
     """Parse one message; raise ``CorruptInput`` or ``LimitExceeded`` for what we refuse."""
-    message = _parse(data)
+    message, notes = _parse(data)
     try:
         reader = _Reader(max_attachments, _cid_references(message), linesep=_linesep(data))
-        reader.walk(message, top=True)
+        reader.notes.extend(notes)
+        reader.walk(message, top=True, tail=data[-200:])
     except RecursionError as exc:  # thousands of nested multiparts: a hostile message
         raise CorruptInput("E-Mail zu tief verschachtelt (MIME-Teile in MIME-Teilen)") from exc
     body = "\n\n".join(chunk.strip("\n") for chunk in reader.texts if chunk.strip())
@@ -164,16 +172,44 @@ def read_message(data: bytes, *, max_attachments: int) -> MailContent:
     )
 
 
-def _parse(data: bytes) -> EmailMessage:
+def _parse(data: bytes) -> tuple[EmailMessage, list[str]]:
+    """The parsed message, and a note when a header line had to be folded first."""
+    message = _parsed(data)
+    notes: list[str] = []
+    if any(isinstance(d, email_errors.MissingHeaderBodySeparatorDefect) for d in message.defects):
+        repaired = _folded_head(data)
+        if repaired != data:
+            message = _parsed(repaired)
+            notes.append("Kopfzeile ohne Einrückung fortgesetzt (toleriert, angefügt)")
+    if not isinstance(message, EmailMessage) or not message.keys():
+        raise CorruptInput("Keine E-Mail: Kopfzeilen (Von, Betreff, Datum …) fehlen")
+    return message, notes
+
+
+def _parsed(data: bytes) -> EmailMessage:
     try:
         message = BytesParser(policy=policy.default).parsebytes(data)
     except RecursionError as exc:
         raise CorruptInput("E-Mail zu tief verschachtelt (MIME-Teile in MIME-Teilen)") from exc
-    except _EMAIL_FAILURES as exc:
+    except EMAIL_FAILURES as exc:
         raise CorruptInput(f"E-Mail nicht lesbar: {exc}") from exc
-    if not isinstance(message, EmailMessage) or not message.keys():
-        raise CorruptInput("Keine E-Mail: Kopfzeilen (Von, Betreff, Datum …) fehlen")
     return message
+
+
+def _folded_head(data: bytes) -> bytes:
+    """The message with each stray line between two headers indented, so it continues
+    the header before it (what its sender meant); lines after the last header stay."""
+    lines = data.splitlines(keepends=True)
+    end = next((n for n, line in enumerate(lines) if not line.strip()), len(lines))
+    last_header = max(
+        (n for n in range(end) if _HEADER_LINE.match(lines[n]) or lines[n].startswith(b"From ")),
+        default=0,
+    )
+    for number in range(1, last_header):
+        line = lines[number]
+        if line[:1] not in (b" ", b"\t") and not _HEADER_LINE.match(line):
+            lines[number] = b" " + line
+    return b"".join(lines)
 
 
 def _linesep(data: bytes) -> str:
@@ -191,17 +227,17 @@ def _header(part: Message, name: str) -> str | None:
     if raw is None:
         return None
     if any("\udc80" <= char <= "\udcff" for char in raw):  # surrogate-escaped bytes
-        return _decoded_words(_bytes_text(raw.encode("ascii", "surrogateescape")))
+        return _decoded_words(bytes_text(raw.encode("ascii", "surrogateescape")))
     try:
         return " ".join(str(part[name]).split()) or None
-    except _EMAIL_FAILURES:
+    except EMAIL_FAILURES:
         return _decoded_words(raw)
 
 
 def _decoded_words(raw: str) -> str | None:
     try:
         text = str(make_header(decode_header(raw)))
-    except _EMAIL_FAILURES:
+    except EMAIL_FAILURES:
         text = raw
     return " ".join(text.split()) or None
 
@@ -209,7 +245,7 @@ def _decoded_words(raw: str) -> str | None:
 def _date(message: Message) -> datetime | None:
     try:
         moment = getattr(message["date"], "datetime", None)
-    except _EMAIL_FAILURES:
+    except EMAIL_FAILURES:
         return None
     return moment if isinstance(moment, datetime) else None
 
@@ -249,14 +285,17 @@ class _Reader:
     attachments: list[MailAttachment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def walk(self, part: Message, *, top: bool = False, body: bool = True) -> None:
+    def walk(
+        self, part: Message, *, top: bool = False, body: bool = True, tail: bytes = b""
+    ) -> None:
         """``body`` is False inside an alternative we did not choose: its text is another
-        rendering of the body, but enclosures in it are still enclosures."""
+        rendering of the body, but enclosures in it are still enclosures. ``tail``: the
+        message's last bytes, which tell a missing ``--`` from a mail cut off."""
         content_type = part.get_content_type()
         if content_type == "message/rfc822" and not top:
             self._add_forwarded(part)
             return
-        _check_structure(part, top=top, notes=self.notes)
+        _note_structure(part, top=top, notes=self.notes, tail=tail)
         if not part.is_multipart():
             self._leaf(part, body=body)
         elif content_type == "multipart/alternative":
@@ -278,19 +317,34 @@ class _Reader:
         content_type = part.get_content_type()
         filename = _filename(part)
         disposition = part.get_content_disposition()
-        if _is_tnef(part, content_type, filename):
+        if part.get_content_maintype() == "multipart":  # its boundary was never found
+            if body:
+                self.texts.append(decode_text(decoded(part, content_type, []), part, []))
+        elif _is_calendar(content_type, filename):
+            self._add_calendar(part, filename, body=body)
+        elif _is_tnef(part, content_type, filename):
             self._add_tnef(part)
         elif _content_id(part) in self.cids:  # shown in the letter, whatever it claims
             self._note_inline(part, filename)
         elif filename is None and disposition != "attachment":
             if content_type in ("text/plain", "text/html"):
                 if body:
-                    self.texts.append(_readable_text(part, self.notes))
+                    self.texts.append(readable_text(part, self.notes))
             elif body:  # an unnamed enclosure (a PDF, an invitation) is still one
-                self._add(None, content_type, _decoded(part, content_type, self.notes))
+                self._add(None, content_type, decoded(part, content_type, self.notes))
             # else: another rendering of the body inside an alternative we did not choose
         else:
-            self._add(filename, content_type, _decoded(part, filename or content_type, self.notes))
+            self._add(filename, content_type, decoded(part, filename or content_type, self.notes))
+
+    def _add_calendar(self, part: Message, filename: str | None, *, body: bool) -> None:
+        """An invitation is read into the body; one that does not parse stays an
+        attachment (the original holds it either way)."""
+        data = decoded(part, filename or "text/calendar", self.notes)
+        text = calendar_text(data)
+        if text is None:
+            self._add(filename, "text/calendar", data)
+        elif body or filename:
+            self.texts.append(text)
 
     def _related_resource(self, part: Message, *, body: bool) -> None:
         """Non-root parts of ``multipart/related`` belong to the HTML (images, styles)."""
@@ -318,20 +372,20 @@ class _Reader:
     def _add_forwarded(self, part: Message) -> None:
         inner = part.get_payload(0) if part.is_multipart() else None
         if not isinstance(inner, EmailMessage):
-            self._add(_filename(part), "message/rfc822", _decoded(part, "message/rfc822", []))
+            self._add(_filename(part), "message/rfc822", decoded(part, "message/rfc822", []))
             return
-        data = _message_bytes(inner, self.linesep)
+        data = message_bytes(inner, self.linesep)
         encoding = (_header(part, "content-transfer-encoding") or "").lower()
         if encoding in ("base64", "quoted-printable"):
             # RFC 2046 forbids it, some gateways do it: the parser then took the encoded
             # text for a message without headers
-            data = _transfer_decoded(data.lstrip(b"\r\n"), encoding)
+            data = transfer_decoded(data.lstrip(b"\r\n"), encoding)
             inner = BytesParser(policy=policy.default).parsebytes(data, headersonly=True)
         subject = _header(inner, "subject") or "weitergeleitet"
         self._add(f"{subject}.eml", "message/rfc822", data)
 
     def _add_tnef(self, part: Message) -> None:
-        data = _decoded(part, "winmail.dat", self.notes)
+        data = decoded(part, "winmail.dat", self.notes)
         unpacked = unpack_tnef(data)
         if unpacked is None:
             self.notes.append(
@@ -339,7 +393,7 @@ class _Reader:
             )
             self._add("winmail.dat", "application/ms-tnef", data)
             return
-        text = _html_to_text(unpacked.html) if unpacked.html else unpacked.text
+        text = html_to_text(unpacked.html) if unpacked.html else unpacked.text
         if text.strip():
             self.texts.append(text)
         self.notes.extend(unpacked.notes)
@@ -357,18 +411,25 @@ def _children(part: Message) -> list[Message]:
     )
 
 
-def _check_structure(part: Message, *, top: bool, notes: list[str]) -> None:
+def _note_structure(part: Message, *, top: bool, notes: list[str], tail: bytes) -> None:
+    """Each structural defect the parser found, as a note (nothing here is fatal)."""
     for defect in part.defects:
-        if isinstance(defect, _FATAL_STRUCTURE):
-            raise CorruptInput(
-                f"E-Mail beschädigt: MIME-Teile nicht auffindbar ({type(defect).__name__})"
+        if isinstance(defect, _UNDELIMITED):
+            notes.append(
+                f"MIME-Grenze nicht gefunden ({type(defect).__name__}); Inhalt als Text übernommen"
             )
-        if isinstance(defect, email_errors.CloseBoundaryNotFoundDefect):
-            if top:
-                raise CorruptInput(
-                    "E-Mail unvollständig: das Ende der MIME-Teile fehlt (abgeschnitten?)"
-                )
-            notes.append("Ein innerer MIME-Teil war nicht abgeschlossen (toleriert)")
+        elif isinstance(defect, email_errors.CloseBoundaryNotFoundDefect):
+            boundary = (part.get_boundary() or "").encode("ascii", "ignore")
+            if top and boundary and tail.rstrip().endswith(b"--" + boundary):
+                notes.append("Schlussgrenze der MIME-Teile ohne abschließendes -- (toleriert)")
+            elif top:
+                notes.append("Ende der MIME-Teile fehlt: E-Mail evtl. abgeschnitten (übernommen)")
+            else:
+                notes.append("Ein innerer MIME-Teil war nicht abgeschlossen (toleriert)")
+
+
+def _is_calendar(content_type: str, filename: str | None) -> bool:
+    return content_type == "text/calendar" or (filename or "").lower().endswith(".ics")
 
 
 def _choose_alternative(children: list[Message]) -> Message | None:
@@ -407,7 +468,7 @@ def _cid_references(message: Message) -> frozenset[str]:
             part.get_content_type() == "text/html"
             and part.get_content_disposition() != "attachment"
         ):
-            html = _decode_text(_decoded(part, "text/html", []), part, [])
+            html = decode_text(decoded(part, "text/html", []), part, [])
             found.update(unquote(ref).strip("<>").lower() for ref in _CID.findall(html))
     return frozenset(found)
 
@@ -415,7 +476,7 @@ def _cid_references(message: Message) -> frozenset[str]:
 def _filename(part: Message) -> str | None:
     try:
         name = part.get_filename()
-    except _EMAIL_FAILURES:
+    except EMAIL_FAILURES:
         return None
     return name.strip() or None if isinstance(name, str) else None
 
@@ -427,83 +488,3 @@ def _generated_name(number: int, content_type: str) -> str:
 
 def _is_tnef(part: Message, content_type: str, filename: str | None) -> bool:
     return content_type in _TNEF_TYPES or (filename or "").lower() == "winmail.dat"
-
-
-# payloads -----------------------------------------------------------------------------
-
-
-def _decoded(part: Message, what: str, notes: list[str]) -> bytes:
-    """The transfer-decoded bytes of a leaf; damaged base64 is refused (see module doc)."""
-    seen = len(part.defects)
-    try:
-        payload = part.get_payload(decode=True)
-    except _EMAIL_FAILURES as exc:
-        raise CorruptInput(f"E-Mail-Teil {what} nicht dekodierbar: {exc}") from exc
-    new = part.defects[seen:]
-    del part.defects[seen:]  # decoding twice must not report twice
-    if any(isinstance(defect, _FATAL_BASE64) for defect in new):
-        raise CorruptInput(f"E-Mail-Teil {what}: Base64-Kodierung beschädigt")
-    if any(isinstance(defect, email_errors.InvalidBase64PaddingDefect) for defect in new):
-        notes.append(f"{what}: Base64-Auffüllung fehlte (Inhalt vollständig dekodiert)")
-    return payload if isinstance(payload, bytes) else b""
-
-
-def _decode_text(raw: bytes, part: Message, notes: list[str]) -> str:
-    """Declared charset if Python knows it; undeclared 8-bit text is usually UTF-8 or
-    Windows-1252 (Outlook), tried in that order."""
-    charset = part.get_content_charset()
-    if charset and charset not in ("us-ascii", "ascii"):
-        try:
-            codecs.lookup(charset)
-        except (LookupError, ValueError):
-            notes.append(f"Unbekannter Zeichensatz {charset}; Text als UTF-8 gelesen")
-        else:
-            return raw.decode(charset, errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-def _readable_text(part: Message, notes: list[str]) -> str:
-    text = _decode_text(_decoded(part, part.get_content_type(), notes), part, notes)
-    return _html_to_text(text) if part.get_content_type() == "text/html" else text
-
-
-def _html_to_text(html: str) -> str:
-    # lxml refuses a str with an XML encoding declaration; the text is decoded already
-    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
-    from inscriptis import get_text  # type: ignore[import-untyped]  # lxml: only for HTML mail
-
-    try:
-        return str(get_text(html))
-    except (ValueError, TypeError) as exc:
-        raise CorruptInput(f"HTML-Text der E-Mail nicht lesbar: {exc}") from exc
-
-
-def _message_bytes(inner: EmailMessage, linesep: str) -> bytes:
-    """The forwarded message as it came: headers are not refolded, line ends are those
-    of the outer message (the parser keeps no byte offsets to cut it out exactly)."""
-    buffer = BytesIO()
-    keep = policy.default.clone(refold_source="none", linesep=linesep, max_line_length=None)
-    try:
-        BytesGenerator(buffer, policy=keep).flatten(inner)
-    except _EMAIL_FAILURES as exc:
-        raise CorruptInput(f"Weitergeleitete E-Mail nicht lesbar: {exc}") from exc
-    return buffer.getvalue()
-
-
-def _transfer_decoded(data: bytes, encoding: str) -> bytes:
-    try:
-        if encoding == "base64":
-            return base64.b64decode(data, validate=False)
-        return quopri.decodestring(data)
-    except ValueError as exc:  # binascii.Error
-        raise CorruptInput("Weitergeleitete E-Mail: Base64-Kodierung beschädigt") from exc
-
-
-def _bytes_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
