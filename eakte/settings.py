@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     imap_poll_seconds: float = Field(default=60.0, gt=0)
     mail_max_depth: int = Field(default=3, ge=1)  # messages forwarded inside messages
     mail_max_attachments: int = Field(default=100, ge=1)
+    # ZIP archives (uploads and attachments): members become records; an archive over a
+    # limit is quarantined whole (ZIP bombs: ratio, total size, archives in archives)
+    zip_max_members: int = Field(default=500, ge=1)
+    zip_max_total_bytes: int = Field(default=1024 * MiB, ge=1)
+    zip_max_ratio: float = Field(default=200.0, gt=1)  # per member over 1 MiB unpacked
+    zip_max_depth: int = Field(default=3, ge=1)
 
     # Hot folder (`eakte watch DIR`): a file is taken once its size and modification
     # time have not changed for this long (scanners write in pieces)

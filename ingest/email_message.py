@@ -82,6 +82,7 @@ _EXTENSIONS = {
     "text/html": ".html",
     "text/calendar": ".ics",
     "message/rfc822": ".eml",
+    "application/zip": ".zip",
     "application/pkcs7-signature": ".p7s",
     "application/pkcs7-mime": ".p7m",
     "application/octet-stream": ".bin",
