@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     # Scan batches: a page whose barcode (Code 128 or QR) holds one of these values is a
     # separator sheet; it splits the batch into letters and is dropped from them
     separator_codes: str = "PATCH-T"
+    # Kodak patch codes that mark a separator sheet (patches 1, 2, 3, 4, 6, T); empty: none
+    separator_patches: str = "T,2,3"
+    # a page with nothing but this word (upright or upside down) is a separator sheet;
+    # empty: no text separator sheets (found by OCR of nearly empty pages only)
+    separator_keyword: str = "TRENNBLATT"
     separator_dpi: int = Field(default=150, ge=50, le=600)  # render resolution for barcodes
     drop_blank_pages: bool = False  # blank back sides of simplex letters
     # share of dark pixels; one typed line is ~0.0009, thirty specks of dust ~0.0002

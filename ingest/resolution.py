@@ -71,7 +71,7 @@ def text_line_height(image: Image.Image) -> float | None:
     paper = float(np.percentile(small, 90))
     dark = small < paper - max(40.0, (paper - float(small.min())) / 2)
     rows = dark.sum(axis=1) > max(2, dark.shape[1] // 200)
-    heights = _run_lengths(rows)
+    heights = run_lengths(rows)
     heights = heights[heights >= 3]  # specks and rules are not lines of type
     if heights.size < MIN_TEXT_LINES:
         return None
@@ -90,7 +90,7 @@ def fit_for_tesseract(image: Image.Image) -> Image.Image:
     return reduced
 
 
-def _run_lengths(flags: np.ndarray) -> np.ndarray:
+def run_lengths(flags: np.ndarray) -> np.ndarray:
     padded = np.concatenate(([False], flags, [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     return edges[1::2] - edges[0::2]
