@@ -40,7 +40,7 @@ from eakte.report import (
 )
 from eakte.retrieval import copy_original_verified, copy_rendition, get_manifest
 from eakte.settings import load_settings
-from eakte.wiring import build_context, build_runner
+from eakte.wiring import build_context, build_runner, check_installation
 from workers.cli import beat, flower, status, worker
 
 err = Console(stderr=True, soft_wrap=True)
@@ -77,6 +77,7 @@ def cli() -> None:
 )
 def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> None:
     """Dateien und Ordner (rekursiv) in den Posteingang übernehmen."""
+    check_installation(load_settings())  # exit 2 before any file is touched
     files = list(expand_inputs(paths))
     outcomes: list[FileOutcome] = []
     with service() as ctx, ingest_progress(err, len(files)) as progress:

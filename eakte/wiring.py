@@ -52,6 +52,14 @@ def build_handlers(settings: Settings) -> HandlerRegistry:
     )
 
 
+def check_installation(settings: Settings) -> None:
+    """Fail before any file is touched when a tool or language the run needs is missing
+    (``DependencyMissing``: exit code 2, with the install command)."""
+    from ingest.installation import check_installation as check
+
+    check(settings)
+
+
 def build_context(settings: Settings) -> Context:
     """Embedded: filesystem store and tantivy under ``settings.data_dir``; distributed:
     MinIO and Elasticsearch. The pipeline is the same either way."""
