@@ -63,9 +63,9 @@ from ingest.mail_payloads import (
     readable_text,
     transfer_decoded,
 )
+from ingest.mail_sniff import HEADER_LINE, SNIFF_WINDOW
 from ingest.tnef import unpack_tnef
 
-SNIFF_WINDOW = 8192  # ingest.sniff.HEAD_BYTES: how much of a file sniffing sees
 _UNDELIMITED = (
     email_errors.NoBoundaryInMultipartDefect,
     email_errors.StartBoundaryNotFoundDefect,
@@ -89,11 +89,6 @@ _EXTENSIONS = {
 }
 _TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
 _HEADER_LABELS = (("from", "Von"), ("to", "An"), ("cc", "Cc"))
-_HEAD_NAMES = frozenset(
-    {"from", "to", "cc", "subject", "date", "message-id", "mime-version", "received"}
-    | {"return-path", "delivered-to", "reply-to", "sender", "content-type", "x-mailer"}
-)
-_HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:")
 
 
 @dataclass(frozen=True)
@@ -117,37 +112,9 @@ class MailContent:
     message_id: str | None
     attachments: list[MailAttachment]
     notes: list[str]  # German
-
-
-def looks_like_email(head: bytes) -> bool:
-    """True when the first bytes are an RFC 5322 header block with typical mail headers.
-
-    Header-shaped lines until the first empty line (an mbox ``From `` line first is
-    allowed; a few unindented continuation lines, as Exchange writes them, are too), and
-    at least two well-known names, so a text file that happens to start with
-    ``Betreff:`` is not taken for a mail."""
-    lines = head.splitlines()
-    if lines and lines[0].startswith(b"From "):
-        lines = lines[1:]
-    if len(head) >= SNIFF_WINDOW and lines and not head.endswith((b"\n", b"\r")):
-        lines = lines[:-1]  # cut in the middle of a line by the sniffing window
-    names: list[bytes] = []
-    stray = 0
-    for number, line in enumerate(lines):
-        if not line.strip():
-            break
-        if line[:1] in (b" ", b"\t") and number > 0:
-            continue
-        match = _HEADER_LINE.match(line)
-        if match is None and number == 0:
-            return False
-        if match is None:
-            stray += 1
-        else:
-            names.append(match.group(1).lower())
-    known = {name.decode("ascii") for name in names} & _HEAD_NAMES
-    tolerated = stray <= max(1, len(names) // 4)
-    return tolerated and len(known) >= 2 and bool(known - {"content-type", "mime-version"})
+    # parts read into the text or kept in the mail (further text parts, invitations,
+    # inline images): with ``attachments``, every part besides the body is accounted for
+    in_mail: int = 0
 
 
 def read_message(data: bytes, *, max_attachments: int) -> MailContent:
@@ -170,6 +137,7 @@ def read_message(data: bytes, *, max_attachments: int) -> MailContent:
         message_id=_header(message, "message-id"),
         attachments=reader.attachments,
         notes=reader.notes,
+        in_mail=max(0, len(reader.texts) - 1) + reader.inline,
     )
 
 
@@ -203,12 +171,12 @@ def _folded_head(data: bytes) -> bytes:
     lines = data.splitlines(keepends=True)
     end = next((n for n, line in enumerate(lines) if not line.strip()), len(lines))
     last_header = max(
-        (n for n in range(end) if _HEADER_LINE.match(lines[n]) or lines[n].startswith(b"From ")),
+        (n for n in range(end) if HEADER_LINE.match(lines[n]) or lines[n].startswith(b"From ")),
         default=0,
     )
     for number in range(1, last_header):
         line = lines[number]
-        if line[:1] not in (b" ", b"\t") and not _HEADER_LINE.match(line):
+        if line[:1] not in (b" ", b"\t") and not HEADER_LINE.match(line):
             lines[number] = b" " + line
     return b"".join(lines)
 
@@ -285,6 +253,7 @@ class _Reader:
     texts: list[str] = field(default_factory=list)
     attachments: list[MailAttachment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    inline: int = 0  # parts noted as kept in the mail
 
     def walk(
         self, part: Message, *, top: bool = False, body: bool = True, tail: bytes = b""
@@ -355,6 +324,7 @@ class _Reader:
             self._note_inline(part, _filename(part))
 
     def _note_inline(self, part: Message, filename: str | None) -> None:
+        self.inline += 1
         what = filename or part.get_content_type()
         kind = "Bild" if part.get_content_maintype() == "image" else "Teil"
         self.notes.append(

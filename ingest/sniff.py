@@ -11,7 +11,7 @@ import filetype
 
 from eakte import media_types
 from eakte.errors import EmptyInput, UnsupportedType
-from ingest.email_message import looks_like_email
+from ingest.mail_sniff import looks_like_email
 from ingest.tnef import TNEF_MAGIC
 
 # DER of the OID 1.2.840.113549.1.7.2 (signedData): starts every .p7s/.p7m we accept

@@ -13,7 +13,8 @@ from email.parser import BytesParser
 import pytest
 
 from eakte.errors import CorruptInput, InputRejected, LimitExceeded
-from ingest.email_message import MailContent, looks_like_email, read_message
+from ingest.email_message import MailContent, read_message
+from ingest.mail_sniff import looks_like_email
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) + b"\xff\xd9"
@@ -409,7 +410,8 @@ def test_looks_like_email() -> None:
     assert looks_like_email(b"From MAILER-DAEMON Tue Dec  1 09:30:00 2026\n" + data)
     assert looks_like_email(b"Received: from a\r\n by b\r\nReturn-Path: <a@b>\r\n" + b"X: " * 3000)
     assert not looks_like_email(b"Betreff: Antrag\nDas ist ein Brief.\n")
-    assert not looks_like_email(b"Content-Type: text/plain\nMIME-Version: 1.0\n\nx")
+    assert looks_like_email(b"Content-Type: text/plain\nMIME-Version: 1.0\n\nx")  # an entity
+    assert not looks_like_email(b"Notiz: Content-Type: text/plain ist ein Kopf\nDas ist Text\n")
     assert not looks_like_email(PDF) and not looks_like_email(b"\x00\x01")
     assert not looks_like_email(b"Von: a\nAn: b\nDas ist ein Brief.\nMit Zeilen.\n\n")
 
