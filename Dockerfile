@@ -5,10 +5,12 @@
 # the product plus only the model directory, without samples/.
 FROM python:3.11-slim-bookworm AS product
 
-# Tesseract with German (and English, orientation) data; DejaVu for the Prüfprotokoll PDF.
+# Tesseract with German (and English, orientation) data; DejaVu for the Prüfprotokoll PDF;
+# poppler-utils: the second PDF reader when pdfium refuses a file or a page.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core \
+        poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

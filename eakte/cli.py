@@ -50,7 +50,7 @@ from eakte.retrieval import (
     stored_report,
 )
 from eakte.settings import load_settings
-from eakte.wiring import build_context, build_runner
+from eakte.wiring import build_context, build_runner, check_installation
 from workers.cli import beat, flower, status, worker
 
 err = Console(stderr=True, soft_wrap=True)
@@ -89,6 +89,7 @@ def cli() -> None:
 )
 def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> None:
     """Dateien und Ordner (rekursiv) in den Posteingang übernehmen."""
+    check_installation(load_settings())  # exit 2 before any file is touched
     files = list(expand_inputs(paths))
     outcomes: list[FileOutcome] = []
     with service() as ctx, ingest_progress(err, len(files)) as progress:
@@ -113,7 +114,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> N
                 indent=2,
             )
         )
-    if any(outcome.status == "quarantined" for outcome in outcomes):
+    if any(outcome.refused_anything for outcome in outcomes):
         sys.exit(1)
 
 

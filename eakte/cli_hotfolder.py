@@ -26,7 +26,7 @@ from eakte.maintenance import index_again
 from eakte.outcome import FileOutcome
 from eakte.settings import load_settings
 from eakte.shutdown import stop_on_sigterm
-from eakte.wiring import build_context, build_runner
+from eakte.wiring import build_context, build_runner, check_installation
 from ingest import hotfolder
 from ingest.hotfolder import FileState
 
@@ -181,7 +181,9 @@ def watch(folder: Path, once: bool) -> None:
     Eine Datei gilt als fertig, wenn Größe und Änderungszeit während der Ruhezeit
     (EAKTE_HOTFOLDER_STABLE_SECONDS) gleich bleiben. Übernommene Dateien kommen nach
     done/, abgewiesene nach failed/ mit dem Grund in <Name>.grund.txt."""
-    ctx = build_context(load_settings())
+    settings = load_settings()
+    check_installation(settings)  # exit 2 before any file is touched
+    ctx = build_context(settings)
     with stop_on_sigterm() as stop:
         try:
             with hotfolder.exclusive(folder):

@@ -24,7 +24,7 @@ from eakte.errors import Transient
 from eakte.outcome import FileOutcome
 from eakte.settings import load_settings
 from eakte.shutdown import stop_on_sigterm
-from eakte.wiring import build_context, build_runner
+from eakte.wiring import build_context, build_runner, check_installation
 from ingest.mailbox import poll_mailbox
 
 err = Console(stderr=True, soft_wrap=True)
@@ -98,7 +98,9 @@ def watch_mail(once: bool) -> None:
     Nachricht kommt erst nach EAKTE_IMAP_PROCESSED_FOLDER, wenn ihr Original gespeichert
     ist. Eine nach einem Absturz erneut abgerufene Nachricht wird als schon vorhanden
     erkannt und nicht doppelt angelegt."""
-    ctx = build_context(load_settings())
+    settings = load_settings()
+    check_installation(settings)  # exit 2 before any file is touched
+    ctx = build_context(settings)
     with stop_on_sigterm() as stop:
         try:
             settings = ctx.settings

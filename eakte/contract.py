@@ -33,6 +33,11 @@ class PartRef(Contract):
 
     id: str | None
     pages: list[int] | None = None
+    # only when the part was refused on its own (the container is stored)
+    status: Literal["quarantined"] | None = Field(
+        default=None, exclude_if=lambda status: status is None
+    )
+    error: str | None = Field(default=None, exclude_if=lambda error: error is None)
 
 
 class IngestLine(Contract):

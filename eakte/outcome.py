@@ -21,6 +21,16 @@ class FileOutcome(IngestLine):
 
     ocr_pages: int = Field(default=0, exclude=True)
 
+    @property
+    def quarantined_parts(self) -> list[PartRef]:
+        """Parts refused on their own (an attachment, a member of a ZIP)."""
+        return [part for part in self.parts or [] if part.status == "quarantined"]
+
+    @property
+    def refused_anything(self) -> bool:
+        """The input, or a part of it, is in quarantine: the exit code says so."""
+        return self.status == "quarantined" or bool(self.quarantined_parts)
+
 
 @dataclass
 class RunStats:

@@ -17,6 +17,7 @@ import hashlib
 import tempfile
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -118,25 +119,57 @@ def sniff(manifest: Manifest, ctx: Context) -> Manifest:
 
 
 def read_text_layer(manifest: Manifest, ctx: Context) -> Manifest:
-    """Take each page's own text where it is usable; mark the rest for OCR."""
+    """Take each page's own text where it is usable; mark the rest for OCR. A text layer
+    of mostly control or private-use characters (a font without a Unicode map) is
+    garbage to a reader and to the index: such a page is read by OCR instead."""
     timings: list[Event] = []
     with timed("text_layer", timings), ctx.store.original_path(manifest.id) as path:
         layer = handler_of(manifest, ctx).read_text(path)
     minimum = ctx.settings.min_text_layer_chars
+    garbage = [
+        n for n, text in enumerate(layer.pages, start=1) if not layer.complete and is_garbage(text)
+    ]
     pages = [
         PageText(number=n, text=text, source="text_layer")
-        if layer.complete or len("".join(text.split())) >= minimum
+        if layer.complete or (len("".join(text.split())) >= minimum and n not in garbage)
         else PageText(number=n, text="", source="none")
         for n, text in enumerate(layer.pages, start=1)
     ]
+    events = [*manifest.events, *timings]
+    if garbage:
+        events.append(
+            Event(
+                kind="text_layer_unusable",
+                message="Textebene unlesbar (Steuer- oder Sonderzeichen), Seiten per OCR gelesen",
+                details={"pages": garbage},
+            )
+        )
     return manifest.model_copy(
         update={
             "page_count": len(pages),
             "pages": pages,
             "fields": {**manifest.fields, **layer.fields},
-            "events": [*manifest.events, *timings],
+            "events": events,
         }
     )
+
+
+GARBAGE_SHARE = 0.3  # of the visible characters; real text in any script has next to none
+_GARBAGE_CATEGORIES = frozenset({"Cc", "Co", "Cn", "Cs"})
+
+
+def is_garbage(text: str) -> bool:
+    """True when a share of the visible characters are control, private-use, unassigned
+    or replacement characters no reader can make sense of."""
+    visible = [char for char in text if not char.isspace()]
+    if not visible:
+        return False
+    bad = sum(
+        1
+        for char in visible
+        if char == "\ufffd" or unicodedata.category(char) in _GARBAGE_CATEGORIES
+    )
+    return bad / len(visible) >= GARBAGE_SHARE
 
 
 def check_signatures(manifest: Manifest, ctx: Context) -> Manifest:
@@ -310,7 +343,26 @@ def finish(
     """Everything after OCR, in order: merge the pages, the archival rendition,
     classification, the stored manifest."""
     manifest = store_archive_rendition(merge_ocr(manifest, pages), ocr_pdfs, ctx)
-    return complete(classify_document(manifest, ctx), ctx)
+    return complete(classify_document(with_part_states(manifest, ctx), ctx), ctx)
+
+
+def with_part_states(manifest: Manifest, ctx: Context) -> Manifest:
+    """A part refused on its own (a damaged attachment, a ZIP bomb) is listed with its
+    reason in the container's ``parts``, so the container's outcome, the run's summary
+    and the exit code show it; the container itself is stored. Parts finish before
+    their container (both schedulers), so their records say how they ended."""
+    listed = manifest.fields.get("parts")
+    if not isinstance(listed, list):
+        return manifest
+    parts = []
+    for entry in listed:
+        part_id = entry.get("id") if isinstance(entry, dict) else None
+        record = records.load_manifest(ctx.store, part_id) if isinstance(part_id, str) else None
+        if record is not None and record.status == "quarantined":
+            error = record.errors[-1] if record.errors else "Quarantäne"
+            entry = {**entry, "status": "quarantined", "error": error}
+        parts.append(entry)
+    return manifest.model_copy(update={"fields": {**manifest.fields, "parts": parts}})
 
 
 def complete(manifest: Manifest, ctx: Context) -> Manifest:

@@ -72,9 +72,11 @@ def print_ingest_summary(console: Console, outcomes: list[FileOutcome], stats: R
     for outcome in outcomes:
         counts[outcome.status] += 1
     seconds = max(stats.wall_seconds, 1e-9)
+    refused_parts = sum(len(outcome.quarantined_parts) for outcome in outcomes)
+    parts_note = f" · {refused_parts} Anhänge/Teile in Quarantäne" if refused_parts else ""
     console.print(
         f"[bold]Posteingang:[/] {len(outcomes)} Dateien · {counts['stored']} gespeichert · "
-        f"{counts['duplicate']} Duplikate · {counts['quarantined']} in Quarantäne"
+        f"{counts['duplicate']} Duplikate · {counts['quarantined']} in Quarantäne{parts_note}"
     )
     if stats.pages:
         console.print(
@@ -95,6 +97,12 @@ def print_ingest_summary(console: Console, outcomes: list[FileOutcome], stats: R
         if outcome.status == "quarantined":
             console.print(
                 f"  [red]Quarantäne[/] {escape(outcome.path)}: {escape(outcome.error or '')}",
+                highlight=False,
+            )
+        for part in outcome.quarantined_parts:
+            console.print(
+                f"  [red]Quarantäne[/] Teil {(part.id or '')[:12]} von "
+                f"{escape(outcome.path)}: {escape(part.error or '')}",
                 highlight=False,
             )
 
@@ -167,7 +175,9 @@ def print_links(console: Console, manifest: Manifest) -> None:
     for part in parts if isinstance(parts, list) else []:
         pages = part.get("pages")
         where = f" (Seiten {pages[0]}–{pages[1]})" if pages else ""
-        console.print(f"Teil: {str(part.get('id'))[:12]}…{where}")
+        refused = part.get("status") == "quarantined"
+        why = f" [red]Quarantäne:[/] {escape(str(part.get('error') or ''))}" if refused else ""
+        console.print(f"Teil: {str(part.get('id'))[:12]}…{where}{why}")
     if manifest.renditions.get("pdfa.pdf"):
         console.print("Archivfassung: PDF/A (`eakte get ID --pdfa -o DATEI`)")
 

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     # Scan batches: a page whose barcode (Code 128 or QR) holds one of these values is a
     # separator sheet; it splits the batch into letters and is dropped from them
     separator_codes: str = "PATCH-T"
+    # Kodak patch codes that mark a separator sheet (patches 1, 2, 3, 4, 6, T); empty: none
+    separator_patches: str = "T,2,3"
+    # a page with nothing but this word (upright or upside down) is a separator sheet;
+    # empty: no text separator sheets (found by OCR of nearly empty pages only)
+    separator_keyword: str = "TRENNBLATT"
     separator_dpi: int = Field(default=150, ge=50, le=600)  # render resolution for barcodes
     drop_blank_pages: bool = False  # blank back sides of simplex letters
     # share of dark pixels; one typed line is ~0.0009, thirty specks of dust ~0.0002
@@ -121,6 +126,12 @@ class Settings(BaseSettings):
     imap_poll_seconds: float = Field(default=60.0, gt=0)
     mail_max_depth: int = Field(default=3, ge=1)  # messages forwarded inside messages
     mail_max_attachments: int = Field(default=100, ge=1)
+    # ZIP archives (uploads and attachments): members become records; an archive over a
+    # limit is quarantined whole (ZIP bombs: ratio, total size, archives in archives)
+    zip_max_members: int = Field(default=500, ge=1)
+    zip_max_total_bytes: int = Field(default=1024 * MiB, ge=1)
+    zip_max_ratio: float = Field(default=200.0, gt=1)  # per member over 1 MiB unpacked
+    zip_max_depth: int = Field(default=3, ge=1)
 
     # Hot folder (`eakte watch DIR`): a file is taken once its size and modification
     # time have not changed for this long (scanners write in pieces)

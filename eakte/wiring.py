@@ -22,6 +22,7 @@ from eakte.settings import Settings
 from ingest.handler_email import EmailHandler
 from ingest.handler_image import ImageHandler
 from ingest.handler_pdf import PdfHandler
+from ingest.handler_zip import ZipHandler
 from ingest.pages import ScanPageReader
 from ingest.sniff import sniff_media_type
 from search.tantivy_index import TantivyIndex
@@ -46,8 +47,22 @@ def build_handlers(settings: Settings) -> HandlerRegistry:
                 max_attachments=settings.mail_max_attachments, max_depth=settings.mail_max_depth
             ),
             CmsHandler(),
+            ZipHandler(
+                max_members=settings.zip_max_members,
+                max_total_bytes=settings.zip_max_total_bytes,
+                max_ratio=settings.zip_max_ratio,
+                max_depth=settings.zip_max_depth,
+            ),
         ]
     )
+
+
+def check_installation(settings: Settings) -> None:
+    """Fail before any file is touched when a tool or language the run needs is missing
+    (``DependencyMissing``: exit code 2, with the install command)."""
+    from ingest.installation import check_installation as check
+
+    check(settings)
 
 
 def build_context(settings: Settings) -> Context:

@@ -20,22 +20,21 @@ Images referenced from the HTML by ``cid:`` and the resources of a
 (Outlook TNEF) is unpacked into its attachments; one that cannot be decoded is returned
 as it is, with a note.
 
-Which parser defects are fatal (``CorruptInput``), and why:
+Anything the standard library parses is stored; each defect it reports is tolerated
+with a note (an event on the record) naming it:
 
-- no header at all: this is not an e-mail (garbage, or a body without its head);
-- ``NoBoundaryInMultipartDefect``, ``StartBoundaryNotFoundDefect``,
-  ``MultipartInvariantViolationDefect`` at any level: the parts of that multipart cannot
-  be found, so attachments would silently go missing;
-- ``CloseBoundaryNotFoundDefect`` on the top level: the message is truncated. Nested,
-  it is tolerated (with a note): the outer boundary ended the part, its parts are whole;
-- ``InvalidBase64LengthDefect`` or ``InvalidBase64CharactersDefect`` on a decoded part:
-  the decoded bytes would be wrong (a damaged PDF is worse than a clear refusal);
-- ``InvalidBase64PaddingDefect`` alone is tolerated with a note: only the trailing
-  ``=`` were missing, the bytes decode completely;
-- thousands of nested multiparts (Python's recursion limit): a hostile message.
+- a closing boundary without its final ``--``, or none at all (a mail cut off): the
+  parts found are taken; a part cut off is refused on its own when it is ingested;
+- a multipart whose boundary is missing or never starts: its raw text is the body;
+- base64 with junk or a dangling last character: decoded as far as it goes;
+- a header line that continues the previous one without indentation (Exchange does
+  this): it is folded into that header before parsing, the original is kept as it came;
+- bad dates, odd addresses, 8-bit bytes in headers: the raw header text is shown.
 
-Header defects (bad dates, odd addresses, 8-bit bytes in headers) are tolerated: the raw
-header text is shown instead.
+Refused are only input without any header (not an e-mail), thousands of nested
+multiparts (Python's recursion limit: a hostile message), and more attachments than
+allowed. ``text/calendar`` parts (invitations) become text of the body
+(``ingest.calendar_text``), not attachments.
 """
 
 from __future__ import annotations
@@ -51,19 +50,20 @@ from urllib.parse import unquote
 
 from eakte.errors import CorruptInput, LimitExceeded
 from eakte.filenames import sanitize_filename
+from ingest.calendar_text import calendar_text
 from ingest.mail_headers import EMAIL_FAILURES, german_date, header_date, header_value
 from ingest.mail_payloads import (
     decode_text,
+    decoded,
     html_to_text,
     message_bytes,
-    payload_bytes,
     readable_text,
     transfer_decoded,
 )
+from ingest.mail_sniff import HEADER_LINE, SNIFF_WINDOW
 from ingest.tnef import unpack_tnef
 
-SNIFF_WINDOW = 8192  # ingest.sniff.HEAD_BYTES: how much of a file sniffing sees
-_FATAL_STRUCTURE = (
+_UNDELIMITED = (
     email_errors.NoBoundaryInMultipartDefect,
     email_errors.StartBoundaryNotFoundDefect,
     email_errors.MultipartInvariantViolationDefect,
@@ -79,17 +79,13 @@ _EXTENSIONS = {
     "text/html": ".html",
     "text/calendar": ".ics",
     "message/rfc822": ".eml",
+    "application/zip": ".zip",
     "application/pkcs7-signature": ".p7s",
     "application/pkcs7-mime": ".p7m",
     "application/octet-stream": ".bin",
 }
 _TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
 _HEADER_LABELS = (("from", "Von"), ("to", "An"), ("cc", "Cc"))
-_HEAD_NAMES = frozenset(
-    {"from", "to", "cc", "subject", "date", "message-id", "mime-version", "received"}
-    | {"return-path", "delivered-to", "reply-to", "sender", "content-type", "x-mailer"}
-)
-_HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:")
 
 
 @dataclass(frozen=True)
@@ -113,39 +109,18 @@ class MailContent:
     message_id: str | None
     attachments: list[MailAttachment]
     notes: list[str]  # German
-
-
-def looks_like_email(head: bytes) -> bool:
-    """True when the first bytes are an RFC 5322 header block with typical mail headers.
-
-    Only header-shaped lines until the first empty line (an mbox ``From `` line first is
-    allowed), and at least two well-known names, so a text file that happens to start
-    with ``Betreff:`` is not taken for a mail."""
-    lines = head.splitlines()
-    if lines and lines[0].startswith(b"From "):
-        lines = lines[1:]
-    if len(head) >= SNIFF_WINDOW and lines and not head.endswith((b"\n", b"\r")):
-        lines = lines[:-1]  # cut in the middle of a line by the sniffing window
-    names: set[bytes] = set()
-    for number, line in enumerate(lines):
-        if not line.strip():
-            break
-        if line[:1] in (b" ", b"\t") and number > 0:
-            continue
-        match = _HEADER_LINE.match(line)
-        if match is None:
-            return False
-        names.add(match.group(1).lower())
-    known = {name.decode("ascii") for name in names} & _HEAD_NAMES
-    return len(known) >= 2 and bool(known - {"content-type", "mime-version"})
+    # parts read into the text or kept in the mail (further text parts, invitations,
+    # inline images): with ``attachments``, every part besides the body is accounted for
+    in_mail: int = 0
 
 
 def read_message(data: bytes, *, max_attachments: int) -> MailContent:
     """Parse one message; raise ``CorruptInput`` or ``LimitExceeded`` for what we refuse."""
-    message = _parse(data)
+    message, notes = _parse(data)
     try:
         reader = _Reader(max_attachments, _cid_references(message), linesep=_linesep(data))
-        reader.walk(message, top=True)
+        reader.notes.extend(notes)
+        reader.walk(message, top=True, tail=data[-200:])
     except RecursionError as exc:  # thousands of nested multiparts: a hostile message
         raise CorruptInput("E-Mail zu tief verschachtelt (MIME-Teile in MIME-Teilen)") from exc
     body = "\n\n".join(chunk.strip("\n") for chunk in reader.texts if chunk.strip())
@@ -159,19 +134,48 @@ def read_message(data: bytes, *, max_attachments: int) -> MailContent:
         message_id=header_value(message, "message-id"),
         attachments=reader.attachments,
         notes=reader.notes,
+        in_mail=max(0, len(reader.texts) - 1) + reader.inline,
     )
 
 
-def _parse(data: bytes) -> EmailMessage:
+def _parse(data: bytes) -> tuple[EmailMessage, list[str]]:
+    """The parsed message, and a note when a header line had to be folded first."""
+    message = _parsed(data)
+    notes: list[str] = []
+    if any(isinstance(d, email_errors.MissingHeaderBodySeparatorDefect) for d in message.defects):
+        repaired = _folded_head(data)
+        if repaired != data:
+            message = _parsed(repaired)
+            notes.append("Kopfzeile ohne Einrückung fortgesetzt (toleriert, angefügt)")
+    if not isinstance(message, EmailMessage) or not message.keys():
+        raise CorruptInput("Keine E-Mail: Kopfzeilen (Von, Betreff, Datum …) fehlen")
+    return message, notes
+
+
+def _parsed(data: bytes) -> EmailMessage:
     try:
         message = BytesParser(policy=policy.default).parsebytes(data)
     except RecursionError as exc:
         raise CorruptInput("E-Mail zu tief verschachtelt (MIME-Teile in MIME-Teilen)") from exc
     except EMAIL_FAILURES as exc:
         raise CorruptInput(f"E-Mail nicht lesbar: {exc}") from exc
-    if not isinstance(message, EmailMessage) or not message.keys():
-        raise CorruptInput("Keine E-Mail: Kopfzeilen (Von, Betreff, Datum …) fehlen")
     return message
+
+
+def _folded_head(data: bytes) -> bytes:
+    """The message with each stray line between two headers indented, so it continues
+    the header before it (what its sender meant); lines after the last header stay."""
+    lines = data.splitlines(keepends=True)
+    end = next((n for n, line in enumerate(lines) if not line.strip()), len(lines))
+    last_header = max(
+        (n for n in range(end) if HEADER_LINE.match(lines[n]) or lines[n].startswith(b"From ")),
+        default=0,
+    )
+    for number in range(1, last_header):
+        line = lines[number]
+        if line[:1] not in (b" ", b"\t") and not HEADER_LINE.match(line):
+            lines[number] = b" " + line
+    return b"".join(lines)
 
 
 def _linesep(data: bytes) -> str:
@@ -204,15 +208,19 @@ class _Reader:
     texts: list[str] = field(default_factory=list)
     attachments: list[MailAttachment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    inline: int = 0  # parts noted as kept in the mail
 
-    def walk(self, part: Message, *, top: bool = False, body: bool = True) -> None:
+    def walk(
+        self, part: Message, *, top: bool = False, body: bool = True, tail: bytes = b""
+    ) -> None:
         """``body`` is False inside an alternative we did not choose: its text is another
-        rendering of the body, but enclosures in it are still enclosures."""
+        rendering of the body, but enclosures in it are still enclosures. ``tail``: the
+        message's last bytes, which tell a missing ``--`` from a mail cut off."""
         content_type = part.get_content_type()
         if content_type == "message/rfc822" and not top:
             self._add_forwarded(part)
             return
-        _check_structure(part, top=top, notes=self.notes)
+        _note_structure(part, top=top, notes=self.notes, tail=tail)
         if not part.is_multipart():
             self._leaf(part, body=body)
         elif content_type == "multipart/alternative":
@@ -234,7 +242,12 @@ class _Reader:
         content_type = part.get_content_type()
         filename = _filename(part)
         disposition = part.get_content_disposition()
-        if _is_tnef(part, content_type, filename):
+        if part.get_content_maintype() == "multipart":  # its boundary was never found
+            if body:
+                self.texts.append(decode_text(decoded(part, content_type, []), part, []))
+        elif _is_calendar(content_type, filename):
+            self._add_calendar(part, filename, body=body)
+        elif _is_tnef(part, content_type, filename):
             self._add_tnef(part)
         elif _content_id(part) in self.cids:  # shown in the letter, whatever it claims
             self._note_inline(part, filename)
@@ -243,12 +256,20 @@ class _Reader:
                 if body:
                     self.texts.append(readable_text(part, self.notes))
             elif body:  # an unnamed enclosure (a PDF, an invitation) is still one
-                self._add(None, content_type, payload_bytes(part, content_type, self.notes))
+                self._add(None, content_type, decoded(part, content_type, self.notes))
             # else: another rendering of the body inside an alternative we did not choose
         else:
-            self._add(
-                filename, content_type, payload_bytes(part, filename or content_type, self.notes)
-            )
+            self._add(filename, content_type, decoded(part, filename or content_type, self.notes))
+
+    def _add_calendar(self, part: Message, filename: str | None, *, body: bool) -> None:
+        """An invitation is read into the body; one that does not parse stays an
+        attachment (the original holds it either way)."""
+        data = decoded(part, filename or "text/calendar", self.notes)
+        text = calendar_text(data)
+        if text is None:
+            self._add(filename, "text/calendar", data)
+        elif body or filename:
+            self.texts.append(text)
 
     def _related_resource(self, part: Message, *, body: bool) -> None:
         """Non-root parts of ``multipart/related`` belong to the HTML (images, styles)."""
@@ -258,6 +279,7 @@ class _Reader:
             self._note_inline(part, _filename(part))
 
     def _note_inline(self, part: Message, filename: str | None) -> None:
+        self.inline += 1
         what = filename or part.get_content_type()
         kind = "Bild" if part.get_content_maintype() == "image" else "Teil"
         self.notes.append(
@@ -276,7 +298,7 @@ class _Reader:
     def _add_forwarded(self, part: Message) -> None:
         inner = part.get_payload(0) if part.is_multipart() else None
         if not isinstance(inner, EmailMessage):
-            self._add(_filename(part), "message/rfc822", payload_bytes(part, "message/rfc822", []))
+            self._add(_filename(part), "message/rfc822", decoded(part, "message/rfc822", []))
             return
         data = message_bytes(inner, self.linesep)
         encoding = (header_value(part, "content-transfer-encoding") or "").lower()
@@ -289,7 +311,7 @@ class _Reader:
         self._add(f"{subject}.eml", "message/rfc822", data)
 
     def _add_tnef(self, part: Message) -> None:
-        data = payload_bytes(part, "winmail.dat", self.notes)
+        data = decoded(part, "winmail.dat", self.notes)
         unpacked = unpack_tnef(data)
         if unpacked is None:
             self.notes.append(
@@ -315,18 +337,25 @@ def _children(part: Message) -> list[Message]:
     )
 
 
-def _check_structure(part: Message, *, top: bool, notes: list[str]) -> None:
+def _note_structure(part: Message, *, top: bool, notes: list[str], tail: bytes) -> None:
+    """Each structural defect the parser found, as a note (nothing here is fatal)."""
     for defect in part.defects:
-        if isinstance(defect, _FATAL_STRUCTURE):
-            raise CorruptInput(
-                f"E-Mail beschädigt: MIME-Teile nicht auffindbar ({type(defect).__name__})"
+        if isinstance(defect, _UNDELIMITED):
+            notes.append(
+                f"MIME-Grenze nicht gefunden ({type(defect).__name__}); Inhalt als Text übernommen"
             )
-        if isinstance(defect, email_errors.CloseBoundaryNotFoundDefect):
-            if top:
-                raise CorruptInput(
-                    "E-Mail unvollständig: das Ende der MIME-Teile fehlt (abgeschnitten?)"
-                )
-            notes.append("Ein innerer MIME-Teil war nicht abgeschlossen (toleriert)")
+        elif isinstance(defect, email_errors.CloseBoundaryNotFoundDefect):
+            boundary = (part.get_boundary() or "").encode("ascii", "ignore")
+            if top and boundary and tail.rstrip().endswith(b"--" + boundary):
+                notes.append("Schlussgrenze der MIME-Teile ohne abschließendes -- (toleriert)")
+            elif top:
+                notes.append("Ende der MIME-Teile fehlt: E-Mail evtl. abgeschnitten (übernommen)")
+            else:
+                notes.append("Ein innerer MIME-Teil war nicht abgeschlossen (toleriert)")
+
+
+def _is_calendar(content_type: str, filename: str | None) -> bool:
+    return content_type == "text/calendar" or (filename or "").lower().endswith(".ics")
 
 
 def _choose_alternative(children: list[Message]) -> Message | None:
@@ -365,7 +394,7 @@ def _cid_references(message: Message) -> frozenset[str]:
             part.get_content_type() == "text/html"
             and part.get_content_disposition() != "attachment"
         ):
-            html = decode_text(payload_bytes(part, "text/html", []), part, [])
+            html = decode_text(decoded(part, "text/html", []), part, [])
             found.update(unquote(ref).strip("<>").lower() for ref in _CID.findall(html))
     return frozenset(found)
 

@@ -1,5 +1,5 @@
-"""Handler for scanned images (PNG, JPEG, TIFF); a multi-page TIFF batch with separator
-sheets holds one letter per part."""
+"""Handler for scanned images (PNG, JPEG, TIFF, GIF, BMP, WebP); a multi-page TIFF
+batch with separator sheets holds one letter per part."""
 
 from __future__ import annotations
 
@@ -24,9 +24,7 @@ class ImageHandler:
     max_pages: int
     max_pixels: int
     name: ClassVar[str] = "image"
-    media_types: ClassVar[frozenset[str]] = frozenset(
-        {media_types.PNG, media_types.JPEG, media_types.TIFF}
-    )
+    media_types: ClassVar[frozenset[str]] = media_types.IMAGES
     signature_format: ClassVar[SignatureFormat | None] = None
     keeps_born_digital_pages: ClassVar[bool] = False
 

@@ -1,5 +1,10 @@
 """Handler for PDF letters: born-digital, scanned or mixed; a scanned batch with
-separator sheets holds one letter per part."""
+separator sheets holds one letter per part.
+
+pdfium reads and draws; what it refuses (a damaged file, a page it cannot draw) is asked
+of poppler (``ingest.poppler``) before the record is refused, so nothing poppler reads is
+quarantined. Encryption and limits are final: poppler would say the same.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,10 @@ from typing import TYPE_CHECKING, ClassVar
 from PIL import Image
 
 from eakte import media_types
+from eakte.errors import CorruptInput
 from eakte.handlers import SignatureFormat, Split, TextLayer
 from eakte.record import Manifest
-from ingest import pdf
+from ingest import pdf, poppler
 from ingest.scan_batch import split_batch
 
 if TYPE_CHECKING:
@@ -29,10 +35,24 @@ class PdfHandler:
     keeps_born_digital_pages: ClassVar[bool] = True
 
     def read_text(self, path: Path) -> TextLayer:
-        return TextLayer(pdf.read_text_layer(path, max_pages=self.max_pages))
+        try:
+            return TextLayer(pdf.read_text_layer(path, max_pages=self.max_pages))
+        except CorruptInput as refused:
+            return TextLayer(self._poppler_text(path, refused), fields={"reader": "poppler"})
 
     def page_image(self, path: Path, index: int, dpi: int, draft: bool = False) -> Image.Image:
         """A scanner's full-page JPEG is decoded directly; other pages are rendered."""
+        try:
+            return self._pdfium_image(path, index, dpi, draft)
+        except CorruptInput as refused:
+            return self._poppler_image(path, index, dpi, refused)
+
+    def split(self, manifest: Manifest, ctx: Context, folder: Path) -> Split:
+        from ingest.batch_split import write_pdf_pages  # pikepdf: import late
+
+        return split_batch(self, manifest, ctx, folder, write_pages=write_pdf_pages, suffix=".pdf")
+
+    def _pdfium_image(self, path: Path, index: int, dpi: int, draft: bool) -> Image.Image:
         scan = pdf.scanned_page_image(
             path,
             index,
@@ -46,7 +66,26 @@ class PdfHandler:
             path, index, dpi=dpi, max_pages=self.max_pages, max_pixels=self.max_pixels
         )
 
-    def split(self, manifest: Manifest, ctx: Context, folder: Path) -> Split:
-        from ingest.batch_split import write_pdf_pages  # pikepdf: import late
+    def _poppler_text(self, path: Path, refused: CorruptInput) -> list[str]:
+        """The text layer as poppler reads it; pdfium's refusal if poppler cannot."""
+        if not poppler.available():
+            raise refused
+        try:
+            pages = poppler.page_count(path)
+        except CorruptInput:
+            raise refused from None
+        pdf.check_page_count(pages, self.max_pages)
+        return poppler.page_texts(path, pages)
 
-        return split_batch(self, manifest, ctx, folder, write_pages=write_pdf_pages, suffix=".pdf")
+    def _poppler_image(
+        self, path: Path, index: int, dpi: int, refused: CorruptInput
+    ) -> Image.Image:
+        """The page drawn by ``pdftoppm`` at a resolution that fits ``max_pixels``."""
+        if not poppler.available():
+            raise refused
+        try:
+            width, height = poppler.page_size(path, index)
+            fitted = pdf.fitting_dpi(width, height, dpi, self.max_pixels)
+            return poppler.render_page(path, index, fitted)
+        except CorruptInput:
+            raise refused from None

@@ -1,10 +1,17 @@
-"""Pillow adapter: scanned images (PNG, JPEG, single- and multi-page TIFF).
+"""Pillow adapter: scanned images (PNG, JPEG, GIF, BMP, WebP, single- and multi-page TIFF).
 
 Sizes are checked from the header before any pixel is decoded, so a decompression
 bomb is refused without allocating it. Pillow signals broken files with many exception
 types (OSError, SyntaxError, TypeError, KeyError, struct errors…), so this adapter
 turns any exception raised while *parsing* into ``CorruptInput``; nothing else runs
 inside that guard.
+
+Every colour model Pillow opens becomes grey (``to_grey``): CIELab by its lightness
+channel, 16-bit and float samples scaled instead of clipped to white, transparency laid
+on white paper. A frame Pillow cannot decode is tried once more with OpenCV, which
+reads some TIFF compressions and sample layouts Pillow does not. Only TIFF holds pages;
+the other frames of an animated PNG, GIF or WebP are animation, not pages. The claimed
+resolution is checked against the image's size (``ingest.resolution``).
 """
 
 from __future__ import annotations
@@ -15,11 +22,15 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
+import numpy as np
 from PIL import Image
 
 from eakte.errors import CorruptInput, EakteError, LimitExceeded
+from ingest.resolution import believable_dpi, plausible
 
-DEFAULT_DPI = 300
+PAGED_FORMATS = frozenset({"TIFF"})  # other multi-frame formats are animations
+_WIDE_SAMPLES = frozenset({"I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
 
 
 @contextlib.contextmanager
@@ -51,23 +62,76 @@ def open_image(path: Path, *, max_pixels: int) -> Iterator[Image.Image]:
 
 def count_frames(path: Path, *, max_pixels: int, max_pages: int) -> int:
     with open_image(path, max_pixels=max_pixels) as image, _pillow_errors("Bilddatei"):
-        frames = int(getattr(image, "n_frames", 1))
+        paged = image.format in PAGED_FORMATS
+        frames = int(getattr(image, "n_frames", 1)) if paged else 1
     if frames > max_pages:
         raise LimitExceeded(f"Bild hat {frames} Seiten, erlaubt sind höchstens {max_pages}")
     return frames
 
 
 def load_frame(path: Path, index: int, *, max_pixels: int) -> Image.Image:
-    """Decode one frame (page) as grayscale, keeping its resolution for OCR."""
-    with (
-        open_image(path, max_pixels=max_pixels) as image,
-        _pillow_errors(f"Bildseite {index + 1}"),
-    ):
-        image.seek(index)
-        _check_pixels(image, max_pixels)
-        dpi = _dpi_of(image)
-        frame = image.convert("L")
+    """Decode one frame (page) as grayscale, with a resolution worth believing."""
+    try:
+        with (
+            open_image(path, max_pixels=max_pixels) as image,
+            _pillow_errors(f"Bildseite {index + 1}"),
+        ):
+            image.seek(index)
+            _check_pixels(image, max_pixels)
+            claimed = _claimed_dpi(image)
+            frame = to_grey(image)
+    except CorruptInput:
+        frame, claimed = _opencv_frame(path, index, max_pixels), None
+    dpi = believable_dpi(frame, claimed)
     frame.info["dpi"] = (dpi, dpi)
+    return frame
+
+
+def to_grey(image: Image.Image) -> Image.Image:
+    """An 8-bit grey copy of any frame Pillow opens (why each case: module doc)."""
+    mode = image.mode
+    if mode == "LAB":
+        return image.getchannel(0)  # L* is lightness: the grey a copier would print
+    if mode in _WIDE_SAMPLES:
+        return _scaled_to_bytes(image)
+    if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(paper, rgba).convert("L")
+    try:
+        return image.convert("L")
+    except ValueError:
+        return image.convert("RGB").convert("L")
+
+
+def _scaled_to_bytes(image: Image.Image) -> Image.Image:
+    """16-bit, 32-bit and float samples to 0..255 by their range (Pillow clips them)."""
+    samples = np.asarray(image, dtype=np.float64)
+    if image.mode == "F" and samples.size and np.nanmax(samples) <= 1.0:
+        top = 1.0
+    elif image.mode.startswith("I;16") or (samples.size and np.nanmax(samples) > 255):
+        top = 65535.0 if not samples.size or np.nanmax(samples) <= 65535 else np.nanmax(samples)
+    else:
+        top = 255.0
+    scaled = np.rint(np.nan_to_num(samples / top * 255.0)).clip(0, 255).astype(np.uint8)
+    return Image.fromarray(scaled, mode="L")
+
+
+def _opencv_frame(path: Path, index: int, max_pixels: int) -> Image.Image:
+    """The frame as OpenCV reads it (any depth, grey); ``CorruptInput`` if it cannot."""
+    flags = cv2.IMREAD_GRAYSCALE | cv2.IMREAD_ANYDEPTH
+    try:
+        ok, frames = cv2.imreadmulti(str(path), flags=flags, start=index, count=1)
+    except cv2.error:
+        ok, frames = False, []
+    if not ok or not frames:
+        raise CorruptInput(f"Bildseite {index + 1} ist beschädigt oder unvollständig")
+    pixels = frames[0]
+    if pixels.dtype != np.uint8:
+        top = float(pixels.max()) or 1.0
+        pixels = (pixels.astype(np.float64) / max(top, 255.0) * 255.0).astype(np.uint8)
+    frame = Image.fromarray(pixels, mode="L")
+    _check_pixels(frame, max_pixels)
     return frame
 
 
@@ -86,9 +150,11 @@ def decode_jpeg(
                 scale = draft_dpi / dpi
                 image.draft("L", (round(image.width * scale), round(image.height * scale)))
                 dpi = max(1, round(image.width / page_width_inches))
-            frame = image.convert("L")
+            frame = to_grey(image)
     finally:
         image.close()
+    if not plausible(frame.width, frame.height, dpi):  # a strip placed on a small page
+        dpi = believable_dpi(frame, None)
     frame.info["dpi"] = (dpi, dpi)
     return frame
 
@@ -102,11 +168,11 @@ def _check_pixels(image: Image.Image, max_pixels: int) -> None:
         raise LimitExceeded(f"Bild hat {width}×{height} Pixel, erlaubt sind höchstens {limit}")
 
 
-def _dpi_of(image: Image.Image) -> int:
-    """Scanner resolution from the file; Tesseract misreads pages when it has to guess."""
+def _claimed_dpi(image: Image.Image) -> float | None:
+    """The resolution the file claims, if it names one."""
     dpi = image.info.get("dpi")
     try:
-        value = round(float(dpi[0])) if dpi else 0
+        value = float(dpi[0]) if dpi else 0.0
     except (TypeError, ValueError, IndexError):
-        value = 0
-    return value if 50 <= value <= 2400 else DEFAULT_DPI
+        return None
+    return value if value > 0 else None

@@ -1,10 +1,14 @@
-"""The payloads of e-mail parts (``ingest.email_message``): transfer-decoded bytes,
-with damaged base64 refused, text in its charset, HTML as text, a forwarded message as
-the bytes it came as."""
+"""Transfer-decoded bytes and readable text of e-mail parts (``ingest.email_message``).
+
+Damaged transfer encodings are decoded as far as they go, with a note: the message is
+stored whatever it holds, and an attachment whose bytes came out wrong is refused on
+its own when it is ingested (a damaged PDF is quarantined as a part of the mail).
+"""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import codecs
 import quopri
 import re
@@ -15,26 +19,43 @@ from email.message import EmailMessage, Message
 from io import BytesIO
 
 from eakte.errors import CorruptInput
-from ingest.mail_headers import EMAIL_FAILURES
+from ingest.mail_headers import EMAIL_FAILURES, bytes_text
 
-_FATAL_BASE64 = (email_errors.InvalidBase64LengthDefect, email_errors.InvalidBase64CharactersDefect)
+_BASE64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
 
 
-def payload_bytes(part: Message, what: str, notes: list[str]) -> bytes:
-    """The transfer-decoded bytes of a leaf; damaged base64 is refused (see the module
-    docstring of ``ingest.email_message``)."""
+def decoded(part: Message, what: str, notes: list[str]) -> bytes:
+    """The transfer-decoded bytes of a leaf. Base64 with characters outside its
+    alphabet or a dangling last character is decoded as far as it goes, with a note."""
     seen = len(part.defects)
     try:
         payload = part.get_payload(decode=True)
-    except EMAIL_FAILURES as exc:
-        raise CorruptInput(f"E-Mail-Teil {what} nicht dekodierbar: {exc}") from exc
+    except EMAIL_FAILURES:
+        payload = None
     new = part.defects[seen:]
     del part.defects[seen:]  # decoding twice must not report twice
-    if any(isinstance(defect, _FATAL_BASE64) for defect in new):
-        raise CorruptInput(f"E-Mail-Teil {what}: Base64-Kodierung beschädigt")
-    if any(isinstance(defect, email_errors.InvalidBase64PaddingDefect) for defect in new):
+    if payload is None or any(
+        isinstance(defect, email_errors.InvalidBase64LengthDefect) for defect in new
+    ):
+        raw = part.get_payload(decode=False)
+        text = raw if isinstance(raw, str) else ""
+        payload = lenient_base64(text.encode("ascii", "ignore"))
+        notes.append(f"{what}: Base64-Kodierung unvollständig, so weit wie möglich dekodiert")
+    elif any(isinstance(defect, email_errors.InvalidBase64CharactersDefect) for defect in new):
+        notes.append(f"{what}: ungültige Zeichen in der Base64-Kodierung übersprungen")
+    elif any(isinstance(defect, email_errors.InvalidBase64PaddingDefect) for defect in new):
         notes.append(f"{what}: Base64-Auffüllung fehlte (Inhalt vollständig dekodiert)")
     return payload if isinstance(payload, bytes) else b""
+
+
+def lenient_base64(data: bytes) -> bytes:
+    """What a damaged base64 text still holds: junk dropped, a dangling quantum cut."""
+    clean = _BASE64_JUNK.sub(b"", data)
+    clean = clean[: len(clean) - len(clean) % 4] if len(clean) % 4 == 1 else clean
+    try:
+        return base64.b64decode(clean + b"=" * (-len(clean) % 4))
+    except binascii.Error:
+        return b""
 
 
 def decode_text(raw: bytes, part: Message, notes: list[str]) -> str:
@@ -48,14 +69,11 @@ def decode_text(raw: bytes, part: Message, notes: list[str]) -> str:
             notes.append(f"Unbekannter Zeichensatz {charset}; Text als UTF-8 gelesen")
         else:
             return raw.decode(charset, errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    return bytes_text(raw)
 
 
 def readable_text(part: Message, notes: list[str]) -> str:
-    text = decode_text(payload_bytes(part, part.get_content_type(), notes), part, notes)
+    text = decode_text(decoded(part, part.get_content_type(), notes), part, notes)
     return html_to_text(text) if part.get_content_type() == "text/html" else text
 
 
@@ -83,9 +101,6 @@ def message_bytes(inner: EmailMessage, linesep: str) -> bytes:
 
 
 def transfer_decoded(data: bytes, encoding: str) -> bytes:
-    try:
-        if encoding == "base64":
-            return base64.b64decode(data, validate=False)
-        return quopri.decodestring(data)
-    except ValueError as exc:  # binascii.Error
-        raise CorruptInput("Weitergeleitete E-Mail: Base64-Kodierung beschädigt") from exc
+    if encoding == "base64":
+        return lenient_base64(data)
+    return quopri.decodestring(data)

@@ -17,6 +17,7 @@ from eakte.record import PageText
 from eakte.settings import Settings
 from ingest import archive_pdf, geometry
 from ingest.page_quality import QualityThresholds, assess_page
+from ingest.resolution import fit_for_tesseract
 from ingest.tesseract import PageOcr, TesseractOcr
 
 # A page read with less mean confidence than this may lie on its side or upside down
@@ -54,7 +55,7 @@ class ScanPageReader:
         )
 
     def read(self, job: PageJob) -> PageRead:
-        image = job.source.page_image(Path(job.path), job.index, self.dpi)
+        image = fit_for_tesseract(job.source.page_image(Path(job.path), job.index, self.dpi))
         return read_scan(self, image, job.index + 1)
 
 

@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
-from eakte.errors import CorruptInput, EncryptedInput, LimitExceeded
+from eakte.errors import CorruptInput, EncryptedInput, InputRejected, LimitExceeded
 from ingest.images import decode_jpeg
 
 POINTS_PER_INCH = 72
@@ -29,19 +29,35 @@ def open_pdf(path: Path, *, max_pages: int) -> Iterator[pdfium.PdfDocument]:
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        code = getattr(exc, "err_code", None)
-        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-            raise EncryptedInput("PDF ist passwortgeschützt und kann nicht gelesen werden") from exc
-        raise CorruptInput("PDF ist beschädigt oder kein gültiges PDF") from exc
+        raise _load_failure(path) from exc
     try:
-        page_count = len(document)
-        if page_count == 0:
-            raise CorruptInput("PDF enthält keine Seiten")
-        if page_count > max_pages:
-            raise LimitExceeded(f"PDF hat {page_count} Seiten, erlaubt sind höchstens {max_pages}")
+        check_page_count(len(document), max_pages)
         yield document
     finally:
         document.close()
+
+
+def check_page_count(page_count: int, max_pages: int) -> None:
+    if page_count == 0:
+        raise CorruptInput("PDF enthält keine Seiten")
+    if page_count > max_pages:
+        raise LimitExceeded(f"PDF hat {page_count} Seiten, erlaubt sind höchstens {max_pages}")
+
+
+def _load_failure(path: Path) -> InputRejected:
+    """Why pdfium refused the file, asked afresh: pypdfium2 reads ``FPDF_GetLastError``
+    also when the document loaded but has no pages, and then gets the code an earlier
+    call left behind (another file's password error made a damaged file
+    "passwortgeschützt"). Loading once more and reading the code right after that
+    call gives this file's reason."""
+    handle = pdfium_c.FPDF_LoadDocument(str(path).encode("utf-8"), None)
+    if handle:
+        pdfium_c.FPDF_CloseDocument(handle)
+        return CorruptInput("PDF enthält keine Seiten")
+    code = pdfium_c.FPDF_GetLastError()
+    if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+        return EncryptedInput("PDF ist passwortgeschützt und kann nicht gelesen werden")
+    return CorruptInput("PDF ist beschädigt oder kein gültiges PDF")
 
 
 def read_text_layer(path: Path, *, max_pages: int) -> list[str]:
@@ -73,7 +89,7 @@ def render_page(
         page = _load_page(document, index)
         try:
             width_pt, height_pt = page.get_size()
-            dpi_used = _fitting_dpi(width_pt, height_pt, dpi, max_pixels)
+            dpi_used = fitting_dpi(width_pt, height_pt, dpi, max_pixels)
             bitmap = page.render(scale=dpi_used / POINTS_PER_INCH, grayscale=True)
             image: Image.Image = bitmap.to_pil().convert("L")
         except pdfium.PdfiumError as exc:
@@ -133,7 +149,7 @@ def _full_page_jpeg(page: pdfium.PdfPage) -> bytes | None:
     return buffer.getvalue()
 
 
-def _fitting_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> int:
+def fitting_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> int:
     if width_pt <= 0 or height_pt <= 0:
         raise CorruptInput("PDF-Seite hat keine gültige Größe")
     area_inches = (width_pt / POINTS_PER_INCH) * (height_pt / POINTS_PER_INCH)

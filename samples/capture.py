@@ -48,6 +48,54 @@ def separator_sheet(value: str = SEPARATOR, dpi: int = 300) -> Image.Image:
     return page
 
 
+# Kodak's zone tables (A-61599): bar widths in feed direction, N 0.08 in, W 0.20 in
+PATCH_BARS = {"1": "WWNN", "2": "WNNW", "3": "WNWN", "4": "NWWN", "6": "NNWW", "T": "NWNW"}
+
+
+def patch_sheet(
+    patch: str = "T", dpi: int = 300, *, end_fed: bool = False, scale: float = 1.0
+) -> Image.Image:
+    """A Kodak patch sheet drawn from the specification: the patch's four bars 0.80 in
+    across and 4 in long, twice on the sheet as Kodak prints them, and a caption.
+    ``end_fed``: vertical bars, read right to left; ``scale``: printed at that size."""
+    page = _a4(dpi)
+    draw = ImageDraw.Draw(page)
+    inch = dpi * scale
+    for offset in (1.0, 6.5):  # inches from the leading edge
+        edge = round(offset * dpi)
+        for kind, width in zip(PATCH_BARS[patch], (0, 1, 2, 3), strict=True):
+            thickness = 0.20 if kind == "W" else 0.08
+            start = edge + round(_bar_start(PATCH_BARS[patch], width) * inch)
+            end = start + round(thickness * inch) - 1
+            left, right = round(2.0 * dpi), round(6.0 * dpi)
+            if end_fed:  # right to left: the first bar is the rightmost
+                x0, x1 = page.width - 1 - end, page.width - 1 - start
+                draw.rectangle((x0, left, x1, right), fill=0)
+            else:
+                draw.rectangle((left, start, right, end), fill=0)
+    font = ImageFont.truetype(str(SERIF), size=round(14 * dpi / 72))
+    draw.text((round(2 * dpi), round(9.5 * dpi)), f"Patch {patch}", font=font, fill=0)
+    return page
+
+
+def _bar_start(bars: str, number: int) -> float:
+    """Inches from the patch's edge to bar ``number`` (each bar, then a 0.08 in space)."""
+    return sum((0.20 if kind == "W" else 0.08) + 0.08 for kind in bars[:number])
+
+
+def keyword_sheet(
+    word: str = "TRENNBLATT", dpi: int = 300, upside_down: bool = False
+) -> Image.Image:
+    """A printed separator sheet without a barcode: one large word on an empty page."""
+    page = _a4(dpi)
+    font = ImageFont.truetype(str(SERIF), size=round(48 * dpi / 72))
+    ImageDraw.Draw(page).text((round(1.2 * dpi), round(4.5 * dpi)), word, font=font, fill=0)
+    if upside_down:
+        page = page.rotate(180)
+        page.info["dpi"] = (dpi, dpi)
+    return page
+
+
 def blank_page(dpi: int = 300) -> Image.Image:
     """The empty back of a sheet, a shade off white as scanners see paper."""
     return _a4(dpi, grey=250)

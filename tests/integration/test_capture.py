@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from samples import capture
 from samples.letters import generate_letters
-from samples.render import make_text_pdf, make_tiff
+from samples.render import make_image_pdf, make_text_pdf, make_tiff
 from tests import scan_pages
 from tests.conftest import Cli
 
@@ -169,3 +169,40 @@ def test_a_decompression_bomb_tiff_is_quarantined_and_the_batch_goes_on(
     # the original stays: listed in the quarantine with its reason
     (entry,) = cli("quarantine", "--json").json()
     assert entry["id"] == lines["bombe.tif"]["id"] and entry["reason"] == "limit_exceeded"
+
+
+@pytest.mark.parametrize("kind", ["keyword", "patch"])
+def test_twelve_page_stacks_with_printed_or_patch_sheets_split_into_letters(
+    cli: Cli, tmp_path: Path, kind: str
+) -> None:
+    """TRENNBLATT sheets without a barcode (one fed upside down), or Kodak Patch T
+    sheets (one end-fed): four letters of 2, 1, 3 and 3 pages."""
+    texts = [letter.pages()[0] for letter in generate_letters(4, seed=21)]
+    follow = "Seite {}\n\nMit freundlichen Grüßen\nAnna Beispiel"
+    if kind == "keyword":
+        sheet, turned = capture.keyword_sheet(), capture.keyword_sheet(upside_down=True)
+    else:
+        sheet, turned = capture.patch_sheet("T"), capture.patch_sheet("T", end_fed=True)
+    letter = capture.scanned_letter
+    pages = [
+        *(letter(texts[0], seed=1), letter(follow.format(2), seed=2)),
+        sheet,
+        letter(texts[1], seed=3),
+        turned,
+        *(letter(texts[2], seed=4), letter(follow.format(2), seed=5)),
+        letter(follow.format(3), seed=6),
+        sheet,
+        *(letter(texts[3], seed=7), letter(follow.format(2), seed=8)),
+        letter(follow.format(3), seed=9),
+    ]
+    batch = tmp_path / "stapel.pdf"
+    make_image_pdf(batch, pages)
+
+    other = Cli(data_dir=tmp_path / "data", env={"EAKTE_SEPARATOR_CODES": ""})
+    result = other("ingest", batch, "--json")
+
+    assert result.returncode == 0, result.stderr
+    (line,) = result.json_lines()
+    assert [part["pages"] for part in line["parts"]] == [[1, 2], [4, 4], [6, 8], [10, 12]]
+    first = _show(other, line["parts"][2]["id"])
+    assert _words(texts[2].splitlines()[0]) in _words(first["pages"][0]["text"])

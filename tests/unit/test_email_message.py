@@ -13,7 +13,8 @@ from email.parser import BytesParser
 import pytest
 
 from eakte.errors import CorruptInput, InputRejected, LimitExceeded
-from ingest.email_message import MailContent, looks_like_email, read_message
+from ingest.email_message import MailContent, read_message
+from ingest.mail_sniff import looks_like_email
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) + b"\xff\xd9"
@@ -266,22 +267,74 @@ def _with_pdf() -> bytes:
     return message.as_bytes()
 
 
-def test_multipart_without_boundary_is_corrupt() -> None:
+def test_multipart_without_boundary_keeps_its_raw_text_with_a_note() -> None:
     raw = b"From: a@example.org\nSubject: x\nContent-Type: multipart/mixed\n\nText\n"
-    with pytest.raises(CorruptInput, match="MIME-Teile"):
-        _read(raw)
+    content = _read(raw)
+    assert "Text" in content.text and content.attachments == []
+    assert any("NoBoundaryInMultipartDefect" in note for note in content.notes)
 
 
-def test_boundary_that_never_starts_is_corrupt() -> None:
+def test_boundary_that_never_starts_keeps_its_raw_text_with_a_note() -> None:
     raw = b'From: a@example.org\nSubject: x\nContent-Type: multipart/mixed; boundary="zz"\n\nText\n'
-    with pytest.raises(CorruptInput, match="MIME-Teile"):
-        _read(raw)
+    content = _read(raw)
+    assert "Text" in content.text
+    assert any("StartBoundaryNotFoundDefect" in note for note in content.notes)
 
 
-def test_truncated_mail_is_corrupt() -> None:
+def test_a_closing_boundary_without_its_final_dashes_is_a_complete_mail() -> None:
     data = _with_pdf()
-    with pytest.raises(CorruptInput, match="unvollständig"):
-        _read(data[: len(data) * 2 // 3])
+    boundary = BytesParser(policy=policy.default).parsebytes(data).get_boundary() or ""
+    closing = f"--{boundary}--".encode()
+    assert data.rstrip().endswith(closing)
+    content = _read(data.rstrip()[:-2] + b"\n")
+    assert [item.filename for item in content.attachments] == ["a.pdf"]
+    assert content.attachments[0].data == PDF * 40
+    assert any("ohne abschließendes --" in note for note in content.notes)
+
+
+def test_a_truncated_mail_is_stored_with_what_it_holds_and_a_note() -> None:
+    data = _with_pdf()
+    content = _read(data[: len(data) * 2 // 3])
+    assert len(content.attachments) == 1  # the cut PDF: refused on its own when ingested
+    assert content.attachments[0].data.startswith(b"%PDF-1.4")
+    assert any("abgeschnitten" in note for note in content.notes)
+
+
+def test_an_unindented_header_continuation_as_exchange_writes_it_is_folded() -> None:
+    message = _mail()
+    message.set_content("Text")
+    message.add_attachment(PDF, maintype="application", subtype="pdf", filename="a.pdf")
+    data = message.as_bytes().replace(
+        b"To: Poststelle <poststelle@stadt.example>\n",
+        b"To: Poststelle <poststelle@stadt.example>,\nBauamt <bauamt@stadt.example>\n",
+    )
+    assert looks_like_email(data)
+    content = _read(data)
+    assert "bauamt@stadt.example" in content.text
+    assert [item.filename for item in content.attachments] == ["a.pdf"]
+    assert any("ohne Einrückung" in note for note in content.notes)
+
+
+def test_a_calendar_invitation_becomes_text_of_the_mail() -> None:
+    message = _mail("Einladung Ortstermin")
+    message.set_content("Bitte bestätigen Sie den Termin.")
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Stadt//DE\r\nMETHOD:REQUEST\r\n"
+        "BEGIN:VEVENT\r\nUID:1@stadt.example\r\nDTSTAMP:20260301T080000Z\r\n"
+        "DTSTART;TZID=Europe/Berlin:20260312T100000\r\n"
+        "DTEND;TZID=Europe/Berlin:20260312T110000\r\n"
+        "SUMMARY:Ortstermin Bauantrag 2026-0815\r\nLOCATION:Rathaus\\, Zimmer 204\r\n"
+        "ORGANIZER;CN=Anna Schmidt:mailto:anna.schmidt@stadt.example\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    message.add_alternative(ics, subtype="calendar", params={"method": "REQUEST"})
+    message.add_attachment(ics.encode(), maintype="text", subtype="calendar", filename="a.ics")
+    content = _read(message)
+    assert content.attachments == []
+    assert "Einladung: Ortstermin Bauantrag 2026-0815" in content.text
+    assert "Beginn: 12.03.2026 10:00" in content.text
+    assert "Ort: Rathaus, Zimmer 204" in content.text
+    assert "Organisator: Anna Schmidt <anna.schmidt@stadt.example>" in content.text
 
 
 @pytest.mark.parametrize("garbage", [b"", b"\x00\x01\x02" * 100, b"Hallo Welt, kein Kopf\n", PDF])
@@ -301,16 +354,18 @@ def test_thousands_of_nested_multiparts_are_corrupt_not_a_crash() -> None:
         _read(raw)
 
 
-def test_damaged_base64_of_an_attachment_is_corrupt() -> None:
+def test_damaged_base64_is_decoded_as_far_as_it_goes_with_a_note() -> None:
     data = _with_pdf()
     head, body = data.split(b"Content-Disposition: attachment", 1)
     body = body.replace(b"JVBER", b"JV!!BER", 1)  # characters outside the alphabet
-    with pytest.raises(CorruptInput, match="Base64"):
-        _read(head + b"Content-Disposition: attachment" + body)
+    content = _read(head + b"Content-Disposition: attachment" + body)
+    assert content.attachments[0].data == PDF * 40
+    assert any("ungültige Zeichen" in note for note in content.notes)
     before, pdf_part = data.split(b'filename="a.pdf"', 1)
     one_too_many = before + b'filename="a.pdf"' + pdf_part.replace(b"\n\n--", b"A\n\n--", 1)
-    with pytest.raises(CorruptInput, match="Base64"):  # length 1 mod 4: cannot be decoded
-        _read(one_too_many)
+    content = _read(one_too_many)  # length 1 mod 4: the dangling character is dropped
+    assert content.attachments[0].data == PDF * 40
+    assert any("unvollständig" in note for note in content.notes)
 
 
 def test_missing_base64_padding_alone_is_tolerated_with_a_note() -> None:
@@ -355,8 +410,10 @@ def test_looks_like_email() -> None:
     assert looks_like_email(b"From MAILER-DAEMON Tue Dec  1 09:30:00 2026\n" + data)
     assert looks_like_email(b"Received: from a\r\n by b\r\nReturn-Path: <a@b>\r\n" + b"X: " * 3000)
     assert not looks_like_email(b"Betreff: Antrag\nDas ist ein Brief.\n")
-    assert not looks_like_email(b"Content-Type: text/plain\nMIME-Version: 1.0\n\nx")
+    assert looks_like_email(b"Content-Type: text/plain\nMIME-Version: 1.0\n\nx")  # an entity
+    assert not looks_like_email(b"Notiz: Content-Type: text/plain ist ein Kopf\nDas ist Text\n")
     assert not looks_like_email(PDF) and not looks_like_email(b"\x00\x01")
+    assert not looks_like_email(b"Von: a\nAn: b\nDas ist ein Brief.\nMit Zeilen.\n\n")
 
 
 def test_parsed_tree_round_trips_for_the_fixtures() -> None:

@@ -33,7 +33,7 @@ def test_empty_input_is_rejected_as_empty() -> None:
         sniff_media_type(b"")
 
 
-@pytest.mark.parametrize("head", [b"\x00\x01garbage" * 10, b"Hallo Welt", _image_bytes("GIF")])
+@pytest.mark.parametrize("head", [b"\x00\x01garbage" * 10, b"Hallo Welt", _image_bytes("ICO")])
 def test_unknown_or_unsupported_formats_are_rejected(head: bytes) -> None:
     with pytest.raises(UnsupportedType):
         sniff_media_type(head)
