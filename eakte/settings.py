@@ -261,15 +261,27 @@ class MailboxSettings(SettingsGroup):
     poll_seconds: float = setting("imap_poll_seconds")
 
 
+class ZipLimits(SettingsGroup):
+    """What a ZIP archive may unpack to before it counts as a bomb."""
+
+    max_members: int = setting("zip_max_members")
+    max_total_bytes: int = setting("zip_max_total_bytes")
+    max_ratio: float = setting("zip_max_ratio")
+    max_depth: int = setting("zip_max_depth")
+
+
 class CaptureSettings(SettingsGroup):
-    """How post arrives: scan batches split at separator sheets, e-mail, hot folder."""
+    """How post arrives: scan batches split at separator sheets, e-mail, ZIP, hot folder."""
 
     separator_codes: str
+    separator_patches: str
+    separator_keyword: str
     separator_dpi: int
     drop_blank_pages: bool
     blank_page_max_ink: float
     mail_max_depth: int
     mail_max_attachments: int
+    zip: ZipLimits
     mailbox: MailboxSettings
     hotfolder_stable_seconds: float
     hotfolder_poll_seconds: float

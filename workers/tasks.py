@@ -122,7 +122,7 @@ def _run_step(
     except Exception as exc:
         error = outcome.as_rejection(exc)  # installation errors propagate from here
     steps.quarantine(ctx, record_id, error)
-    log.warning("Akte %s in Quarantäne: %s", record_id, error.message)
+    log.warning("Dokument %s in Quarantäne: %s", record_id, error.message)
     return steps.Next()
 
 

@@ -128,7 +128,14 @@ def test_a_plausible_low_resolution_is_believed_and_flagged(tmp_path: Path) -> N
     Image.new("L", (1240, 1754), 255).save(scan, dpi=(150, 150))  # A4 at 150 dpi
     frame = images.load_frame(scan, 0, max_pixels=MAX_PIXELS)
     assert frame.info["dpi"] == (150, 150)
-    thresholds = QualityThresholds(200, 60.0, 0.35, 0.995, 0.25, 0.0004)
+    thresholds = QualityThresholds(
+        min_dpi=200,
+        min_confidence=60.0,
+        min_brightness=0.35,
+        max_brightness=0.995,
+        min_contrast=0.25,
+        blank_max_ink=0.0004,
+    )
     assert (
         "Auflösung 150 dpi unter 200 dpi"
         in assess_page(frame, dpi=150, thresholds=thresholds).rescan

@@ -53,9 +53,9 @@ def test_a_refused_attachment_is_listed_in_the_mails_parts(
     assert result.status == "stored"
     assert result.parts is not None and len(result.parts) == 2
     (refused,) = result.quarantined_parts
-    assert "PDF" in str(refused["error"])
+    assert "PDF" in str(refused.error)
     assert result.refused_anything  # the exit code of `eakte ingest` says so
-    stored = load_manifest(ctx.store, result.parts[0]["id"])  # type: ignore[arg-type]
+    stored = load_manifest(ctx.store, result.parts[0].id)
     assert stored is not None and stored.status == "stored"
     mail = load_manifest(ctx.store, str(result.id))
     assert mail is not None and mail.fields["parts"][1]["status"] == "quarantined"
@@ -99,11 +99,11 @@ def test_a_zip_bomb_in_a_mail_is_quarantined_and_the_rest_stored(
     (result,) = run(ctx, scheduler, [path]).values()
     assert result.status == "stored" and result.parts is not None and len(result.parts) == 3
     (refused,) = result.quarantined_parts
-    assert "ZIP-Bombe" in str(refused["error"])
-    bomb = load_manifest(ctx.store, str(refused["id"]))
+    assert "ZIP-Bombe" in str(refused.error)
+    bomb = load_manifest(ctx.store, refused.id)
     assert bomb is not None and bomb.status == "quarantined"
     assert ctx.store.has_original(bomb.id)  # the container is kept
-    kept = [load_manifest(ctx.store, str(part["id"])) for part in result.parts]
+    kept = [load_manifest(ctx.store, part.id) for part in result.parts]
     assert [m.status for m in kept if m is not None] == ["stored", "quarantined", "stored"]
 
 
@@ -124,7 +124,7 @@ def test_a_zip_upload_becomes_linked_records(stage_settings: Settings, tmp_path:
     (result,) = run(ctx, "local", [path]).values()
     assert result.status == "stored" and not result.refused_anything
     assert result.parts is not None and len(result.parts) == 2
-    records = [load_manifest(ctx.store, str(part["id"])) for part in result.parts]
+    records = [load_manifest(ctx.store, part.id) for part in result.parts]
     assert records[0] is not None and "Sondernutzung" in records[0].full_text
     assert records[0].fields["zip_path"] == "antrag.png"
     nested = records[1]
