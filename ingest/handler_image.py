@@ -13,7 +13,6 @@ from eakte import media_types
 from eakte.handlers import SignatureFormat, Split, TextLayer
 from eakte.record import Manifest
 from ingest import images
-from ingest.scan_batch import split_batch
 
 if TYPE_CHECKING:
     from eakte.context import Context
@@ -37,7 +36,10 @@ class ImageHandler:
         return images.load_frame(path, index, max_pixels=self.max_pixels)
 
     def split(self, manifest: Manifest, ctx: Context, folder: Path) -> Split:
+        # Separator-sheet detection pulls in Tesseract, OpenCV, zxing and pikepdf: only
+        # when a batch is split, not at every CLI start.
         from ingest.batch_split import write_tiff_frames
+        from ingest.scan_batch import split_batch
 
         return split_batch(
             self, manifest, ctx, folder, write_pages=write_tiff_frames, suffix=".tif"

@@ -19,7 +19,6 @@ from eakte.errors import CorruptInput
 from eakte.handlers import SignatureFormat, Split, TextLayer
 from eakte.record import Manifest
 from ingest import pdf, poppler
-from ingest.scan_batch import split_batch
 
 if TYPE_CHECKING:
     from eakte.context import Context
@@ -48,7 +47,9 @@ class PdfHandler:
             return self._poppler_image(path, index, dpi, refused)
 
     def split(self, manifest: Manifest, ctx: Context, folder: Path) -> Split:
-        from ingest.batch_split import write_pdf_pages  # pikepdf: import late
+        # pikepdf, Tesseract, OpenCV and zxing: only when a batch is split
+        from ingest.batch_split import write_pdf_pages
+        from ingest.scan_batch import split_batch
 
         return split_batch(self, manifest, ctx, folder, write_pages=write_pdf_pages, suffix=".pdf")
 

@@ -1,7 +1,7 @@
 """What each step of eAkte's OCR stage costs on one page, and whether the cheap choices
 read as well as the ones they replaced.
 
-run.py times the whole ingest; this takes the per-page steps of ``ingest.pages.ocr_page``
+run.py times the whole ingest; this takes the per-page steps of ``ingest.scan_read.read_scan``
 apart, on the benchmark's PNGs, so the choices in ``ingest.geometry`` and
 ``ingest.tesseract`` rest on measured figures:
 

@@ -277,7 +277,7 @@ def in_process_entry(
 def measure_page(
     index: int, page: dict[str, Any], folder: Path, work: Path, engines: InProcess
 ) -> dict[str, Any]:
-    """All five steps on one page, in the order ``ingest.pages.ocr_page`` runs them."""
+    """All five steps on one page, in the order ``ingest.scan_read.read_scan`` runs them."""
     flipped = bool(page["artefacts"]["upside_down"])
     with Image.open(folder / page["png"]) as opened:
         grey = opened.convert("L")
