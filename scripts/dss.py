@@ -64,6 +64,7 @@ class DssSignature:
     signer_organization: str | None
     counter_signature: bool
     errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,7 @@ def validate(
     certificates (none: every chain is untrusted, as for real-world files here)."""
     files = [Path(p) for p in paths]
     detached = detached or {}
-    jobs = "".join(
-        f"{path}\t{detached.get(path, '')}\n" if path in detached else f"{path}\n"
-        for path in files
-    )
+    jobs = "".join(f"{path}\t{detached.get(path, '')}\n" for path in files)
     argv = ["java", *JAVA_OPTIONS, "-cp", classpath(), MAIN]
     for anchor in trust_anchors:
         argv += ["--trust", str(anchor)]
@@ -200,6 +198,7 @@ def _result(row: dict[str, Any]) -> DssResult:
             signer_organization=s["signer_organization"],
             counter_signature=s["counter_signature"] == "yes",
             errors=tuple(s["errors"]),
+            warnings=tuple(s["warnings"]),
         )
         for s in row.get("signatures", [])
     )

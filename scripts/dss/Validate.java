@@ -124,6 +124,7 @@ public final class Validate {
                     .field("counter_signature", signature != null && signature.isCounterSignature() ? "yes" : "no");
             signer(one, signature == null ? null : signature.getSigningCertificate());
             one.list("errors", messages(simple.getAdESValidationErrors(id)));
+            one.list("warnings", messages(simple.getAdESValidationWarnings(id)));
             tokens.add(one.close());
         }
         for (String id : simple.getTimestampIdList()) {
@@ -136,6 +137,7 @@ public final class Validate {
                     .field("counter_signature", "no");
             signer(one, timestamp == null ? null : timestamp.getSigningCertificate());
             one.list("errors", messages(simple.getAdESValidationErrors(id)));
+            one.list("warnings", messages(simple.getAdESValidationWarnings(id)));
             tokens.add(one.close());
         }
         json.raw("signatures", "[" + String.join(",", tokens) + "]");
