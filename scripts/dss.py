@@ -31,12 +31,15 @@ from scripts.server_fetch import _publish, cache_dir
 
 DSS_VERSION = "6.4"
 GROUP = "eu.europa.ec.joinup.sd-dss"
-# PAdES on PDFBox, CAdES, the validation process and its two pluggable helpers; the rest
-# (dss-spi, dss-policy-jaxb with the default policy, BouncyCastle, PDFBox) comes along
+# PAdES on PDFBox, CAdES, the validation process and the pluggable parts DSS leaves to
+# the caller (CMS implementation, the default policy's reader, utils, CRL parser); the
+# rest (dss-spi, BouncyCastle, PDFBox, JAXB) comes along
 ARTIFACTS = (
     (GROUP, "dss-pades-pdfbox", DSS_VERSION),
     (GROUP, "dss-cades", DSS_VERSION),
+    (GROUP, "dss-cms-object", DSS_VERSION),
     (GROUP, "dss-validation", DSS_VERSION),
+    (GROUP, "dss-policy-jaxb", DSS_VERSION),
     (GROUP, "dss-utils-apache-commons", DSS_VERSION),
     (GROUP, "dss-crl-parser-x509crl", DSS_VERSION),
     ("org.slf4j", "slf4j-nop", "2.0.16"),
