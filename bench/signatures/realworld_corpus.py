@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -122,10 +123,17 @@ def fetch(snapshot: Path | None = None, target: Path | None = None) -> Path:
                 data = _from_tests_jar(jars, Path(work), name, digest)
             if data is None:
                 raise SystemExit(f"no source has {name} with sha256 {digest}")
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            (target / name).write_bytes(data)
+            _write_atomically(target / name, data)
     print(f"{len(wanted)} files in {target} ({len(missing)} fetched), sha256 verified")
     return target
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """A parallel run (or a reader) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.part")
+    staging.write_bytes(data)
+    os.replace(staging, path)
 
 
 def _sha256(path: Path) -> str | None:
