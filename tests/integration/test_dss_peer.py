@@ -3,7 +3,8 @@
 DSS runs as it would for anyone: one JVM, offline, the test PKI's root as its only trust
 anchor and the PKI's CRL files as its only revocation source. First DSS must say what the
 corpus is built to be (so the peer itself is trustworthy here), then eAkte's document
-verdict must equal DSS's, file by file.
+verdict must equal DSS's, file by file. The second half does the same on the real-world
+corpus (bench/signatures/realworld_manifest.json), without trust anchors.
 """
 
 from __future__ import annotations
