@@ -20,7 +20,7 @@ for pkg in "${APT_PACKAGES[@]}"; do
 done
 # Elasticsearch runs on the machine's JDK and comes from Maven Central; install either
 # only if the machine has none (this machine kind ships both).
-command -v java >/dev/null || missing_apt+=(openjdk-17-jre-headless)
+command -v javac >/dev/null || missing_apt+=(openjdk-17-jdk-headless)  # javac: the DSS peer
 command -v mvn >/dev/null || missing_apt+=(maven)
 if [ ${#missing_apt[@]} -gt 0 ]; then
   say "Installiere Debian-Pakete: ${missing_apt[*]}"
@@ -58,6 +58,12 @@ fi
 # rendition: one jar from Maven Central, cached by version, seconds once.
 if [ "${EAKTE_SKIP_VERAPDF:-0}" != "1" ]; then
   .venv/bin/python -m scripts.verapdf ensure >/dev/null
+fi
+# EU DSS, the peer validator tests/integration/test_dss_peer.py and
+# bench/signatures/realworld.py compare eAkte's signature verdicts with: its jars from
+# Maven Central and a small validator compiled with javac, cached by version, once.
+if [ "${EAKTE_SKIP_DSS:-0}" != "1" ]; then
+  .venv/bin/python -m scripts.dss ensure >/dev/null
 fi
 
 # The default classification model (multilingual encoder from PyPI, head trained on the
