@@ -20,8 +20,13 @@ for pkg in "${APT_PACKAGES[@]}"; do
 done
 # Elasticsearch runs on the machine's JDK and comes from Maven Central; install either
 # only if the machine has none (this machine kind ships both).
-command -v javac >/dev/null || missing_apt+=(openjdk-17-jdk-headless)  # javac: the DSS peer
-command -v mvn >/dev/null || missing_apt+=(maven)
+if [ "${EAKTE_SKIP_DSS:-0}" != "1" ]; then
+  command -v javac >/dev/null || missing_apt+=(openjdk-17-jdk-headless)  # javac: the DSS peer
+  command -v mvn >/dev/null || missing_apt+=(maven)
+elif [ "${EAKTE_SKIP_SERVERS:-0}" != "1" ] || [ "${EAKTE_SKIP_VERAPDF:-0}" != "1" ]; then
+  command -v java >/dev/null || missing_apt+=(openjdk-17-jre-headless)
+  command -v mvn >/dev/null || missing_apt+=(maven)
+fi
 if [ ${#missing_apt[@]} -gt 0 ]; then
   say "Installiere Debian-Pakete: ${missing_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
