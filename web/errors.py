@@ -26,6 +26,7 @@ from eakte.errors import (
     ToolFailed,
     Transient,
 )
+from web.policy import Forbidden
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,13 @@ def _german_problem(error: dict[str, Any]) -> str:
         return f"{where} ungültiger Wert"
 
 
+async def _forbidden(request: Request, exc: Exception) -> JSONResponse:
+    """The role may not do this at all; nothing about any Dokument is said."""
+    return _detail(403, "Ihre Rolle erlaubt das nicht.")
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(EakteError, _eakte_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
