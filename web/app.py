@@ -7,6 +7,7 @@ unreachable accounts database) fails here, at start, rather than on the first re
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -25,6 +26,7 @@ from web.mailroom import mailroom
 from web.routes import api, health_router
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("eakte.access")
 
 # Sent with every answer: nothing is cached (confidential Dokumente, per-caller
 # answers), nothing is sniffed, framed or told where it came from.
@@ -64,16 +66,30 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.audit = AuditLog(database)
     app.state.throttle = FailureThrottle(settings.web.auth_failures_per_minute)
     install_error_handlers(app)
-    app.middleware("http")(security_headers)
+    app.middleware("http")(headers_and_access_log)
     for router in (health_router, api, mailroom, admin):
         app.include_router(router)
     return app
 
 
-async def security_headers(
+async def headers_and_access_log(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
+    """Security headers on every answer, and the access log line: it names the caller
+    but never the query string (search terms, a token someone put in a URL); what was
+    searched is in the audit trail, readable only by admins."""
+    started = time.perf_counter()
     response = await call_next(request)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    principal = getattr(request.state, "principal", None)
+    access_log.info(
+        "%s %s %s %s %d %.0fms",
+        request.client.host if request.client else "-",
+        principal.name if principal else "-",
+        request.method,
+        request.url.path,
+        response.status_code,
+        (time.perf_counter() - started) * 1000,
+    )
     return response
