@@ -142,6 +142,8 @@ def test_requests_leave_an_audit_trail(served: Served) -> None:
     served.get(f"/api/records/{letter}/original", "bau")
     served.get("/api/search", "archiv", params={"q": "Gebühren"})
     served.client.get("/api/search?q=x", headers={"Authorization": "Bearer falsch"})
+    served.get(f"/api/records/{letter[:8]}", "kasse")  # another department's: refused
+    served.get("/api/admin/users", "archiv")  # another role's route
     today = datetime.now(UTC).date().isoformat()
     exported = served.cli("audit", "export", "--from", today, "--to", today)
     assert exported.returncode == 0, exported.stderr
@@ -154,6 +156,8 @@ def test_requests_leave_an_audit_trail(served: Served) -> None:
     assert search["details"]["q"] == "Gebühren" and search["client"] == "127.0.0.1"
     failed = [e for e in entries if e["action"] == "auth_failed"]
     assert failed and failed[-1]["actor"] == "-" and failed[-1]["client"] == "127.0.0.1"
+    assert ("not_found", "kasse", "clerk", f"/api/records/{letter[:8]}") in seen
+    assert ("denied", "archiv", "archivist", "/api/admin/users") in seen
     assert all(e["at"].startswith(today) for e in entries)
     over_api = served.get(f"/api/admin/audit?from={today}&to={today}", "admin").json()
     assert len(over_api) >= len(entries)
