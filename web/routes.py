@@ -225,13 +225,17 @@ def _no_paths(text: str) -> str:
     return _SERVER_PATH.sub("…", text)
 
 
+def safe_filename(filename: str) -> str:
+    """Without control and format characters (bidi overrides, line breaks)."""
+    return "".join(c for c in filename if not unicodedata.category(c).startswith("C")).strip()
+
+
 def content_disposition(filename: str) -> str:
     """``attachment`` with an ASCII fallback and the exact name (RFC 6266/5987), so
     "Widerspruch Gebühren.pdf" arrives with its umlaut and a quote cannot break out.
     Control and format characters (a right-to-left override turning "exe.pdf" around,
     line breaks) are dropped from both forms first."""
-    safe = "".join(c for c in filename if not unicodedata.category(c).startswith("C"))
-    safe = safe.strip() or "dokument"
+    safe = safe_filename(filename) or "dokument"
     fallback = "".join(
         c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in safe
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +165,23 @@ def test_requests_leave_an_audit_trail(served: Served) -> None:
     verified = served.cli("audit", "verify")
     assert verified.returncode == 0 and "unversehrt" in verified.stderr
     assert served.cli("audit", "export", "--from", "gestern", "--to", today).returncode == 2
+
+
+def test_the_mailroom_uploads_and_no_one_else(served: Served, sample_dir: Path) -> None:
+    data = (sample_dir / "rechnung.pdf").read_bytes() + b"\n% hochgeladen\n"
+    files = [("files", ("Rechnung\u202efdp.exe", data, "application/octet-stream"))]
+    for user in ("bau", "kasse", "archiv", "admin"):
+        refused = served.client.post("/api/upload", files=files, headers=served.auth(user))
+        assert refused.status_code == 403, user
+    response = served.client.post("/api/upload", files=files, headers=served.auth("post"))
+    assert response.status_code == 200, response.text
+    (line,) = response.json()
+    assert line["status"] == "stored" and line["path"] == "Rechnungfdp.exe"
+    record_id = line["id"]
+    assert served.get(f"/api/records/{record_id}", "archiv").json()["channel"] == "upload"
+    assert served.get(f"/api/records/{record_id}", "bau").status_code == 404  # no department
+    again = served.client.post("/api/upload", files=files, headers=served.auth("post"))
+    assert again.json()[0]["status"] == "duplicate"
+    today = datetime.now(UTC).date().isoformat()
+    entries = served.get(f"/api/admin/audit?from={today}&to={today}", "admin").json()
+    assert any(e["action"] == "upload" and e["target"] == record_id for e in entries)

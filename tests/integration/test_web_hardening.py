@@ -151,3 +151,15 @@ def test_the_access_log_names_the_caller_but_no_query_string(served: Served) -> 
     assert "127.0.0.1 bau GET /api/search 200" in log
     assert "Geheimwort" not in log and "nicht-ins-log" not in log
     assert served.tokens["bau"] not in log
+
+
+def test_uploads_over_the_limits_are_refused_and_leave_nothing(served: Served) -> None:
+    env = {**served.env, "EAKTE_MAX_FILE_BYTES": "1000"}
+    with api_server(env) as client:
+        big = [("files", ("gross.pdf", b"%PDF-1.7\n" + b"x" * 2000, "application/pdf"))]
+        response = client.post("/api/upload", files=big, headers=served.auth("post"))
+        assert response.status_code == 413 and "EAKTE_MAX_FILE_BYTES" in response.json()["detail"]
+        many = [("files", (f"{n}.txt", b"x", "text/plain")) for n in range(51)]
+        response = client.post("/api/upload", files=many, headers=served.auth("post"))
+        assert response.status_code == 413 and "Höchstens 50" in response.json()["detail"]
+    assert not any(served.tmp_dir.iterdir())
