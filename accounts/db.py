@@ -93,8 +93,15 @@ def open_database(url: str) -> Database:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(url, **options)
-    except (SQLAlchemyError, ValueError, ImportError) as exc:
-        raise ConfigurationError(f"EAKTE_DATABASE_URL ist ungültig: {exc}") from exc
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"EAKTE_DATABASE_URL: Datenbanktreiber fehlt ({exc.name})"
+        ) from exc
+    except (SQLAlchemyError, ValueError) as exc:  # the URL may hold a password: not shown
+        raise ConfigurationError(
+            "EAKTE_DATABASE_URL ist keine gültige SQLAlchemy-URL "
+            "(z. B. postgresql+psycopg://benutzer:passwort@host/datenbank)"
+        ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:

@@ -125,6 +125,12 @@ def test_a_disabled_user_or_replaced_token_stops_at_once(served: Served) -> None
     fresh = {"Authorization": f"Bearer {reset.stdout.strip()}"}
     assert served.client.get("/api/search?q=Widerspruch", headers=fresh).status_code == 200
     assert served.client.get("/api/search?q=Widerspruch", headers=headers).status_code == 401
+    duplicate = served.cli("users", "add", "zeitweise", "--role", "clerk")
+    assert duplicate.returncode == 1 and "Benutzer zeitweise gibt es schon" in duplicate.stderr
+    unknown = served.cli("users", "reset", "niemand")
+    assert unknown.returncode == 1 and "gibt es nicht" in unknown.stderr
+    bad_role = served.cli("users", "add", "x", "--role", "chef")
+    assert bad_role.returncode == 2
     listed = served.cli("users", "list").stdout
     assert "zeitweise\tclerk\tbauamt\taktiv" in listed
     users = served.get("/api/admin/users", "admin").json()

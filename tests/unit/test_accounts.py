@@ -13,6 +13,7 @@ from sqlalchemy import text
 from accounts.audit import AuditEvent, AuditLog, day_range
 from accounts.db import Database, open_database
 from accounts.users import AccountError, Accounts, hash_token
+from eakte.errors import ConfigurationError
 
 
 @pytest.fixture
@@ -156,3 +157,12 @@ def test_reordered_entries_are_found(database: Database) -> None:
     )
     intact, broken = log.verify()
     assert intact == 1 and broken is not None and broken.seq == 2
+
+
+@pytest.mark.parametrize(
+    "url", ["kein-url:geheim@x", "postgresql+gibtsnicht://u:geheim@h/db", "mysql://u:geheim@/"]
+)
+def test_a_bad_database_url_is_a_configuration_error_without_the_password(url: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        open_database(url)
+    assert "EAKTE_DATABASE_URL" in raised.value.message and "geheim" not in raised.value.message
