@@ -22,6 +22,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # The project with the versions pinned in pyproject.toml; the sources are not kept.
 COPY pyproject.toml README.md /usr/src/eakte/
 COPY eakte /usr/src/eakte/eakte
+COPY accounts /usr/src/eakte/accounts
 COPY ingest /usr/src/eakte/ingest
 COPY classify /usr/src/eakte/classify
 COPY signatures /usr/src/eakte/signatures

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 
+from accounts.cli import audit, users
 from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.cli_hotfolder import watch
@@ -309,7 +310,18 @@ def serve(host: str, port: int) -> None:
     run_server(load_settings(), host, port)
 
 
-for command in (worker, beat, flower, status, train, evaluate, classify_command, correct):
+for command in (
+    worker,
+    beat,
+    flower,
+    status,
+    train,
+    evaluate,
+    classify_command,
+    correct,
+    users,
+    audit,
+):
     cli.add_command(command)
 cli.add_command(watch)
 cli.add_command(watch_mail)

@@ -80,6 +80,12 @@ class SearchResponse(Contract):
         return cls.model_validate(result, from_attributes=True)
 
 
+class SearchFacets(Contract):
+    """``GET /api/search/facets``: matches per ``doc_type``, ``signature``, ``department``."""
+
+    facets: dict[str, dict[str, int]]
+
+
 class ManifestView(Manifest):
     """``eakte show --json`` and ``GET /api/records/{id}``: the stored manifest as it is,
     plus the document type for scripts (never stored: the manifest has no such field)."""

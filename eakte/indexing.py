@@ -43,8 +43,9 @@ def index_document(manifest: Manifest) -> IndexDocument:
         signature=manifest.signature.verdict if manifest.signature else None,
         status=manifest.status,
         received_at=manifest.received_at,
-        department=manifest.classification.department if manifest.classification else None,
+        department=manifest.department,
         keywords=tuple(index_terms(manifest.fields)),
+        restricted=manifest.restricted,
     )
 
 

@@ -72,12 +72,37 @@ class IndexDocument:
     received_at: datetime | None = None
     department: str | None = None
     keywords: tuple[str, ...] = ()  # references, IBANs, sender, subject: found as words
+    restricted: bool = False  # only callers allowed restricted records find it
+
+    @property
+    def department_key(self) -> str:
+        """The department as engines index it: records without one get a value no
+        department has, so "no department" is a term a filter can name."""
+        return self.department or NO_DEPARTMENT
 
     @property
     def title_and_keywords(self) -> str:
         """What engines index as the title: the file name plus the extracted fields, so
         an Aktenzeichen finds its letter without showing up in snippets."""
         return " · ".join((self.title, *self.keywords))
+
+
+NO_DEPARTMENT = "-"
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Which records a caller may find, applied by the engine inside the query so hits,
+    totals, facets and snippets all see the same subset. ``departments`` None: any
+    department (records without one included); restricted records only with
+    ``restricted``. Callers without a ``Visibility`` (the CLI) see everything."""
+
+    departments: tuple[str, ...] | None = None
+    restricted: bool = False
+
+    @property
+    def nothing(self) -> bool:
+        return self.departments == ()
 
 
 @dataclass(frozen=True)
@@ -104,10 +129,27 @@ class SearchIndex(Protocol):
     def delete(self, ids: Sequence[str]) -> None: ...
 
     def search(
-        self, query: str, limit: int = 10, *, filters: Mapping[str, str] | None = None
+        self,
+        query: str,
+        limit: int = 10,
+        *,
+        filters: Mapping[str, str] | None = None,
+        visible: Visibility | None = None,
     ) -> SearchResult:
         """All words must match; ``filters`` restrict exact fields (``doc_type``,
-        ``signature``), and with filters an empty query lists every match."""
+        ``signature``), and with filters an empty query lists every match. ``visible``
+        restricts every part of the answer; None means an unrestricted caller."""
+        ...
+
+    def facets(
+        self,
+        query: str,
+        filters: Mapping[str, str] | None = None,
+        *,
+        visible: Visibility | None = None,
+    ) -> dict[str, dict[str, int]]:
+        """Counts of ``search``'s matches per ``doc_type``, ``signature`` and
+        ``department``, under the same ``visible`` restriction."""
         ...
 
     def count(self) -> int: ...

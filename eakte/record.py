@@ -111,10 +111,21 @@ class Manifest(Frozen):
     renditions: dict[str, str] = Field(default_factory=dict)  # name -> derived object key
     events: list[Event] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
+    # Visibility: a department a person assigned (wins over the classifier's routing) and
+    # whether only those allowed restricted records may see it (personnel, health files)
+    assigned_department: str | None = None
+    restricted: bool = False
 
     @property
     def doc_type(self) -> str | None:
         return self.classification.type if self.classification else None
+
+    @property
+    def department(self) -> str | None:
+        """Who the Dokument belongs to: the person's assignment, else the routing."""
+        if self.assigned_department:
+            return self.assigned_department
+        return self.classification.department if self.classification else None
 
     @property
     def full_text(self) -> str:

@@ -166,10 +166,11 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
-    # Web API (``settings.web``)
-    # JSON list of {"name", "key_sha256", "groups"}: SHA-256 of each API key, never the
-    # key itself (`python -m web.keygen` makes both). Unset: every /api request is refused.
-    api_keys_file: Path | None = None
+    # Accounts and audit trail (``settings.web``): any SQLAlchemy URL, e.g.
+    # postgresql+psycopg://eakte@db/eakte in distributed mode; empty: SQLite in the data dir
+    database_url: str = ""
+    # Failed authentications per client address and minute before the API answers 429
+    auth_failures_per_minute: int = Field(default=10, ge=1)
 
     @property
     def ocr(self) -> OcrSettings:
@@ -330,7 +331,16 @@ class DistributedSettings(SettingsGroup):
 
 
 class WebSettings(SettingsGroup):
-    api_keys_file: Path | None
+    """The API, its accounts database and the audit trail."""
+
+    data_dir: Path
+    database_url: str
+    auth_failures_per_minute: int
+
+    @property
+    def database(self) -> str:
+        """The accounts database URL: the setting, else ``<data dir>/eakte.db``."""
+        return self.database_url or f"sqlite:///{self.data_dir.absolute() / 'eakte.db'}"
 
 
 SETTINGS_FILE_VARIABLE = "EAKTE_SETTINGS_FILE"

@@ -17,10 +17,10 @@ atomic step. How text is analysed is chosen when an index is built and kept in i
 ``auto`` (the default) asks the server via ``_analyze``: ``german`` if it can, else
 ``client``.
 
-Visibility: a document may list the groups that may see it (``visible_to``); without
-that list it is public. ``search``/``facets`` with ``groups`` return public documents
-and those visible to any of the groups; ``groups=None`` means an unrestricted caller
-(CLI, maintenance), so the web layer must always pass the user's groups.
+Visibility: every document carries its ``department`` (``-`` for none) and whether it
+is ``restricted``; ``search``/``facets`` with a ``Visibility`` add both as filters of the
+query itself, so hits, totals, facets and snippets see the same subset. ``visible=None``
+means an unrestricted caller (CLI, maintenance); the web layer always passes one.
 """
 
 from __future__ import annotations
@@ -37,16 +37,15 @@ from elasticsearch import ApiError, ConnectionTimeout, Elasticsearch, helpers
 
 from eakte.errors import ConfigurationError, ToolFailed, Transient
 from eakte.health import Probe, probe_errors
-from eakte.ports import IndexDocument, SearchHit, SearchResult
+from eakte.ports import IndexDocument, SearchHit, SearchResult, Visibility
 from search import german
 
 Analysis = Literal["german", "standard", "client"]
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: department always set, restricted; no visible_to
 FILTER_FIELDS = frozenset({"doc_type", "signature", "status", "media_type", "department"})
-FACET_FIELDS = ("doc_type", "signature")
+FACET_FIELDS = ("doc_type", "signature", "department")
 FACET_SIZE = 100
 MAX_HITS = 10_000  # the server's default index.max_result_window
-PUBLIC = "*"  # the ``visible_to`` of public documents, so an empty list means "no group"
 TITLE_BOOST = 2
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
 FOLDING = ["lowercase", "asciifolding"]
@@ -108,16 +107,16 @@ class ElasticsearchIndex:
         limit: int = 10,
         *,
         filters: Mapping[str, str] | None = None,
-        groups: Sequence[str] | None = None,
+        visible: Visibility | None = None,
     ) -> SearchResult:
         """All words must match in title or text (or the query is a record id); filters
-        and ``groups`` (see the module docstring) restrict the matches."""
+        and ``visible`` (see the module docstring) restrict the matches."""
         client_side = self._live_analysis() == "client"
         response = self._search(
             "Suche",
             query,
             filters,
-            groups,
+            visible,
             size=min(max(limit, 0), MAX_HITS),
             track_total_hits=True,
             source_includes=["doc_type", "title", "text"] if client_side else ["doc_type"],
@@ -142,11 +141,12 @@ class ElasticsearchIndex:
         query: str,
         filters: Mapping[str, str] | None = None,
         *,
-        groups: Sequence[str] | None = None,
+        visible: Visibility | None = None,
     ) -> dict[str, dict[str, int]]:
-        """Counts of the matches of ``search`` per document type and signature verdict."""
+        """Counts of the matches of ``search`` per document type, signature verdict and
+        department, under the same visibility filter."""
         aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
-        response = self._search("Facettensuche", query, filters, groups, size=0, aggs=aggs)
+        response = self._search("Facettensuche", query, filters, visible, size=0, aggs=aggs)
         buckets = {n: response["aggregations"][n]["buckets"] if response else [] for n in aggs}
         return {n: {b["key"]: int(b["doc_count"]) for b in bs} for n, bs in buckets.items()}
 
@@ -288,8 +288,8 @@ class ElasticsearchIndex:
                 "signature": doc.signature,
                 "status": doc.status,
                 "media_type": doc.media_type,
-                "department": doc.department,
-                "visible_to": _visibility(getattr(doc, "visible_to", None)),
+                "department": doc.department_key,
+                "restricted": doc.restricted,
                 "received_at": doc.received_at.isoformat() if doc.received_at else None,
                 "title": title,
                 "text": text,
@@ -320,7 +320,7 @@ class ElasticsearchIndex:
         action: str,
         query: str,
         filters: Mapping[str, str] | None,
-        groups: Sequence[str] | None,
+        visible: Visibility | None,
         **request: Any,
     ) -> Mapping[str, Any] | None:
         """Run ``request`` with the query built as data, never parsed by the server;
@@ -328,9 +328,13 @@ class ElasticsearchIndex:
         filters = filters or {}
         if unknown := set(filters) - FILTER_FIELDS:
             raise ValueError(f"unknown filter fields: {sorted(unknown)}")
+        if visible is not None and visible.nothing:
+            return None
         exact: list[dict[str, Any]] = [{"term": {k: v}} for k, v in filters.items()]
-        if groups is not None:
-            exact.append({"terms": {"visible_to": [PUBLIC, *groups]}})
+        if visible is not None and not visible.restricted:
+            exact.append({"term": {"restricted": False}})
+        if visible is not None and visible.departments is not None:
+            exact.append({"terms": {"department": list(visible.departments)}})
         if self._live_analysis() == "client":
             words, fields = german.query_terms(query), ["title_terms", "text_terms"]
         else:
@@ -377,11 +381,15 @@ class ElasticsearchIndex:
 def _template(analysis: Analysis) -> dict[str, Any]:
     """Settings and the explicit mapping of every index under the alias."""
     settings: dict[str, Any] = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
-    keywords = {name: {"type": "keyword"} for name in ("id", "visible_to", *FILTER_FIELDS)}
+    keywords = {name: {"type": "keyword"} for name in ("id", *FILTER_FIELDS)}
     mapping: dict[str, Any] = {
         "dynamic": "strict",
         "_meta": {"eakte": {"schema": SCHEMA_VERSION, "analysis": analysis}},
-        "properties": {**keywords, "received_at": {"type": "date"}},
+        "properties": {
+            **keywords,
+            "restricted": {"type": "boolean"},
+            "received_at": {"type": "date"},
+        },
     }
     if analysis == "client":
         terms, stored = {"type": "text", "analyzer": "whitespace"}, {"type": "text", "index": False}
@@ -423,10 +431,6 @@ def _highlighted(hit: Mapping[str, Any]) -> str:
 def _snippet(hit: Mapping[str, Any], terms: set[str]) -> str:
     source = hit["_source"]
     return german.make_snippet(source.get("title", ""), source.get("text", ""), terms)
-
-
-def _visibility(groups: Sequence[str] | None) -> list[str]:
-    return [PUBLIC] if groups is None else list(groups)
 
 
 def _reason(exc: ApiError) -> str:

@@ -18,11 +18,13 @@ import tantivy
 
 from eakte.errors import ConfigurationError, ToolFailed, Transient
 from eakte.health import Probe, probe_errors
-from eakte.ports import IndexDocument, SearchHit, SearchResult
+from eakte.ports import IndexDocument, SearchHit, SearchResult, Visibility
 from search import german
 
 TOKENIZER = "de_stem"
-FILTER_FIELDS = frozenset({"doc_type", "signature"})
+FILTER_FIELDS = frozenset({"doc_type", "signature", "department"})
+FACET_FIELDS = ("doc_type", "signature", "department")
+FACET_SIZE = 100
 REBUILD_BATCH = 500
 TITLE_BOOST = 2.0
 WRITER_HEAP_BYTES = 64_000_000
@@ -33,8 +35,9 @@ LOCK_WAIT_SECONDS = 0.1
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("doc_type", stored=True, tokenizer_name="raw")
-    builder.add_text_field("signature", stored=True, tokenizer_name="raw")
+    for name in FACET_FIELDS:  # fast: the facets aggregate over them
+        builder.add_text_field(name, stored=True, tokenizer_name="raw", fast=True)
+    builder.add_text_field("restricted", tokenizer_name="raw")
     builder.add_text_field("title", stored=True, tokenizer_name=TOKENIZER)
     builder.add_text_field("text", stored=True, tokenizer_name=TOKENIZER)
     return builder.build()
@@ -110,9 +113,14 @@ class TantivyIndex:
         return [Probe("Suchindex", True, f"Tantivy in {self.directory}, {count} Akten")]
 
     def search(
-        self, query: str, limit: int = 10, *, filters: Mapping[str, str] | None = None
+        self,
+        query: str,
+        limit: int = 10,
+        *,
+        filters: Mapping[str, str] | None = None,
+        visible: Visibility | None = None,
     ) -> SearchResult:
-        query_obj = self._build_query(query, filters or {})
+        query_obj = self._build_query(query, filters or {}, visible)
         if query_obj is None:
             return SearchResult(total=0)
         self._index.reload()  # sees commits of other processes at once (~20 µs)
@@ -136,26 +144,54 @@ class TantivyIndex:
         total = int(result.count)  # type: ignore[attr-defined]  # missing from the stub
         return SearchResult(total=total, hits=hits)
 
+    def facets(
+        self,
+        query: str,
+        filters: Mapping[str, str] | None = None,
+        *,
+        visible: Visibility | None = None,
+    ) -> dict[str, dict[str, int]]:
+        """Counts of the matches of ``search`` per field, aggregated by tantivy over the
+        same query (visibility included), never counted from hits afterwards."""
+        query_obj = self._build_query(query, filters or {}, visible)
+        if query_obj is None:
+            return {name: {} for name in FACET_FIELDS}
+        self._index.reload()
+        aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
+        result = self._index.searcher().aggregate(query_obj, aggs)
+        return {
+            name: {str(b["key"]): int(b["doc_count"]) for b in result[name]["buckets"]}
+            for name in FACET_FIELDS
+        }
+
     def close(self) -> None:
         """Nothing to release: no writer outlives a call, readers are dropped with us."""
 
-    def _build_query(self, query: str, filters: Mapping[str, str]) -> tantivy.Query | None:
+    def _build_query(
+        self, query: str, filters: Mapping[str, str], visible: Visibility | None
+    ) -> tantivy.Query | None:
         """All words must match in title or text; a pasted record id matches exactly;
-        filters must match exactly.
+        filters must match exactly; ``visible`` is a filter like the others, so what the
+        caller may not see never reaches counts, facets or snippets.
 
         Queries are built from terms, never parsed, so typed syntax cannot fail.
         """
         unknown = set(filters) - FILTER_FIELDS
         if unknown:
             raise ValueError(f"unknown filter fields: {sorted(unknown)}")
+        if visible is not None and visible.nothing:
+            return None
         words = german.query_words(query)
         terms = list(dict.fromkeys(self._analyzer.analyze(" ".join(words))))
         exact = [
             (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, name, value))
             for name, value in filters.items()
         ]
+        if not terms and not exact:
+            return None
+        exact += self._visibility_clauses(visible)
         if not terms:
-            return tantivy.Query.boolean_query(exact) if exact else None
+            return tantivy.Query.boolean_query(exact)
         must = [(tantivy.Occur.Must, self._term_clause(term)) for term in terms]
         by_text = tantivy.Query.boolean_query(must)
         by_id = tantivy.Query.term_query(self._schema, "id", query.strip())
@@ -163,6 +199,23 @@ class TantivyIndex:
             [(tantivy.Occur.Should, by_text), (tantivy.Occur.Should, by_id)]
         )
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, matching), *exact])
+
+    def _visibility_clauses(
+        self, visible: Visibility | None
+    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        if visible is None:
+            return []
+        clauses = []
+        if not visible.restricted:
+            restricted = tantivy.Query.term_query(self._schema, "restricted", "true")
+            clauses.append((tantivy.Occur.MustNot, restricted))
+        if visible.departments is not None:
+            any_of = [
+                (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "department", d))
+                for d in visible.departments
+            ]
+            clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(any_of)))
+        return clauses
 
     def _term_clause(self, term: str) -> tantivy.Query:
         title = tantivy.Query.term_query(self._schema, "title", term)
@@ -179,6 +232,8 @@ class TantivyIndex:
             "id": doc.id,
             "title": german.normalize(doc.title_and_keywords),
             "text": german.normalize(doc.text),
+            "department": doc.department_key,
+            "restricted": "true" if doc.restricted else "false",
         }
         if doc.doc_type is not None:
             fields["doc_type"] = doc.doc_type

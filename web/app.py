@@ -1,50 +1,95 @@
 """The FastAPI application, built from settings passed in (never read at import time).
 
-Everything that can be wrong with the configuration (an unusable data dir, a malformed
-keys file) fails here, at start, rather than on the first request.
+Everything that can be wrong with the configuration (an unusable data dir, an
+unreachable accounts database) fails here, at start, rather than on the first request.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
+from accounts.audit import AuditLog
+from accounts.db import open_database
+from accounts.users import Accounts
 from eakte import __version__
 from eakte.settings import Settings
 from eakte.wiring import build_context
-from web.auth import load_key_ring
+from web.admin import admin
+from web.auth import FailureThrottle
 from web.errors import install_error_handlers
+from web.mailroom import mailroom
 from web.routes import api, health_router
-from web.visibility import filters_by_group
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("eakte.access")
+
+# Sent with every answer: nothing is cached (confidential Dokumente, per-caller
+# answers), nothing is sniffed, framed or told where it came from.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
 
 
 def create_app(settings: Settings) -> FastAPI:
     """The API over the store and index these settings choose (embedded or distributed)."""
-    keys = load_key_ring(settings.web.api_keys_file)
+    database = open_database(settings.web.database)
     ctx = build_context(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if not keys.configured:
-            log.warning("no API keys configured (EAKTE_API_KEYS_FILE): /api refuses requests")
         yield
         ctx.index.close()
+        database.close()
 
+    # No /docs or /redoc: their pages load Swagger UI/ReDoc from a CDN. The schema is
+    # served as JSON for tools that render it locally.
     app = FastAPI(
         title="eAkte",
         version=__version__,
-        description="Posteingang durchsuchen, Akten ansehen, Originale beweissicher abrufen.",
+        description="Posteingang erfassen, Dokumente suchen und Originale beweissicher abrufen.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.ctx = ctx
-    app.state.keys = keys
-    app.state.search_by_group = filters_by_group(ctx.index)
+    app.state.accounts = Accounts(database)
+    app.state.audit = AuditLog(database)
+    app.state.throttle = FailureThrottle(settings.web.auth_failures_per_minute)
     install_error_handlers(app)
-    app.include_router(health_router)
-    app.include_router(api)
+    app.middleware("http")(headers_and_access_log)
+    for router in (health_router, api, mailroom, admin):
+        app.include_router(router)
     return app
+
+
+async def headers_and_access_log(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Security headers on every answer, and the access log line: it names the caller
+    but never the query string (search terms, a token someone put in a URL); what was
+    searched is in the audit trail, readable only by admins."""
+    started = time.perf_counter()
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    principal = getattr(request.state, "principal", None)
+    access_log.info(
+        "%s %s %s %s %d %.0fms",
+        request.client.host if request.client else "-",
+        principal.name if principal else "-",
+        request.method,
+        request.url.path,
+        response.status_code,
+        (time.perf_counter() - started) * 1000,
+    )
+    return response

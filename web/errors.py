@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eakte.errors import (
@@ -26,6 +27,8 @@ from eakte.errors import (
     ToolFailed,
     Transient,
 )
+from web.policy import Forbidden
+from web.trail import audit
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,8 @@ async def _eakte_error(request: Request, exc: Exception) -> JSONResponse:
     if status >= 500:
         log.error("%s %s: %s", request.method, request.url.path, exc.message)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(exc, Transient) else None
+    if isinstance(exc, RecordNotFound):
+        await _audit_refusal(request, "not_found")
     return _detail(status, exc.message, headers)
 
 
@@ -113,7 +118,22 @@ def _german_problem(error: dict[str, Any]) -> str:
         return f"{where} ungültiger Wert"
 
 
+async def _forbidden(request: Request, exc: Exception) -> JSONResponse:
+    """The role may not do this at all; nothing about any Dokument is said."""
+    await _audit_refusal(request, "denied")
+    return _detail(403, "Ihre Rolle erlaubt das nicht.")
+
+
+async def _audit_refusal(request: Request, action: str) -> None:
+    """A refused or fruitless request of an authenticated caller is an audit entry too:
+    someone guessing ids or trying another role's routes shows up in the trail."""
+    principal = getattr(request.state, "principal", None)
+    if principal is not None:
+        await run_in_threadpool(audit, request, principal, action, request.url.path[:300])
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(EakteError, _eakte_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,43 +1,51 @@
-"""The API routes: the CLI's read commands (search, show, get, report) over HTTP.
+"""The API routes for reading: search, facets, manifests, originals, Prüfprotokolle.
 
-Handlers are plain ``def``: the store and index calls block, so FastAPI runs them in
-its thread pool. Errors are raised, never turned into responses here (``web.errors``).
+Every route asks ``web.policy`` first and writes its audit entry. Handlers are plain
+``def``: the store and index calls block, so FastAPI runs them in its thread pool.
+Errors are raised, never turned into responses here (``web.errors``).
 """
 
 from __future__ import annotations
 
 import base64
 import logging
+import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable
-from functools import partial
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import FileResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import Response, StreamingResponse
 
 from eakte.context import Context
-from eakte.contract import Health, ManifestView, Reachability, ReportFormat, SearchResponse
-from eakte.record import Verdict
-from eakte.retrieval import (
-    copy_original_verified,
-    get_manifest,
-    manifest_view,
-    search_records,
-    signature_report,
+from eakte.contract import (
+    Health,
+    ManifestView,
+    Reachability,
+    ReportFormat,
+    SearchFacets,
+    SearchResponse,
 )
+from eakte.ports import SearchResult
+from eakte.record import Event, Manifest, Verdict
+from eakte.retrieval import copy_original_verified, search_records, signature_report
 from signatures.model import ValidationReport
-from web.auth import Caller, require_caller
-from web.visibility import search_visible
+from web.auth import CurrentPrincipal, require_principal
+from web.policy import find_record, require, visibility
+from web.trail import audit
 
 log = logging.getLogger(__name__)
 
 SHA256_HEADER = "X-Eakte-SHA256"
 UNUSED_ID = "0" * 64  # a lookup that touches the store without needing a record
+CHUNK = 1024 * 1024
+INTERNAL_DETAILS = frozenset({"cause", "traceback", "path", "paths"})
+_SERVER_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[/\\][\w.~+-]+){2,}[/\\]?")
 
 
 def service(request: Request) -> Context:
@@ -46,10 +54,9 @@ def service(request: Request) -> Context:
 
 
 Service = Annotated[Context, Depends(service)]
-CurrentCaller = Annotated[Caller, Depends(require_caller)]
 
 health_router = APIRouter()
-api = APIRouter(prefix="/api", dependencies=[Depends(require_caller)])
+api = APIRouter(prefix="/api", dependencies=[Depends(require_principal)])
 
 
 @health_router.get("/health", responses={503: {"model": Health}})
@@ -74,61 +81,97 @@ def _probe(name: str, check: Callable[[], object]) -> Reachability:
     return "ok"
 
 
+Query_ = Annotated[str, Query(max_length=1000)]
+
+
 @api.get("/search")
 def search(
     request: Request,
     ctx: Service,
-    caller: CurrentCaller,
-    q: Annotated[str, Query(max_length=1000)] = "",
+    caller: CurrentPrincipal,
+    q: Query_ = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
     signatur: Verdict | None = None,
 ) -> SearchResponse:
-    """Like ``eakte search --json``; the caller's groups restrict the hits."""
+    """Like ``eakte search --json``, over the Dokumente the caller may see: the engine
+    filters hits, total and snippets alike."""
+    require(caller, "search")
     if not q.strip() and not signatur:
         raise HTTPException(422, "Suchbegriff (q) oder signatur angeben.")
-    visible = partial(
-        search_visible,
-        ctx.index,
-        groups=caller.groups,
-        by_group=request.app.state.search_by_group,
-    )
-    return search_records(visible, q, limit=limit, signature=signatur)
+    visible = visibility(caller, "search")
+
+    def engine(query: str, *, limit: int, filters: Mapping[str, str]) -> SearchResult:
+        return ctx.index.search(query, limit=limit, filters=filters, visible=visible)
+
+    result = search_records(engine, q, limit=limit, signature=signatur)
+    audit(request, caller, "search", q=q, signatur=signatur, total=result.total)
+    return result
+
+
+@api.get("/search/facets")
+def facets(
+    request: Request,
+    ctx: Service,
+    caller: CurrentPrincipal,
+    q: Query_ = "",
+    signatur: Verdict | None = None,
+) -> SearchFacets:
+    """Counts per type, signature verdict and department of what ``/search`` finds."""
+    require(caller, "search")
+    filters = {"signature": signatur} if signatur else {}
+    counts = ctx.index.facets(q, filters, visible=visibility(caller, "search"))
+    audit(request, caller, "search", q=q, signatur=signatur, facets=True)
+    return SearchFacets(facets=counts)
 
 
 @api.get("/records/{record_id}")
-def show(ctx: Service, record_id: str) -> ManifestView:
-    """The manifest, like ``eakte show --json``; a unique id prefix is enough."""
-    return manifest_view(ctx, record_id)
+def show(request: Request, ctx: Service, caller: CurrentPrincipal, record_id: str) -> ManifestView:
+    """The manifest, like ``eakte show --json``, without server internals in its events;
+    a unique id prefix is enough."""
+    manifest = find_record(ctx, caller, "view", record_id)
+    audit(request, caller, "view", manifest.id)
+    return ManifestView.of(public_manifest(manifest))
 
 
 @api.get(
     "/records/{record_id}/original",
-    response_class=FileResponse,
+    response_class=StreamingResponse,
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
-def original(ctx: Service, record_id: str) -> FileResponse:
+def original(
+    request: Request, ctx: Service, caller: CurrentPrincipal, record_id: str
+) -> StreamingResponse:
     """The exact bytes, like ``eakte get``: copied aside and checked against the SHA-256
-    before the first byte goes out, so a damaged original is never served (500)."""
-    manifest = get_manifest(ctx, record_id)
+    before the first byte goes out, so a damaged original is never served (500). The
+    checked copy is unlinked before sending (the open handle keeps it readable), so no
+    answer, aborted or not, leaves a copy on disk; ranges are not offered."""
+    manifest = find_record(ctx, caller, "download", record_id)
     workdir = Path(tempfile.mkdtemp(prefix="eakte-original-"))
     try:
         copy_original_verified(ctx, manifest.id, workdir / "original")
-    except BaseException:
+        handle = open(workdir / "original", "rb")  # noqa: SIM115  # closed by _send
+        size = os.fstat(handle.fileno()).st_size
+    finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        raise
+    audit(request, caller, "download", manifest.id, what="original")
     digest = base64.b64encode(bytes.fromhex(manifest.id)).decode("ascii")
-    return FileResponse(
-        workdir / "original",
+    return StreamingResponse(
+        _send(handle),
         media_type=manifest.media_type,
         headers={
+            "Content-Length": str(size),
             "Content-Disposition": content_disposition(manifest.original_filename),
             SHA256_HEADER: manifest.id,
             "Repr-Digest": f"sha-256=:{digest}:",  # RFC 9530
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
         },
-        background=BackgroundTask(shutil.rmtree, workdir, ignore_errors=True),
     )
+
+
+def _send(handle: IO[bytes]) -> Iterator[bytes]:
+    with handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
 
 
 @api.get(
@@ -137,13 +180,17 @@ def original(ctx: Service, record_id: str) -> FileResponse:
     responses={200: {"model": ValidationReport, "content": {"application/pdf": {}}}},
 )
 def pruefprotokoll(
+    request: Request,
     ctx: Service,
+    caller: CurrentPrincipal,
     record_id: str,
     fmt: Annotated[ReportFormat, Query(alias="format")] = "pdf",
 ) -> Response:
     """The report of the last signature validation, like ``eakte report``: the stored
     JSON as it is, or the PDF to download."""
-    report = signature_report(ctx, record_id, fmt)
+    manifest = find_record(ctx, caller, "download", record_id)
+    report = signature_report(ctx, manifest.id, fmt)
+    audit(request, caller, "download", manifest.id, what="pruefprotokoll", format=fmt)
     download = {"Content-Disposition": content_disposition(report.filename)}
     return Response(
         report.content,
@@ -152,10 +199,44 @@ def pruefprotokoll(
     )
 
 
+def public_manifest(manifest: Manifest) -> Manifest:
+    """The manifest as callers see it: tracebacks and server paths stay on the server."""
+    events = [
+        Event(
+            at=event.at,
+            kind=event.kind,
+            message=_no_paths(event.message),
+            stage=event.stage,
+            seconds=event.seconds,
+            details={
+                key: _no_paths(value) if isinstance(value, str) else value
+                for key, value in event.details.items()
+                if key not in INTERNAL_DETAILS
+            },
+        )
+        for event in manifest.events
+    ]
+    errors = [_no_paths(error) for error in manifest.errors]
+    return manifest.model_copy(update={"events": events, "errors": errors})
+
+
+def _no_paths(text: str) -> str:
+    text = text.split("Traceback (most recent call last)", 1)[0].rstrip()
+    return _SERVER_PATH.sub("…", text)
+
+
+def safe_filename(filename: str) -> str:
+    """Without control and format characters (bidi overrides, line breaks)."""
+    return "".join(c for c in filename if not unicodedata.category(c).startswith("C")).strip()
+
+
 def content_disposition(filename: str) -> str:
     """``attachment`` with an ASCII fallback and the exact name (RFC 6266/5987), so
-    "Widerspruch Gebühren.pdf" arrives with its umlaut and a quote cannot break out."""
+    "Widerspruch Gebühren.pdf" arrives with its umlaut and a quote cannot break out.
+    Control and format characters (a right-to-left override turning "exe.pdf" around,
+    line breaks) are dropped from both forms first."""
+    safe = safe_filename(filename) or "dokument"
     fallback = "".join(
-        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in safe
     )
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(safe, safe='')}"

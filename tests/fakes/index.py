@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from eakte.ports import IndexDocument, SearchHit, SearchResult
+from eakte.ports import IndexDocument, SearchHit, SearchResult, Visibility
 
 
 class FakeIndex:
@@ -25,16 +25,52 @@ class FakeIndex:
             self.documents.pop(record_id, None)
 
     def search(
-        self, query: str, limit: int = 10, *, filters: Mapping[str, str] | None = None
+        self,
+        query: str,
+        limit: int = 10,
+        *,
+        filters: Mapping[str, str] | None = None,
+        visible: Visibility | None = None,
     ) -> SearchResult:
-        words = query.lower().split()
         hits = [
             SearchHit(id=d.id, score=1.0, doc_type=d.doc_type, snippet=d.text[:80])
+            for d in self._matches(query, filters, visible)
+        ]
+        return SearchResult(total=len(hits), hits=hits[:limit])
+
+    def facets(
+        self,
+        query: str,
+        filters: Mapping[str, str] | None = None,
+        *,
+        visible: Visibility | None = None,
+    ) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {"doc_type": {}, "signature": {}, "department": {}}
+        for d in self._matches(query, filters, visible):
+            for name, value in (("doc_type", d.doc_type), ("signature", d.signature)):
+                if value is not None:
+                    counts[name][value] = counts[name].get(value, 0) + 1
+            counts["department"][d.department_key] = (
+                counts["department"].get(d.department_key, 0) + 1
+            )
+        return counts
+
+    def _matches(
+        self, query: str, filters: Mapping[str, str] | None, visible: Visibility | None
+    ) -> list[IndexDocument]:
+        words = query.lower().split()
+        return [
+            d
             for d in self.documents.values()
             if all(w in f"{d.text} {d.title_and_keywords}".lower().split() for w in words)
             and all(getattr(d, k) == v for k, v in (filters or {}).items())
+            and (visible is None or visible.restricted or not d.restricted)
+            and (
+                visible is None
+                or visible.departments is None
+                or d.department_key in visible.departments
+            )
         ]
-        return SearchResult(total=len(hits), hits=hits[:limit])
 
     def count(self) -> int:
         return len(self.documents)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from elasticsearch import BadRequestError, Elasticsearch
 
 from eakte.errors import ConfigurationError, ToolFailed, Transient
-from eakte.ports import IndexDocument
+from eakte.ports import IndexDocument, Visibility
 from search import german
 from search.elasticsearch_index import ElasticsearchIndex
 from tests.integration.server_fixtures import RunningServer, elasticsearch_server, real_servers
@@ -30,16 +29,8 @@ pytestmark = pytest.mark.integration
 Opener = Callable[..., ElasticsearchIndex]
 
 
-@dataclass(frozen=True)
-class AccessDocument(IndexDocument):
-    """The optional fields the adapter reads until ``IndexDocument`` has them."""
-
-    department: str | None = None
-    visible_to: tuple[str, ...] | None = None
-
-
-def doc(record_id: str, text: str, title: str = "", **fields: Any) -> AccessDocument:
-    return AccessDocument(
+def doc(record_id: str, text: str, title: str = "", **fields: Any) -> IndexDocument:
+    return IndexDocument(
         id=record_id, text=text, title=title, media_type="application/pdf", **fields
     )
 
@@ -160,7 +151,7 @@ def test_empty_or_punctuation_query_matches_nothing(
     corpus_index: ElasticsearchIndex, query: str
 ) -> None:
     assert corpus_index.search(query).total == 0
-    assert corpus_index.facets(query) == {"doc_type": {}, "signature": {}}
+    assert corpus_index.facets(query) == {"doc_type": {}, "signature": {}, "department": {}}
 
 
 def test_upsert_replaces_by_id(open_index: Opener) -> None:
@@ -270,7 +261,7 @@ def test_german_analysis_is_refused_by_a_server_without_it(
         open_index(analysis="german").count()
 
 
-def signed_corpus() -> list[AccessDocument]:
+def signed_corpus() -> list[IndexDocument]:
     return [
         doc("a", "Bescheid Abfall", doc_type="bescheid", signature="TOTAL_PASSED"),
         doc("b", "Bescheid Abfall", doc_type="bescheid", signature="TOTAL_FAILED"),
@@ -297,6 +288,7 @@ def test_facets_count_the_matches(open_index: Opener) -> None:
     assert index.facets("Bescheid") == {
         "doc_type": {"bescheid": 2, "antrag": 1},
         "signature": {"TOTAL_PASSED": 2, "TOTAL_FAILED": 1},
+        "department": {"-": 3, "Umweltamt": 1},
     }
     assert index.facets("Abfall", {"doc_type": "bescheid"})["signature"] == {
         "TOTAL_PASSED": 1,
@@ -304,22 +296,38 @@ def test_facets_count_the_matches(open_index: Opener) -> None:
     }
 
 
-def test_visibility_by_groups(open_index: Opener) -> None:
+def test_visibility_filters_hits_totals_and_facets(open_index: Opener) -> None:
     index = open_index()
     index.upsert(
         [
-            doc("public", "Haushaltsplan", doc_type="plan"),
-            doc("staff", "Haushaltsplan intern", doc_type="plan", visible_to=("amt", "leitung")),
-            doc("nobody", "Haushaltsplan gesperrt", doc_type="plan", visible_to=()),
+            doc("bau", "Haushaltsplan Bauamt", doc_type="plan", department="bauamt"),
+            doc("geheim", "Haushaltsplan intern", doc_type="plan", department="bauamt",
+                restricted=True),
+            doc("kasse", "Haushaltsplan Kasse", doc_type="liste", department="kaemmerei"),
+            doc("ohne", "Haushaltsplan ohne Zuordnung", doc_type="plan"),
         ]
-    )
-    assert ids(index, "Haushaltsplan") == {"public", "staff", "nobody"}
-    assert ids(index, "Haushaltsplan", groups=["leitung"]) == {"public", "staff"}
-    assert ids(index, "Haushaltsplan", groups=["bauamt"]) == {"public"}
-    assert ids(index, "Haushaltsplan", groups=[]) == {"public"}
-    assert index.search("Haushaltsplan", groups=["bauamt"]).total == 1
-    assert index.facets("Haushaltsplan", groups=["leitung"])["doc_type"] == {"plan": 2}
-    assert index.facets("Haushaltsplan")["doc_type"] == {"plan": 3}
+    )  # fmt: skip
+    assert ids(index, "Haushaltsplan") == {"bau", "geheim", "kasse", "ohne"}
+    clerk = Visibility(departments=("bauamt",), restricted=True)
+    assert ids(index, "Haushaltsplan", visible=clerk) == {"bau", "geheim"}
+    assert index.search("Haushaltsplan", visible=clerk).total == 2
+    assert ids(index, "kasse", visible=clerk) == set()  # a pasted id is no way round
+    archivist = Visibility(departments=None, restricted=False)
+    assert ids(index, "Haushaltsplan", visible=archivist) == {"bau", "kasse", "ohne"}
+    assert ids(index, "", filters={"doc_type": "plan"}, visible=archivist) == {"bau", "ohne"}
+    assert index.facets("Haushaltsplan", visible=clerk) == {
+        "doc_type": {"plan": 2},
+        "signature": {},
+        "department": {"bauamt": 2},
+    }
+    assert index.facets("Haushaltsplan", visible=archivist)["department"] == {
+        "bauamt": 1,
+        "kaemmerei": 1,
+        "-": 1,
+    }
+    assert index.facets("Haushaltsplan")["doc_type"] == {"plan": 3, "liste": 1}
+    nobody = Visibility(departments=())
+    assert index.search("Haushaltsplan", visible=nobody).total == 0
 
 
 def test_rebuild_switches_the_alias_and_search_works_throughout(

@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-ADAPTER_PACKAGES = ("ingest", "classify", "signatures", "search", "storage", "workers", "web")
+ADAPTER_PACKAGES = (
+    "accounts",
+    "ingest",
+    "classify",
+    "signatures",
+    "search",
+    "storage",
+    "workers",
+    "web",
+)
 PRODUCT_PACKAGES = ("eakte", *ADAPTER_PACKAGES)
 # where a media type may be compared: sniffing (bytes → type) and the registry (type →
 # handler); handlers only declare the types they take

@@ -38,6 +38,7 @@ INFRASTRUCTURE = {  # service → where its state lives in the container
     "minio": "/data",
     "elasticsearch": "/usr/share/elasticsearch/data",
     "redis": "/data",
+    "postgres": "/var/lib/postgresql/data",
 }
 PROJECT_SERVICES = {"api", "worker-ocr", "worker-ingest", "beat", "flower"}
 NEEDS_HEALTHCHECK = {*INFRASTRUCTURE, "api", "worker-ocr", "worker-ingest", "flower"}

@@ -269,3 +269,62 @@ def test_tantivy_filters_by_signature_verdict(tmp_path: Path) -> None:
     assert all_valid.total == 2
     with pytest.raises(ValueError):
         index.search("x", filters={"sender": "x"})
+
+
+def _visible_corpus() -> list[IndexDocument]:
+    def one(record_id: str, text: str, department: str | None, restricted: bool) -> IndexDocument:
+        return IndexDocument(
+            id=record_id,
+            text=text,
+            title=f"{record_id}.pdf",
+            media_type="application/pdf",
+            doc_type="bescheid",
+            signature="UNSIGNED",
+            department=department,
+            restricted=restricted,
+        )
+
+    return [
+        one("bau1", "Baugenehmigung Gartenhaus Haushalt", "bauamt", False),
+        one("bau2", "Baugenehmigung Personalakte Haushalt", "bauamt", True),
+        one("kasse1", "Mahnung Haushalt Gartenhaus", "kaemmerei", False),
+        one("ohne", "Haushalt ohne Zuordnung", None, False),
+    ]
+
+
+def test_tantivy_applies_visibility_to_hits_totals_facets_and_snippets(tmp_path: Path) -> None:
+    from eakte.ports import Visibility
+
+    index = TantivyIndex(tmp_path / "index")
+    index.upsert(_visible_corpus())
+    everyone = index.search("Haushalt", limit=10)
+    assert everyone.total == 4
+    clerk = Visibility(departments=("kaemmerei",), restricted=True)
+    result = index.search("Haushalt", limit=10, visible=clerk)
+    assert (result.total, [h.id for h in result.hits]) == (1, ["kasse1"])
+    assert "Baugenehmigung" not in " ".join(h.snippet for h in result.hits)
+    assert index.facets("Haushalt", visible=clerk) == {
+        "doc_type": {"bescheid": 1},
+        "signature": {"UNSIGNED": 1},
+        "department": {"kaemmerei": 1},
+    }
+    assert index.search("Baugenehmigung", visible=clerk).total == 0
+    assert index.search("bau1", visible=clerk).total == 0  # a pasted id is no way round
+    assert index.search("", filters={"signature": "UNSIGNED"}, visible=clerk).total == 1
+
+    archivist = Visibility(departments=None, restricted=False)
+    assert {h.id for h in index.search("Haushalt", visible=archivist).hits} == {
+        "bau1",
+        "kasse1",
+        "ohne",
+    }
+    assert index.facets("Haushalt", visible=archivist)["department"] == {
+        "bauamt": 1,
+        "kaemmerei": 1,
+        "-": 1,
+    }
+    own = Visibility(departments=("bauamt",), restricted=True)
+    assert {h.id for h in index.search("Baugenehmigung", visible=own).hits} == {"bau1", "bau2"}
+    nobody = Visibility(departments=())
+    assert index.search("Haushalt", visible=nobody).total == 0
+    assert index.facets("Haushalt", visible=nobody)["doc_type"] == {}

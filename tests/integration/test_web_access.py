@@ -1,0 +1,193 @@
+"""Who may do what over the API: every endpoint × every role, what a clerk of another
+department and an archivist (restricted Dokumente) can learn, live changes to users,
+and the audit trail the requests leave. Embedded mode (tantivy); the same rules on
+Elasticsearch in test_web_api.py::test_the_api_on_minio_and_elasticsearch."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.integration.web_fixtures import LETTER_NAME, Served, add_user, served
+
+pytestmark = pytest.mark.integration
+__all__ = ["served"]  # fixture
+
+ROLES = ("post", "bau", "kasse", "archiv", "admin")  # mailroom, 2 clerks, archivist, admin
+# (method, path template, expected status per user in ROLES order); {bau} is a bauamt
+# Dokument, {vertraulich} a restricted kaemmerei one
+MATRIX = [
+    ("GET", "/api/search?q=Widerspruch", (403, 200, 200, 200, 403)),
+    ("GET", "/api/search/facets?q=Widerspruch", (403, 200, 200, 200, 403)),
+    ("GET", "/api/records/{bau}", (403, 200, 404, 200, 403)),
+    ("GET", "/api/records/{bau}/original", (403, 200, 404, 403, 403)),
+    ("GET", "/api/records/{bau}/pruefprotokoll", (403, 200, 404, 403, 403)),
+    ("GET", "/api/records/{vertraulich}", (403, 404, 200, 404, 403)),
+    ("GET", "/api/records/{vertraulich}/original", (403, 404, 200, 403, 403)),
+    ("GET", "/api/review", (200, 403, 403, 403, 403)),
+    ("PATCH", "/api/records/{bau}", (200, 403, 403, 403, 403)),
+    ("PATCH", "/api/records/{vertraulich}", (200, 403, 403, 403, 403)),
+    ("GET", "/api/admin/users", (403, 403, 403, 403, 200)),
+    ("GET", "/api/admin/audit?from=2026-01-01&to=2099-12-31", (403, 403, 403, 403, 200)),
+]
+
+
+@pytest.mark.parametrize(("method", "template", "expected"), MATRIX)
+@pytest.mark.parametrize("user", ROLES)
+def test_every_endpoint_for_every_role(
+    served: Served, method: str, template: str, expected: tuple[int, ...], user: str
+) -> None:
+    path = template.format(bau=served.ids[LETTER_NAME], vertraulich=served.ids["vertraulich.pdf"])
+    body = {} if method == "PATCH" else None
+    response = served.client.request(method, path, headers=served.auth(user), json=body)
+    assert response.status_code == expected[ROLES.index(user)], response.text
+    if response.status_code == 403:
+        assert response.json() == {"detail": "Ihre Rolle erlaubt das nicht."}
+    if response.status_code == 404:  # word for word what a missing id gets
+        missing = served.get(path.replace(path.split("/")[3], "f" * 64), user)
+        assert response.json() == missing.json() == {"detail": "Kein Dokument mit dieser Kennung."}
+
+
+def test_a_clerk_learns_nothing_of_another_departments_dokument(served: Served) -> None:
+    letter = served.ids[LETTER_NAME]
+    own = served.get("/api/search", "bau", params={"q": "Widerspruch"}).json()
+    assert letter in {hit["id"] for hit in own["hits"]}
+    other = served.get("/api/search", "kasse", params={"q": "Widerspruch"}).json()
+    assert other == {"total": 0, "hits": []}
+    assert served.get("/api/search", "kasse", params={"q": letter}).json()["total"] == 0
+    facets = served.get("/api/search/facets", "kasse", params={"q": "Widerspruch"}).json()
+    assert facets == {"facets": {"doc_type": {}, "signature": {}, "department": {}}}
+    everything = served.get("/api/search/facets", "kasse", params={"signatur": "UNSIGNED"})
+    assert set(everything.json()["facets"]["department"]) == {"kaemmerei"}
+    listed = served.get("/api/search", "kasse", params={"signatur": "UNSIGNED", "limit": 100})
+    assert letter not in json.dumps(listed.json())
+
+
+def test_guessing_id_prefixes_finds_nothing_forbidden(served: Served) -> None:
+    letter = served.ids[LETTER_NAME]
+    missing = served.get(f"/api/records/{'f' * 64}", "kasse")
+    for length in (6, 8, 12, 32, 63, 64):
+        for suffix in ("", "/original", "/pruefprotokoll"):
+            guess = served.get(f"/api/records/{letter[:length]}{suffix}", "kasse")
+            assert (guess.status_code, guess.json()) == (404, missing.json())
+    assert served.get(f"/api/records/{letter[:6]}", "bau").status_code == 200
+
+
+def test_restricted_dokumente_are_hidden_from_archivists(served: Served) -> None:
+    restricted = served.ids["vertraulich.pdf"]
+    words = served.get(f"/api/records/{restricted}", "kasse").json()["pages"][0]["text"].split()
+    word = next(w for w in words if len(w) > 6 and w.isalpha())
+    own = served.get("/api/search", "kasse", params={"q": word}).json()
+    assert restricted in {hit["id"] for hit in own["hits"]}
+    archive = served.get("/api/search", "archiv", params={"q": word, "limit": 100}).json()
+    assert restricted not in {hit["id"] for hit in archive["hits"]}
+    every = served.get("/api/search", "archiv", params={"signatur": "UNSIGNED", "limit": 100})
+    assert every.json()["total"] == len(served.ids) - 1
+    facets = served.get("/api/search/facets", "archiv", params={"signatur": "UNSIGNED"}).json()
+    assert sum(facets["facets"]["signature"].values()) == len(served.ids) - 1
+
+
+def test_the_mailroom_reassigns_and_search_follows_at_once(served: Served) -> None:
+    record_id = served.ids["rechnung.pdf"]
+    assert served.get(f"/api/records/{record_id}", "kasse").status_code == 200
+
+    def move(department: str) -> None:
+        response = served.client.patch(
+            f"/api/records/{record_id}",
+            json={"department": department},
+            headers=served.auth("post"),
+        )
+        assert response.status_code == 200 and response.json()["assigned_department"] == department
+
+    move("bauamt")
+    try:
+        assert served.get(f"/api/records/{record_id}", "kasse").status_code == 404
+        assert served.get("/api/search", "bau", params={"q": record_id}).json()["total"] == 1
+    finally:
+        move("kaemmerei")
+    bad = served.client.patch(
+        f"/api/records/{record_id}", json={"owner": "x"}, headers=served.auth("post")
+    )
+    assert bad.status_code == 422
+
+
+def test_a_disabled_user_or_replaced_token_stops_at_once(served: Served) -> None:
+    token = add_user(served.cli, "zeitweise", "clerk", "bauamt")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert served.client.get("/api/search?q=Widerspruch", headers=headers).status_code == 200
+    assert served.cli("users", "disable", "zeitweise").returncode == 0
+    assert served.client.get("/api/search?q=Widerspruch", headers=headers).status_code == 401
+    reset = served.cli("users", "reset", "zeitweise")
+    assert reset.returncode == 0
+    fresh = {"Authorization": f"Bearer {reset.stdout.strip()}"}
+    assert served.client.get("/api/search?q=Widerspruch", headers=fresh).status_code == 200
+    assert served.client.get("/api/search?q=Widerspruch", headers=headers).status_code == 401
+    duplicate = served.cli("users", "add", "zeitweise", "--role", "clerk")
+    assert duplicate.returncode == 1 and "Benutzer zeitweise gibt es schon" in duplicate.stderr
+    unknown = served.cli("users", "reset", "niemand")
+    assert unknown.returncode == 1 and "gibt es nicht" in unknown.stderr
+    bad_role = served.cli("users", "add", "x", "--role", "chef")
+    assert bad_role.returncode == 2
+    listed = served.cli("users", "list").stdout
+    assert "zeitweise\tclerk\tbauamt\taktiv" in listed
+    users = served.get("/api/admin/users", "admin").json()
+    assert {
+        "name": "zeitweise",
+        "role": "clerk",
+        "departments": ["bauamt"],
+        "disabled": False,
+    } in users
+    assert token not in json.dumps(users) and "sha256" not in json.dumps(users)
+
+
+def test_requests_leave_an_audit_trail(served: Served) -> None:
+    letter = served.ids[LETTER_NAME]
+    served.get(f"/api/records/{letter}", "bau")
+    served.get(f"/api/records/{letter}/original", "bau")
+    served.get("/api/search", "archiv", params={"q": "Gebühren"})
+    served.client.get("/api/search?q=x", headers={"Authorization": "Bearer falsch"})
+    served.get(f"/api/records/{letter[:8]}", "kasse")  # another department's: refused
+    served.get("/api/admin/users", "archiv")  # another role's route
+    today = datetime.now(UTC).date().isoformat()
+    exported = served.cli("audit", "export", "--from", today, "--to", today)
+    assert exported.returncode == 0, exported.stderr
+    entries = [json.loads(line) for line in exported.stdout.splitlines()]
+    seen = {(e["action"], e["actor"], e["role"], e["target"]) for e in entries}
+    assert ("view", "bau", "clerk", letter) in seen
+    assert ("download", "bau", "clerk", letter) in seen
+    assert ("correct", "post", "mailroom", letter) in seen
+    search = [e for e in entries if e["action"] == "search" and e["actor"] == "archiv"][-1]
+    assert search["details"]["q"] == "Gebühren" and search["client"] == "127.0.0.1"
+    failed = [e for e in entries if e["action"] == "auth_failed"]
+    assert failed and failed[-1]["actor"] == "-" and failed[-1]["client"] == "127.0.0.1"
+    assert ("not_found", "kasse", "clerk", f"/api/records/{letter[:8]}") in seen
+    assert ("denied", "archiv", "archivist", "/api/admin/users") in seen
+    assert all(e["at"].startswith(today) for e in entries)
+    over_api = served.get(f"/api/admin/audit?from={today}&to={today}", "admin").json()
+    assert len(over_api) >= len(entries)
+    verified = served.cli("audit", "verify")
+    assert verified.returncode == 0 and "unversehrt" in verified.stderr
+    assert served.cli("audit", "export", "--from", "gestern", "--to", today).returncode == 2
+
+
+def test_the_mailroom_uploads_and_no_one_else(served: Served, sample_dir: Path) -> None:
+    data = (sample_dir / "rechnung.pdf").read_bytes() + b"\n% hochgeladen\n"
+    files = [("files", ("Rechnung\u202efdp.exe", data, "application/octet-stream"))]
+    for user in ("bau", "kasse", "archiv", "admin"):
+        refused = served.client.post("/api/upload", files=files, headers=served.auth(user))
+        assert refused.status_code == 403, user
+    response = served.client.post("/api/upload", files=files, headers=served.auth("post"))
+    assert response.status_code == 200, response.text
+    (line,) = response.json()
+    assert line["status"] == "stored" and line["path"] == "Rechnungfdp.exe"
+    record_id = line["id"]
+    assert served.get(f"/api/records/{record_id}", "archiv").json()["channel"] == "upload"
+    assert served.get(f"/api/records/{record_id}", "bau").status_code == 404  # no department
+    again = served.client.post("/api/upload", files=files, headers=served.auth("post"))
+    assert again.json()[0]["status"] == "duplicate"
+    today = datetime.now(UTC).date().isoformat()
+    entries = served.get(f"/api/admin/audit?from={today}&to={today}", "admin").json()
+    assert any(e["action"] == "upload" and e["target"] == record_id for e in entries)
