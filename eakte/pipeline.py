@@ -190,8 +190,12 @@ def check_signatures(manifest: Manifest, ctx: Context) -> Manifest:
             filename=manifest.original_filename,
             detached_content=content,
         )
+    notes = [
+        Event(kind="signature_not_checked", message=note, stage="signatures")
+        for note in check.notes
+    ]
     return with_signature_check(manifest, check, ctx).model_copy(
-        update={"events": [*manifest.events, *timings]}
+        update={"events": [*manifest.events, *timings, *notes]}
     )
 
 

@@ -183,6 +183,7 @@ class SignatureCheck:
     sub_indication: str | None
     signatures: list[dict[str, Any]]
     report_json: bytes
+    notes: list[str] = field(default_factory=list)  # German: what could not be checked, why
 
 
 class SignatureValidator(Protocol):

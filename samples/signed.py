@@ -12,10 +12,15 @@ import re
 import tempfile
 from pathlib import Path
 
+from asn1crypto import crl as asn1_crl
+from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.validation.dss import async_add_validation_info
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader, PdfWriter
 
@@ -148,6 +153,32 @@ def replace_page_content(source: Path, target: Path) -> Path:
     return target
 
 
+def add_validation_data(source: Path, target: Path, pki: TestPki) -> Path:
+    """A later revision with the DSS (certificates and CRLs), as LTV tools add it."""
+    crls = [
+        asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER))
+        for crl in pki.crls.values()
+    ]
+    context = ValidationContext(trust_roots=[as_asn1_cert(pki.root.cert)], crls=crls)
+    with source.open("rb") as infile, target.open("wb") as outfile:
+        signature = PdfFileReader(infile, strict=False).embedded_signatures[0]
+        asyncio.run(async_add_validation_info(signature, context, output=outfile))
+    return target
+
+
+def reissue_page_resources(source: Path, target: Path) -> Path:
+    """A later revision that writes page 1's /Resources again, unchanged, as a new
+    object (some PDF tools do this on every save): the page looks exactly the same."""
+    with source.open("rb") as infile, target.open("wb") as outfile:
+        writer = IncrementalPdfFileWriter(infile, strict=False)
+        page = writer.root["/Pages"]["/Kids"][0].get_object()
+        copy = generic.DictionaryObject(dict(page["/Resources"]))
+        page[generic.NameObject("/Resources")] = writer.add_object(copy)
+        writer.update_container(page)
+        writer.write(outfile)
+    return target
+
+
 def flip_content_byte(source: Path, target: Path) -> Path:
     """Flip the low bit of one digit in the first text position (`BT x y Td`).
 
@@ -244,6 +275,13 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
     )
     corpus["document_timestamp"] = add_document_timestamp(
         corpus["valid_timestamp"], out("document_timestamp"), timestamper
+    )
+    with_dss = add_validation_data(corpus["valid"], base / "valid_dss.pdf", pki)
+    corpus["ltv_timestamped"] = add_document_timestamp(
+        with_dss, out("ltv_timestamped"), timestamper
+    )
+    corpus["resources_reissued"] = reissue_page_resources(
+        corpus["valid"], out("resources_reissued")
     )
     first = sign_pdf(letter("two_signatures"), base / "two_first.pdf", make_signer(pki, "valid"))
     corpus["two_signatures"] = sign_pdf(

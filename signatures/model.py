@@ -59,6 +59,8 @@ class SignatureFinding(Frozen):
     signed_revision: int | None = None
     modification_level: str | None = None
     modifications_allowed: bool | None = None
+    changed_pages: list[int] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
     indication: Indication
     sub_indication: str | None = None
     explanation: str = ""
@@ -80,6 +82,7 @@ class ValidationReport(Frozen):
     verdict: Verdict
     sub_indication: str | None = None
     signatures: list[SignatureFinding] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # what could not be checked, and why
     trust_anchors: list[TrustAnchorFacts] = Field(default_factory=list)
     tool: str
 
@@ -94,6 +97,7 @@ class ValidationReport(Frozen):
         mode: ValidationMode,
         trust_anchors: list[TrustAnchorFacts],
         tool: str,
+        notes: list[str] | None = None,
     ) -> ValidationReport:
         """The document verdict is its worst signature's; no signature means UNSIGNED."""
         verdict: Verdict = "UNSIGNED"
@@ -109,6 +113,7 @@ class ValidationReport(Frozen):
             verdict=verdict,
             sub_indication=sub_indication,
             signatures=findings,
+            notes=notes or [],
             trust_anchors=trust_anchors,
             tool=tool,
         )

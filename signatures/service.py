@@ -86,10 +86,15 @@ class PyHankoValidator:
         detached_content: Path | None = None,
     ) -> SignatureCheck:
         findings: list[SignatureFinding] = []
+        notes: list[str] = []
         if signature_format == "pdf":
+            from signatures.findings import NotCheckable
             from signatures.pades import validate_pdf
 
-            findings = validate_pdf(path, self.trust)
+            try:
+                findings = validate_pdf(path, self.trust)
+            except NotCheckable as exc:
+                notes.append(exc.reason)
         elif signature_format == "cms":
             from signatures.cades import validate_cms
 
@@ -102,6 +107,7 @@ class PyHankoValidator:
             mode=self.trust.mode,
             trust_anchors=self.trust.anchor_facts(),
             tool=self.tool,
+            notes=notes,
         )
         return check_from_report(report)
 
@@ -122,4 +128,5 @@ def check_from_report(report: ValidationReport) -> SignatureCheck:
         sub_indication=report.sub_indication,
         signatures=[finding.model_dump(mode="json") for finding in report.signatures],
         report_json=report.model_dump_json(indent=2).encode("utf-8"),
+        notes=list(report.notes),
     )

@@ -36,6 +36,8 @@ SIGNATURE_COUNT = {
     "valid_timestamp.pdf": 1,
     "two_signatures.pdf": 2,
     "document_timestamp.pdf": 2,
+    "ltv_timestamped.pdf": 2,
+    "resources_reissued.pdf": 1,
     "qualified.pdf": 1,
     "modified_after_signing.pdf": 1,
     "byte_flipped.pdf": 1,
