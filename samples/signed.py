@@ -12,8 +12,10 @@ import re
 import tempfile
 from pathlib import Path
 
+from asn1crypto import cms
 from asn1crypto import crl as asn1_crl
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -29,6 +31,7 @@ from samples.pki_server import as_asn1_cert, as_asn1_key
 from samples.render import _add_text_page, _new_pdf
 
 PASSWORD = "geheim"
+ECDSA_PLAIN_SHA256 = "0.4.0.127.0.7.1.1.4.1.3"  # BSI TR-03111
 OWNER_PASSWORD = "eakte-eigentuemer"
 LOCATION = "Lindenau"
 
@@ -61,6 +64,8 @@ TEXTS: dict[str, list[str]] = {
     "encrypted_signed": ["Stadt Lindenau - Personalamt\nVertrauliche Personalsache\nAz. 11-2026-7"],
     "encrypted_owner_only": ["Stadt Lindenau - Kulturamt\nFörderbescheid Stadtfest 2026"],
     "malformed_signature": ["Stadt Lindenau - Tiefbauamt\nAnhörung Straßenausbaubeitrag 2026"],
+    "brainpool": ["Rechtsanwaltskanzlei Brenner\nKlageerwiderung im Verfahren 3 K 112/26"],
+    "brainpool_plain": ["Notariat Lindenau\nBeglaubigte Abschrift, qualifiziert signiert"],
 }
 
 
@@ -221,6 +226,25 @@ def break_byte_range(source: Path, target: Path) -> Path:
     return target
 
 
+def as_plain_ecdsa(source: Path, target: Path) -> Path:
+    """The same ECDSA signature with its value in BSI TR-03111 plain format (r‖s) under
+    ecdsa-plain-SHA256, as German signature cards write it; the signed bytes stay."""
+    data = source.read_bytes()
+    match = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", data)
+    if match is None:
+        raise ValueError(f"no signature /Contents in {source}")
+    width = match.end(1) - match.start(1)
+    info = cms.ContentInfo.load(bytes.fromhex(match.group(1).decode()))  # zero padding ok
+    signer = info["content"]["signer_infos"][0]
+    r, s = decode_dss_signature(signer["signature"].native)
+    size = 32  # brainpoolP256r1
+    signer["signature"] = r.to_bytes(size, "big") + s.to_bytes(size, "big")
+    signer["signature_algorithm"] = {"algorithm": ECDSA_PLAIN_SHA256}
+    hexed = info.dump(force=True).hex().upper().encode().ljust(width, b"0")
+    target.write_bytes(data[: match.start(1)] + hexed + data[match.end(1) :])
+    return target
+
+
 def encrypt_pdf(source: Path, target: Path, *, user_password: str) -> Path:
     """AES-256 encryption; an empty user password means "opens without asking"."""
     writer = PdfWriter(clone_from=PdfReader(source))
@@ -312,6 +336,11 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
     corpus["brief"] = brief
     corpus["brief.p7s"] = folder / "brief.pdf.p7s"
     corpus["brief.p7s"].write_bytes(sign_cades(pki, brief.read_bytes(), detached=True))
+    corpus["brainpool"] = sign_pdf(
+        letter("brainpool"), out("brainpool"), make_signer(pki, "brainpool")
+    )
+    signed = sign_pdf(letter("brainpool_plain"), base / "plain.pdf", make_signer(pki, "brainpool"))
+    corpus["brainpool_plain"] = as_plain_ecdsa(signed, out("brainpool_plain"))
     antrag = letter("antrag").read_bytes()
     corpus["antrag.p7m"] = folder / "antrag.pdf.p7m"
     corpus["antrag.p7m"].write_bytes(sign_cades(pki, antrag, detached=False))

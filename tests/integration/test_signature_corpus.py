@@ -48,6 +48,8 @@ SIGNATURE_COUNT = {
     "malformed_byterange.pdf": 1,
     "encrypted_signed.pdf": 1,
     "encrypted_owner_only.pdf": 1,
+    "brainpool.pdf": 1,
+    "brainpool_plain.pdf": 1,
 }
 CADES = ("brief.pdf.p7s", "antrag.pdf.p7m")
 USER_PASSWORDS = {"encrypted_signed.pdf": PASSWORD, "encrypted_owner_only.pdf": ""}

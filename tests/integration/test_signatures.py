@@ -42,6 +42,8 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "malformed_byterange.pdf": ("TOTAL_FAILED", "HASH_FAILURE", 1),
     # not a CMS container: the signature cannot be evaluated, the letter is still stored
     "malformed_signature.pdf": ("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", 1),
+    "brainpool.pdf": ("TOTAL_PASSED", None, 1),  # ECDSA on brainpoolP256r1
+    "brainpool_plain.pdf": ("TOTAL_PASSED", None, 1),  # the same, value in TR-03111 plain format
     "brief.pdf.p7s": ("TOTAL_PASSED", None, 1),
     "antrag.pdf.p7m": ("TOTAL_PASSED", None, 1),
     "encrypted_owner_only.pdf": ("TOTAL_PASSED", None, 1),
@@ -140,6 +142,8 @@ def test_signed_facts_are_recorded(
         ("pades", "LTA_UPDATES"),
         ("document_timestamp", "NONE"),
     ]
+    plain = _manifest(cli, lines["brainpool_plain.pdf"]["id"])["signature"]["signatures"]
+    assert plain[0]["cryptographically_valid"] and "Brainpool" in plain[0]["signer"]["subject"]
     (broken,) = _manifest(cli, lines["malformed_signature.pdf"]["id"])["signature"]["signatures"]
     assert broken["explanation"].startswith("Signatur nicht prüfbar")
     doc_ts = _manifest(cli, lines["document_timestamp.pdf"]["id"])["signature"]["signatures"]
