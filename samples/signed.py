@@ -66,6 +66,7 @@ TEXTS: dict[str, list[str]] = {
     "malformed_signature": ["Stadt Lindenau - Tiefbauamt\nAnhörung Straßenausbaubeitrag 2026"],
     "brainpool": ["Rechtsanwaltskanzlei Brenner\nKlageerwiderung im Verfahren 3 K 112/26"],
     "brainpool_plain": ["Notariat Lindenau\nBeglaubigte Abschrift, qualifiziert signiert"],
+    "vertrag": ["Pachtvertrag Kleingartenanlage Am Mühlbach\ngezeichnet von Pächter und Stadt"],
 }
 
 
@@ -245,6 +246,25 @@ def as_plain_ecdsa(source: Path, target: Path) -> Path:
     return target
 
 
+def sign_cades_by_several(pki: TestPki, data: bytes, names: list[str]) -> bytes:
+    """One enveloping CMS container signed by each of ``names`` (several SignerInfos),
+    as countersigned contracts and Italian .p7m files are."""
+    infos = [
+        asyncio.run(
+            make_signer(pki, name).async_sign_general_data(
+                data, "sha256", detached=False, use_cades=True
+            )
+        )
+        for name in names
+    ]
+    combined = infos[0]
+    signed = combined["content"]
+    signed["signer_infos"] = cms.SignerInfos([info["content"]["signer_infos"][0] for info in infos])
+    certificates = {cert.dump(): cert for info in infos for cert in info["content"]["certificates"]}
+    signed["certificates"] = cms.CertificateSet(list(certificates.values()))
+    return bytes(combined.dump(force=True))
+
+
 def encrypt_pdf(source: Path, target: Path, *, user_password: str) -> Path:
     """AES-256 encryption; an empty user password means "opens without asking"."""
     writer = PdfWriter(clone_from=PdfReader(source))
@@ -336,6 +356,9 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
     corpus["brief"] = brief
     corpus["brief.p7s"] = folder / "brief.pdf.p7s"
     corpus["brief.p7s"].write_bytes(sign_cades(pki, brief.read_bytes(), detached=True))
+    vertrag = letter("vertrag").read_bytes()
+    corpus["vertrag.p7m"] = folder / "vertrag.pdf.p7m"
+    corpus["vertrag.p7m"].write_bytes(sign_cades_by_several(pki, vertrag, ["valid", "valid2"]))
     corpus["brainpool"] = sign_pdf(
         letter("brainpool"), out("brainpool"), make_signer(pki, "brainpool")
     )

@@ -51,7 +51,7 @@ SIGNATURE_COUNT = {
     "brainpool.pdf": 1,
     "brainpool_plain.pdf": 1,
 }
-CADES = ("brief.pdf.p7s", "antrag.pdf.p7m")
+CADES = ("brief.pdf.p7s", "antrag.pdf.p7m", "vertrag.pdf.p7m")
 USER_PASSWORDS = {"encrypted_signed.pdf": PASSWORD, "encrypted_owner_only.pdf": ""}
 
 

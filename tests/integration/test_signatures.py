@@ -44,6 +44,7 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "malformed_signature.pdf": ("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", 1),
     "brainpool.pdf": ("TOTAL_PASSED", None, 1),  # ECDSA on brainpoolP256r1
     "brainpool_plain.pdf": ("TOTAL_PASSED", None, 1),  # the same, value in TR-03111 plain format
+    "vertrag.pdf.p7m": ("TOTAL_PASSED", None, 2),  # two signers in one container
     "brief.pdf.p7s": ("TOTAL_PASSED", None, 1),
     "antrag.pdf.p7m": ("TOTAL_PASSED", None, 1),
     "encrypted_owner_only.pdf": ("TOTAL_PASSED", None, 1),
@@ -144,6 +145,12 @@ def test_signed_facts_are_recorded(
     ]
     plain = _manifest(cli, lines["brainpool_plain.pdf"]["id"])["signature"]["signatures"]
     assert plain[0]["cryptographically_valid"] and "Brainpool" in plain[0]["signer"]["subject"]
+    signers = _manifest(cli, lines["vertrag.pdf.p7m"]["id"])["signature"]["signatures"]
+    assert [f["kind"] for f in signers] == ["cades_enveloping", "cades_enveloping"]
+    assert {f["signer"]["subject"].split(",")[0] for f in signers} == {
+        "Common Name: Erika Mustermann",
+        "Common Name: Max Mustermann",
+    }
     (broken,) = _manifest(cli, lines["malformed_signature.pdf"]["id"])["signature"]["signatures"]
     assert broken["explanation"].startswith("Signatur nicht prüfbar")
     doc_ts = _manifest(cli, lines["document_timestamp.pdf"]["id"])["signature"]["signatures"]
