@@ -84,6 +84,7 @@ class PyHankoValidator:
         sha256: str,
         filename: str,
         detached_content: Path | None = None,
+        detached_signature: Path | None = None,
     ) -> SignatureCheck:
         findings: list[SignatureFinding] = []
         notes: list[str] = []
@@ -99,6 +100,10 @@ class PyHankoValidator:
             from signatures.cades import validate_cms
 
             findings = validate_cms(path, self.trust, detached_content)
+        if detached_signature is not None:
+            from signatures.cades import validate_cms
+
+            findings = [*findings, *validate_cms(detached_signature, self.trust, path)]
         report = ValidationReport.combine(
             findings,
             document_sha256=sha256,

@@ -312,3 +312,42 @@ def test_demo_samples_show_a_valid_and_a_tampered_bescheid(cli: Cli, tmp_path: P
         "bescheid_manipuliert.pdf": "TOTAL_FAILED",
     }
     assert write_signed_samples(tmp_path / "post") == (trust_dir, crl_dir)  # built once
+
+
+def test_detached_signature_is_judged_per_document_and_verify_keeps_the_pair(
+    pki: TestPki,  # noqa: F811
+    files: dict[str, Path],
+    cli: Cli,
+    tmp_path: Path,
+) -> None:
+    """The same .p7s bytes beside an altered copy of the letter: the altered letter's
+    own record says TOTAL_FAILED; the genuine pairing stays TOTAL_PASSED, also after
+    `eakte verify` on the signature record."""
+    from samples.signed import flip_content_byte
+
+    env = {"EAKTE_TRUST_DIR": str(pki.trust_dir), "EAKTE_CRL_DIR": str(pki.crl_dir)}
+    genuine, altered = tmp_path / "echt", tmp_path / "geaendert"
+    for folder in (genuine, altered):
+        folder.mkdir()
+        shutil.copy(files["brief.pdf.p7s"], folder / "brief.pdf.p7s")
+    shutil.copy(files["brief.pdf"], genuine / "brief.pdf")
+    flip_content_byte(files["brief.pdf"], altered / "brief.pdf")
+
+    first = {Path(x["path"]).name: x for x in cli("ingest", genuine, "--json", **env).json_lines()}
+    assert first["brief.pdf"]["signature"] == "TOTAL_PASSED"
+    assert first["brief.pdf.p7s"]["signature"] == "TOTAL_PASSED"
+    second = {Path(x["path"]).name: x for x in cli("ingest", altered, "--json", **env).json_lines()}
+    assert second["brief.pdf.p7s"]["status"] == "duplicate"
+    letter = _manifest(cli, second["brief.pdf"]["id"])
+    assert letter["fields"]["detached_signature"] == first["brief.pdf.p7s"]["id"]
+    summary = letter["signature"]
+    assert (summary["verdict"], summary["sub_indication"]) == ("TOTAL_FAILED", "HASH_FAILURE")
+    assert [f["kind"] for f in summary["signatures"]] == ["cades_detached"]
+
+    signature_id = first["brief.pdf.p7s"]["id"]
+    assert cli("verify", signature_id, **env).returncode == 0
+    kept = _manifest(cli, signature_id)
+    assert kept["fields"]["signs"] == first["brief.pdf"]["id"]
+    assert kept["signature"]["verdict"] == "TOTAL_PASSED"
+    assert cli("verify", second["brief.pdf"]["id"], **env).returncode == 0
+    assert _manifest(cli, second["brief.pdf"]["id"])["signature"]["verdict"] == "TOTAL_FAILED"
