@@ -8,6 +8,7 @@ pin the verdict to exactly that cause. Everything is built at run time around `p
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import tempfile
 from pathlib import Path
@@ -66,6 +67,7 @@ TEXTS: dict[str, list[str]] = {
     "malformed_signature": ["Stadt Lindenau - Tiefbauamt\nAnhörung Straßenausbaubeitrag 2026"],
     "brainpool": ["Rechtsanwaltskanzlei Brenner\nKlageerwiderung im Verfahren 3 K 112/26"],
     "brainpool_plain": ["Notariat Lindenau\nBeglaubigte Abschrift, qualifiziert signiert"],
+    "legacy_sha1": ["Ingenieurbüro Alt\nStatische Berechnung, signiert mit Acrobat 7"],
     "vertrag": ["Pachtvertrag Kleingartenanlage Am Mühlbach\ngezeichnet von Pächter und Stadt"],
 }
 
@@ -246,6 +248,28 @@ def as_plain_ecdsa(source: Path, target: Path) -> Path:
     return target
 
 
+def as_pkcs7_sha1(source: Path, target: Path, signer: signers.SimpleSigner) -> Path:
+    """The file's last signature rewritten in the legacy adbe.pkcs7.sha1 format (Acrobat
+    before version 8): the CMS container encapsulates the SHA-1 digest of the signed
+    byte range instead of signing the bytes' digest directly."""
+    data = bytearray(source.read_bytes())
+    subfilter = data.rindex(b"/SubFilter /ETSI.CAdES.detached")
+    old = b"/SubFilter /ETSI.CAdES.detached"
+    data[subfilter : subfilter + len(old)] = b"/SubFilter /adbe.pkcs7.sha1".ljust(len(old))
+    ranges = list(re.finditer(rb"/ByteRange\s*\[\s*(\d+) (\d+) (\d+) (\d+)\s*\]", data))
+    start, first, second, length = (int(x) for x in ranges[-1].groups())
+    signed = bytes(data[start : start + first] + data[second : second + length])
+    digest = hashlib.sha1(signed, usedforsecurity=False).digest()
+    container = asyncio.run(signer.async_sign_general_data(digest, "sha1", detached=False))
+    contents = list(re.finditer(rb"/Contents\s*<([0-9A-Fa-f]+)>", data))[-1]
+    width = contents.end(1) - contents.start(1)
+    data[contents.start(1) : contents.end(1)] = (
+        container.dump().hex().upper().encode().ljust(width, b"0")
+    )
+    target.write_bytes(bytes(data))
+    return target
+
+
 def sign_cades_by_several(pki: TestPki, data: bytes, names: list[str]) -> bytes:
     """One enveloping CMS container signed by each of ``names`` (several SignerInfos),
     as countersigned contracts and Italian .p7m files are."""
@@ -359,6 +383,9 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
     vertrag = letter("vertrag").read_bytes()
     corpus["vertrag.p7m"] = folder / "vertrag.pdf.p7m"
     corpus["vertrag.p7m"].write_bytes(sign_cades_by_several(pki, vertrag, ["valid", "valid2"]))
+    first = sign_pdf(letter("legacy_sha1"), base / "legacy_first.pdf", make_signer(pki, "valid"))
+    second = sign_pdf(first, base / "legacy_second.pdf", make_signer(pki, "valid2"), field="Alt")
+    corpus["legacy_sha1"] = as_pkcs7_sha1(second, out("legacy_sha1"), make_signer(pki, "valid2"))
     corpus["brainpool"] = sign_pdf(
         letter("brainpool"), out("brainpool"), make_signer(pki, "brainpool")
     )

@@ -67,7 +67,7 @@ def validate_cms(
         return [_content_missing(signed_data)]
     if enveloped is not None:
         data = enveloped
-        signed_data = _as_detached(signed_data)
+        signed_data = as_detached(signed_data)
     else:
         assert detached_content is not None
         data = detached_content.read_bytes()
@@ -103,7 +103,7 @@ def _only_signer(signed_data: cms.SignedData, index: int) -> cms.SignedData:
     return single
 
 
-def _as_detached(signed_data: cms.SignedData) -> cms.SignedData:
+def as_detached(signed_data: cms.SignedData) -> cms.SignedData:
     """pyHanko validates CMS with detached content only. The signature covers the
     content's digest (a signed attribute), not its encapsulation, so moving the content
     out of the structure validates exactly what was signed."""

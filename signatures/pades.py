@@ -4,8 +4,9 @@ Reads the untouched original; nothing here writes to it. Only an encrypted file 
 cannot open is refused (``EncryptedInput``). A PDF pyHanko cannot parse is not refused:
 without a signature in it, it is UNSIGNED and the reason is noted (``NotCheckable``);
 with one, that signature is INDETERMINATE with the reason. A signature pyHanko cannot
-evaluate (odd ASN.1, unsupported algorithm, legacy format) is INDETERMINATE too: only a
-failed digest or signature value fails a signature.
+evaluate (odd ASN.1, unsupported algorithm, adbe.x509.rsa_sha1) is INDETERMINATE too:
+only a failed digest or signature value fails a signature. Legacy adbe.pkcs7.sha1
+signatures, which pyHanko skips, are judged in ``signatures.legacy``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from signatures.findings import (
     short_reason,
     sub_indication_of,
 )
+from signatures.legacy import PKCS7_SHA1, validate_pkcs7_sha1
 from signatures.model import SignatureFinding, SignatureKind
 from signatures.trust import TrustConfig
 
@@ -47,7 +49,7 @@ from signatures.trust import TrustConfig
 # object stream: a file without this marker carries no signature.
 SIGNATURE_MARKER = re.compile(rb"/ByteRange\s*\[")
 TIMESTAMP_SUBFILTER = "/ETSI.RFC3161"
-LEGACY_SUBFILTERS = {"/adbe.pkcs7.sha1", "/adbe.x509.rsa_sha1"}
+LEGACY_SUBFILTERS = {"/adbe.x509.rsa_sha1"}  # not evaluated (PKCS#1 value, no CMS)
 _LAST = 1 << 30  # sort key for a signature whose revision cannot be read
 
 
@@ -65,7 +67,7 @@ def validate_pdf(path: Path, trust: TrustConfig) -> list[SignatureFinding]:
             return []
         context, context_note = _context_for(reader, trust)
         slots = sorted(
-            (_embed(reader, name, value, field) for name, value, field in fields),
+            (_embed(reader, name, value, field, context, trust) for name, value, field in fields),
             key=lambda slot: slot[0],
         )
         findings = []
@@ -108,13 +110,21 @@ def _context_for(reader: PdfFileReader, trust: TrustConfig) -> tuple[ValidationC
 
 
 def _embed(
-    reader: PdfFileReader, name: str, value: Any, field: Any
+    reader: PdfFileReader,
+    name: str,
+    value: Any,
+    field: Any,
+    context: ValidationContext,
+    trust: TrustConfig,
 ) -> tuple[int, EmbeddedPdfSignature | SignatureFinding]:
-    """pyHanko's view of one filled signature field, or the reason there is none."""
+    """pyHanko's view of one filled signature field, or what we found instead (a legacy
+    signature pyHanko skips, or the reason the field cannot be read)."""
     revision = _LAST
     try:
         revision = reader.xrefs.get_last_change(value.reference)
         subfilter = str(value.get_object().get("/SubFilter", ""))
+        if subfilter == PKCS7_SHA1:
+            return revision, validate_pkcs7_sha1(reader, name, value, context, trust)
         if subfilter in LEGACY_SUBFILTERS:
             reason = f"veraltetes Signaturformat {subfilter[1:]} (SHA-1) wird nicht ausgewertet"
             return revision, not_evaluable("pades", reason, field_name=name)

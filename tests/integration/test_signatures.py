@@ -45,6 +45,8 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "brainpool.pdf": ("TOTAL_PASSED", None, 1),  # ECDSA on brainpoolP256r1
     "brainpool_plain.pdf": ("TOTAL_PASSED", None, 1),  # the same, value in TR-03111 plain format
     "vertrag.pdf.p7m": ("TOTAL_PASSED", None, 2),  # two signers in one container
+    # a PAdES signature, then a legacy adbe.pkcs7.sha1 one: reported, the weak hash named
+    "legacy_sha1.pdf": ("INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE", 2),
     "brief.pdf.p7s": ("TOTAL_PASSED", None, 1),
     "antrag.pdf.p7m": ("TOTAL_PASSED", None, 1),
     "encrypted_owner_only.pdf": ("TOTAL_PASSED", None, 1),
@@ -151,6 +153,10 @@ def test_signed_facts_are_recorded(
         "Common Name: Erika Mustermann",
         "Common Name: Max Mustermann",
     }
+    first, legacy = _manifest(cli, lines["legacy_sha1.pdf"]["id"])["signature"]["signatures"]
+    assert first["indication"] == "TOTAL_PASSED" and legacy["digest_algorithm"] == "sha1"
+    assert legacy["intact"] and legacy["cryptographically_valid"]
+    assert "SHA-1" in legacy["explanation"] and legacy["field_name"] == "Alt"
     (broken,) = _manifest(cli, lines["malformed_signature.pdf"]["id"])["signature"]["signatures"]
     assert broken["explanation"].startswith("Signatur nicht prüfbar")
     doc_ts = _manifest(cli, lines["document_timestamp.pdf"]["id"])["signature"]["signatures"]
@@ -351,3 +357,21 @@ def test_detached_signature_is_judged_per_document_and_verify_keeps_the_pair(
     assert kept["signature"]["verdict"] == "TOTAL_PASSED"
     assert cli("verify", second["brief.pdf"]["id"], **env).returncode == 0
     assert _manifest(cli, second["brief.pdf"]["id"])["signature"]["verdict"] == "TOTAL_FAILED"
+
+
+def test_an_altered_legacy_sha1_signature_fails(
+    pki: TestPki,  # noqa: F811
+    files: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    """The legacy format is judged, not waved through: a changed byte fails it."""
+    from samples.signed import flip_content_byte
+    from signatures.pades import validate_pdf
+    from signatures.trust import load_trust_config
+
+    altered = flip_content_byte(files["legacy_sha1.pdf"], tmp_path / "alt.pdf")
+    findings = validate_pdf(altered, load_trust_config(pki.trust_dir, pki.crl_dir))
+    assert [(f.field_name, f.indication, f.sub_indication) for f in findings] == [
+        ("Signatur1", "TOTAL_FAILED", "HASH_FAILURE"),
+        ("Alt", "TOTAL_FAILED", "HASH_FAILURE"),
+    ]
