@@ -270,6 +270,26 @@ def as_pkcs7_sha1(source: Path, target: Path, signer: signers.SimpleSigner) -> P
     return target
 
 
+def retype_document_timestamp(source: Path, target: Path, timestamper: TimeStamper) -> Path:
+    """The file's last document timestamp with its dictionary typed /Sig instead of
+    /DocTimeStamp (some signing tools write it so), stamped again over the new bytes."""
+    data = bytearray(source.read_bytes())
+    old = b"/Type /DocTimeStamp"
+    at = data.rindex(old)
+    data[at : at + len(old)] = b"/Type /Sig".ljust(len(old))
+    ranges = list(re.finditer(rb"/ByteRange\s*\[\s*(\d+) (\d+) (\d+) (\d+)\s*\]", data))
+    start, first, second, length = (int(x) for x in ranges[-1].groups())
+    digest = hashlib.sha256(bytes(data[start : start + first] + data[second : second + length]))
+    token = asyncio.run(timestamper.async_timestamp(digest.digest(), "sha256"))
+    contents = list(re.finditer(rb"/Contents\s*<([0-9A-Fa-f]+)>", data))[-1]
+    width = contents.end(1) - contents.start(1)
+    data[contents.start(1) : contents.end(1)] = (
+        token.dump().hex().upper().encode().ljust(width, b"0")
+    )
+    target.write_bytes(bytes(data))
+    return target
+
+
 def sign_cades_by_several(pki: TestPki, data: bytes, names: list[str]) -> bytes:
     """One enveloping CMS container signed by each of ``names`` (several SignerInfos),
     as countersigned contracts and Italian .p7m files are."""
@@ -347,6 +367,10 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
     with_dss = add_validation_data(corpus["valid"], base / "valid_dss.pdf", pki)
     corpus["ltv_timestamped"] = add_document_timestamp(
         with_dss, out("ltv_timestamped"), timestamper
+    )
+    stamped = add_document_timestamp(corpus["valid"], base / "stamped.pdf", timestamper)
+    corpus["timestamp_typed_sig"] = retype_document_timestamp(
+        stamped, out("timestamp_typed_sig"), timestamper
     )
     corpus["resources_reissued"] = reissue_page_resources(
         corpus["valid"], out("resources_reissued")

@@ -131,8 +131,8 @@ def _content_missing(signed_data: cms.SignedData) -> SignatureFinding:
     """A detached signature whose document did not arrive with it cannot be checked."""
     return SignatureFinding(
         kind="cades_detached",
-        intact=False,
-        cryptographically_valid=False,
+        intact=None,
+        cryptographically_valid=None,
         trusted=False,
         revoked=False,
         revocation_checked=False,

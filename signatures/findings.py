@@ -122,8 +122,8 @@ def not_evaluable(
     return SignatureFinding(
         kind=kind,
         field_name=field_name,
-        intact=False,
-        cryptographically_valid=False,
+        intact=None,
+        cryptographically_valid=None,
         trusted=False,
         revoked=False,
         revocation_checked=False,

@@ -44,8 +44,8 @@ class SignatureFinding(Frozen):
     signing_time_claimed: datetime | None = None
     timestamp_time: datetime | None = None
     timestamp_valid: bool | None = None
-    intact: bool
-    cryptographically_valid: bool
+    intact: bool | None  # None: not established (the signature could not be evaluated)
+    cryptographically_valid: bool | None
     trusted: bool
     trust_anchor: str | None = None
     revoked: bool

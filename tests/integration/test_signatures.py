@@ -28,7 +28,12 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "valid_timestamp.pdf": ("TOTAL_PASSED", None, 1),
     "two_signatures.pdf": ("TOTAL_PASSED", None, 2),
     "document_timestamp.pdf": ("TOTAL_PASSED", None, 2),
-    "ltv_timestamped.pdf": ("TOTAL_PASSED", None, 2),  # signed, then DSS data, then a timestamp
+    "ltv_timestamped.pdf": ("TOTAL_PASSED", None, 2),
+    "timestamp_typed_sig.pdf": (
+        "TOTAL_PASSED",
+        None,
+        2,
+    ),  # document timestamp typed /Sig  # signed, then DSS data, then a timestamp
     "resources_reissued.pdf": ("TOTAL_PASSED", None, 1),  # pyHanko: OTHER; the page is the same
     # page 1 replaced in a later revision: DSS only warns (visual difference); we do not
     # vouch for the page as shown, so INDETERMINATE, never a broken signature
@@ -157,8 +162,12 @@ def test_signed_facts_are_recorded(
     assert first["indication"] == "TOTAL_PASSED" and legacy["digest_algorithm"] == "sha1"
     assert legacy["intact"] and legacy["cryptographically_valid"]
     assert "SHA-1" in legacy["explanation"] and legacy["field_name"] == "Alt"
+    typed = _manifest(cli, lines["timestamp_typed_sig.pdf"]["id"])["signature"]["signatures"]
+    assert [f["kind"] for f in typed] == ["pades", "document_timestamp"]
+    assert "/Sig" in typed[1]["warnings"][0]
     (broken,) = _manifest(cli, lines["malformed_signature.pdf"]["id"])["signature"]["signatures"]
     assert broken["explanation"].startswith("Signatur nicht prüfbar")
+    assert broken["intact"] is None and broken["cryptographically_valid"] is None  # unknown
     doc_ts = _manifest(cli, lines["document_timestamp.pdf"]["id"])["signature"]["signatures"]
     assert [f["kind"] for f in doc_ts] == ["pades", "document_timestamp"]
     assert doc_ts[1]["timestamp_time"] and "Zeitstempel" in doc_ts[1]["signer"]["subject"]
