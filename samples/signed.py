@@ -290,6 +290,20 @@ def retype_document_timestamp(source: Path, target: Path, timestamper: TimeStamp
     return target
 
 
+def break_timestamp_imprint(source: Path, target: Path) -> Path:
+    """Change one hex digit of the digest inside the last document timestamp's token:
+    the timestamp no longer matches the document, the signature before it is untouched."""
+    data = source.read_bytes()
+    ranges = list(re.finditer(rb"/ByteRange\s*\[\s*(\d+) (\d+) (\d+) (\d+)\s*\]", data))
+    start, first, second, length = (int(x) for x in ranges[-1].groups())
+    imprint = hashlib.sha256(data[start : start + first] + data[second : second + length])
+    hexed = imprint.hexdigest().upper().encode()
+    at = data.rindex(hexed)
+    flipped = b"0" if data[at : at + 1] != b"0" else b"1"
+    target.write_bytes(data[:at] + flipped + data[at + 1 :])
+    return target
+
+
 def sign_cades_by_several(pki: TestPki, data: bytes, names: list[str]) -> bytes:
     """One enveloping CMS container signed by each of ``names`` (several SignerInfos),
     as countersigned contracts and Italian .p7m files are."""
@@ -372,6 +386,7 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
     corpus["timestamp_typed_sig"] = retype_document_timestamp(
         stamped, out("timestamp_typed_sig"), timestamper
     )
+    corpus["timestamp_broken"] = break_timestamp_imprint(stamped, out("timestamp_broken"))
     corpus["resources_reissued"] = reissue_page_resources(
         corpus["valid"], out("resources_reissued")
     )

@@ -99,11 +99,15 @@ class ValidationReport(Frozen):
         tool: str,
         notes: list[str] | None = None,
     ) -> ValidationReport:
-        """The document verdict is its worst signature's; no signature means UNSIGNED."""
+        """The document verdict is its worst signature's; no signature means UNSIGNED.
+        As in EU DSS, document timestamps decide only when there is no signature: a
+        broken or copied timestamp is no proof against a signature (its own finding
+        says what is wrong with it)."""
         verdict: Verdict = "UNSIGNED"
         sub_indication = None
-        if findings:
-            worst = max(findings, key=lambda f: _SEVERITY[f.indication])
+        deciding = [f for f in findings if f.kind != "document_timestamp"] or findings
+        if deciding:
+            worst = max(deciding, key=lambda f: _SEVERITY[f.indication])
             verdict, sub_indication = worst.indication, worst.sub_indication
         return cls(
             document_sha256=document_sha256,

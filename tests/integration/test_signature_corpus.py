@@ -52,6 +52,7 @@ SIGNATURE_COUNT = {
     "brainpool_plain.pdf": 1,
     "legacy_sha1.pdf": 2,
     "timestamp_typed_sig.pdf": 2,
+    "timestamp_broken.pdf": 2,
 }
 CADES = ("brief.pdf.p7s", "antrag.pdf.p7m", "vertrag.pdf.p7m")
 USER_PASSWORDS = {"encrypted_signed.pdf": PASSWORD, "encrypted_owner_only.pdf": ""}

@@ -28,12 +28,10 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "valid_timestamp.pdf": ("TOTAL_PASSED", None, 1),
     "two_signatures.pdf": ("TOTAL_PASSED", None, 2),
     "document_timestamp.pdf": ("TOTAL_PASSED", None, 2),
-    "ltv_timestamped.pdf": ("TOTAL_PASSED", None, 2),
-    "timestamp_typed_sig.pdf": (
-        "TOTAL_PASSED",
-        None,
-        2,
-    ),  # document timestamp typed /Sig  # signed, then DSS data, then a timestamp
+    "ltv_timestamped.pdf": ("TOTAL_PASSED", None, 2),  # signed, then DSS data, then a timestamp
+    "timestamp_typed_sig.pdf": ("TOTAL_PASSED", None, 2),  # document timestamp typed /Sig
+    # as in DSS the signature decides; the broken document timestamp fails on its own
+    "timestamp_broken.pdf": ("TOTAL_PASSED", None, 2),
     "resources_reissued.pdf": ("TOTAL_PASSED", None, 1),  # pyHanko: OTHER; the page is the same
     # page 1 replaced in a later revision: DSS only warns (visual difference); we do not
     # vouch for the page as shown, so INDETERMINATE, never a broken signature
@@ -165,6 +163,8 @@ def test_signed_facts_are_recorded(
     typed = _manifest(cli, lines["timestamp_typed_sig.pdf"]["id"])["signature"]["signatures"]
     assert [f["kind"] for f in typed] == ["pades", "document_timestamp"]
     assert "/Sig" in typed[1]["warnings"][0]
+    stamp = _manifest(cli, lines["timestamp_broken.pdf"]["id"])["signature"]["signatures"][1]
+    assert (stamp["kind"], stamp["indication"]) == ("document_timestamp", "TOTAL_FAILED")
     (broken,) = _manifest(cli, lines["malformed_signature.pdf"]["id"])["signature"]["signatures"]
     assert broken["explanation"].startswith("Signatur nicht prüfbar")
     assert broken["intact"] is None and broken["cryptographically_valid"] is None  # unknown
