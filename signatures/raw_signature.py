@@ -111,16 +111,16 @@ def verify_value(
 def _hash_candidates(
     oid: str, signature_algorithm: algos.SignedDigestAlgorithm, context: SignatureValidationContext
 ) -> list[str]:
-    """The hash the algorithm names, then the signer's digest algorithm (some signers
-    name one and use the other)."""
+    """The hash the algorithm names; only an algorithm that names none (rsaEncryption)
+    takes the signer's digest algorithm, as pyHanko and EU DSS do. A value made with
+    another hash than the one named does not verify (DSS: SIG_CRYPTO_FAILURE)."""
     named = _PLAIN_ECDSA.get(oid) or _SHA3_ECDSA.get(oid) or _SHA3_RSA.get(oid)
     if named is None:
         try:
             named = signature_algorithm.hash_algo
         except (ValueError, KeyError):
-            named = None
-    found = [name for name in (named, context.contextual_md_algorithm) if name in _HASHES]
-    return list(dict.fromkeys(found))
+            named = context.contextual_md_algorithm
+    return [named] if named in _HASHES else []
 
 
 def _verify(
