@@ -3,8 +3,10 @@ a known one and from a second copy within the same batch.
 
 A detached signature (``brief.pdf.p7s``) arrives beside the document it signs
 (``brief.pdf``): the convention of German e-government (OSCI, beA) and of every mail
-client that sends detached signatures. Intake stores that document too and links it
-(``signs``), so every scheduler validates the pair from the store alone.
+client that sends detached signatures. Intake stores that document too and links the
+pair both ways (``signs`` on the signature, ``detached_signature`` on the document), so
+every scheduler validates the pair from the store alone, and the same signature bytes
+beside a different (say, altered) document give that document its own verdict.
 """
 
 from __future__ import annotations
@@ -52,14 +54,17 @@ class BatchIntake:
         return manifest
 
     def _signed(self, path: Path) -> dict[str, str]:
-        """``signs``: the stored document a detached signature file signs, if beside it."""
-        if path.suffix.lower() != DETACHED_SUFFIX:
-            return {}
-        partner = path.with_name(path.name[: -len(DETACHED_SUFFIX)])
+        """``signs``: the stored document a detached signature file signs, if beside it;
+        ``detached_signature``: the stored ``.p7s`` beside a document. Both ends of the
+        pair are linked, so each record is validated with its own partner."""
+        if path.suffix.lower() == DETACHED_SUFFIX:
+            field, partner = "signs", path.with_name(path.name[: -len(DETACHED_SUFFIX)])
+        else:
+            field, partner = "detached_signature", path.with_name(path.name + DETACHED_SUFFIX)
         if not partner.is_file():
             return {}
         try:
             with open(partner, "rb") as source:
-                return {"signs": self.ctx.store.put_original(source).sha256}
+                return {field: self.ctx.store.put_original(source).sha256}
         except OSError:
             return {}  # unreadable: the verdict will say the signed content is missing

@@ -175,23 +175,31 @@ def is_garbage(text: str) -> bool:
 def check_signatures(manifest: Manifest, ctx: Context) -> Manifest:
     """Validate on the untouched original; the verdict goes into the manifest, the full
     report beside it (replaced by each ``eakte verify``, history in the events). A
-    detached ``.p7s`` is validated over the stored document it ``signs``."""
+    detached ``.p7s`` is validated over the stored document it ``signs``; a document
+    that arrived with a ``.p7s`` (``detached_signature``) is validated with it, so the
+    same signature beside another document gets its own verdict on that record."""
     timings: list[Event] = []
-    signed = manifest.fields.get("signs")
     with ExitStack() as stack, timed("signatures", timings):
         path = stack.enter_context(ctx.store.original_path(manifest.id))
-        content = None
-        if isinstance(signed, str) and ctx.store.has_original(signed):
-            content = stack.enter_context(ctx.store.original_path(signed))
+        linked = {}
+        for field in ("signs", "detached_signature"):
+            other = manifest.fields.get(field)
+            if isinstance(other, str) and ctx.store.has_original(other):
+                linked[field] = stack.enter_context(ctx.store.original_path(other))
         check = ctx.signatures.validate(
             path,
             handler_of(manifest, ctx).signature_format,
             sha256=manifest.sha256,
             filename=manifest.original_filename,
-            detached_content=content,
+            detached_content=linked.get("signs"),
+            detached_signature=linked.get("detached_signature"),
         )
+    notes = [
+        Event(kind="signature_not_checked", message=note, stage="signatures")
+        for note in check.notes
+    ]
     return with_signature_check(manifest, check, ctx).model_copy(
-        update={"events": [*manifest.events, *timings]}
+        update={"events": [*manifest.events, *timings, *notes]}
     )
 
 

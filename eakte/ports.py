@@ -225,6 +225,7 @@ class SignatureCheck:
     sub_indication: str | None
     signatures: list[dict[str, Any]]
     report_json: bytes
+    notes: list[str] = field(default_factory=list)  # German: what could not be checked, why
 
 
 class SignatureValidator(Protocol):
@@ -236,10 +237,13 @@ class SignatureValidator(Protocol):
         sha256: str,
         filename: str,
         detached_content: Path | None = None,
+        detached_signature: Path | None = None,
     ) -> SignatureCheck:
         """Validate every signature in the original at ``path`` (a format its handler
         names; None: a medium that carries none); never modifies it.
-        ``detached_content`` is the document a detached signature (``.p7s``) signs."""
+        ``detached_content`` is the document a detached signature (``.p7s``) signs;
+        ``detached_signature`` is a ``.p7s`` that arrived with the document at ``path``,
+        validated over it (each pairing is judged on the document's own record)."""
         ...
 
     def render_report(self, report_json: bytes) -> bytes:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.ades.qualified_asn1 import QcCertificateType, QcStatements
 
@@ -23,7 +23,7 @@ INTERMEDIATE = "intermediate"
 OTHER_ROOT = "other_root"
 TSA = "tsa"
 OCSP = "ocsp"
-SIGNERS = ("valid", "valid2", "expired", "revoked", "untrusted", "qualified")
+SIGNERS = ("valid", "valid2", "expired", "revoked", "untrusted", "qualified", "brainpool")
 
 # ETSI EN 319 412-5: the QCStatements an eIDAS qualified signature certificate carries.
 QC_STATEMENTS_OID = x509.ObjectIdentifier("1.3.6.1.5.5.7.1.3")
@@ -32,6 +32,9 @@ QC_SSCD = "0.4.0.1862.1.4"
 QCP_N_QSCD = "0.4.0.194112.1.2"  # ETSI EN 319 411-2 policy: qualified, natural person, QSCD
 
 _KEY_BITS = 2048
+
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 _CRL_LAG = timedelta(minutes=5)  # CRLs and OCSP answers are issued a little before `now`
 _FRESHNESS = timedelta(days=7)
 
@@ -42,7 +45,7 @@ class Entity:
 
     name: str
     cert: x509.Certificate
-    key: rsa.RSAPrivateKey
+    key: PrivateKey
     cert_path: Path
     key_path: Path
     issuer: str  # name of the issuing entity; itself for roots
@@ -147,6 +150,7 @@ class _Spec:
     not_after: datetime
     kind: str  # "ca", "signer", "tsa", "ocsp"
     qualified: bool = False
+    curve: ec.EllipticCurve | None = None  # an ECDSA key on this curve instead of RSA
 
 
 def _specs(now: datetime) -> list[_Spec]:
@@ -169,6 +173,9 @@ def _specs(now: datetime) -> list[_Spec]:
         _Spec("untrusted", _person("Fritz", "Fremd", "1005"), OTHER_ROOT, recent, ahead, "signer"),
         _Spec("qualified", _person("Katrin", "Qualifiziert", "1006"), mid, recent, ahead, "signer",
               qualified=True),
+        # German qualified signature cards sign with ECDSA on brainpool curves
+        _Spec("brainpool", _person("Bernd", "Brainpool", "1007"), mid, recent, ahead, "signer",
+              curve=ec.BrainpoolP256R1()),
     ]  # fmt: skip
 
 
@@ -206,7 +213,7 @@ def _revocation_pointers(issuer: str, port: int) -> list[x509.ExtensionType]:
 
 
 def _extensions(
-    spec: _Spec, public_key: rsa.RSAPublicKey, issuer_key: rsa.RSAPublicKey, port: int
+    spec: _Spec, public_key: PublicKey, issuer_key: PublicKey, port: int
 ) -> list[tuple[x509.ExtensionType, bool]]:
     """(extension, critical) pairs for one certificate."""
     is_root = spec.issuer == spec.name
@@ -233,8 +240,8 @@ def _extensions(
 
 def _issue(
     spec: _Spec,
-    key: rsa.RSAPrivateKey,
-    issuer: tuple[x509.Certificate, rsa.RSAPrivateKey] | None,
+    key: PrivateKey,
+    issuer: tuple[x509.Certificate, PrivateKey] | None,
     serial: int,
     port: int,
 ) -> x509.Certificate:
@@ -295,7 +302,11 @@ def build_test_pki(folder: Path, *, port: int, now: datetime | None = None) -> T
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     entities: dict[str, Entity] = {}
     for serial_base, spec in enumerate(_specs(now), start=1):
-        key = rsa.generate_private_key(public_exponent=65537, key_size=_KEY_BITS)
+        key: PrivateKey = (
+            ec.generate_private_key(spec.curve)
+            if spec.curve is not None
+            else rsa.generate_private_key(public_exponent=65537, key_size=_KEY_BITS)
+        )
         issuer = None if spec.issuer == spec.name else entities[spec.issuer]
         serial = 0x1000 * serial_base + 0xA5  # distinct, positive, easy to spot in dumps
         cert = _issue(spec, key, (issuer.cert, issuer.key) if issuer else None, serial, port)

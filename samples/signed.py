@@ -8,14 +8,22 @@ pin the verdict to exactly that cause. Everything is built at run time around `p
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import tempfile
 from pathlib import Path
 
+from asn1crypto import cms
+from asn1crypto import crl as asn1_crl
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.validation.dss import async_add_validation_info
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader, PdfWriter
 
@@ -24,6 +32,7 @@ from samples.pki_server import as_asn1_cert, as_asn1_key
 from samples.render import _add_text_page, _new_pdf
 
 PASSWORD = "geheim"
+ECDSA_PLAIN_SHA256 = "0.4.0.127.0.7.1.1.4.1.3"  # BSI TR-03111
 OWNER_PASSWORD = "eakte-eigentuemer"
 LOCATION = "Lindenau"
 
@@ -56,6 +65,10 @@ TEXTS: dict[str, list[str]] = {
     "encrypted_signed": ["Stadt Lindenau - Personalamt\nVertrauliche Personalsache\nAz. 11-2026-7"],
     "encrypted_owner_only": ["Stadt Lindenau - Kulturamt\nFörderbescheid Stadtfest 2026"],
     "malformed_signature": ["Stadt Lindenau - Tiefbauamt\nAnhörung Straßenausbaubeitrag 2026"],
+    "brainpool": ["Rechtsanwaltskanzlei Brenner\nKlageerwiderung im Verfahren 3 K 112/26"],
+    "brainpool_plain": ["Notariat Lindenau\nBeglaubigte Abschrift, qualifiziert signiert"],
+    "legacy_sha1": ["Ingenieurbüro Alt\nStatische Berechnung, signiert mit Acrobat 7"],
+    "vertrag": ["Pachtvertrag Kleingartenanlage Am Mühlbach\ngezeichnet von Pächter und Stadt"],
 }
 
 
@@ -148,6 +161,32 @@ def replace_page_content(source: Path, target: Path) -> Path:
     return target
 
 
+def add_validation_data(source: Path, target: Path, pki: TestPki) -> Path:
+    """A later revision with the DSS (certificates and CRLs), as LTV tools add it."""
+    crls = [
+        asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER))
+        for crl in pki.crls.values()
+    ]
+    context = ValidationContext(trust_roots=[as_asn1_cert(pki.root.cert)], crls=crls)
+    with source.open("rb") as infile, target.open("wb") as outfile:
+        signature = PdfFileReader(infile, strict=False).embedded_signatures[0]
+        asyncio.run(async_add_validation_info(signature, context, output=outfile))
+    return target
+
+
+def reissue_page_resources(source: Path, target: Path) -> Path:
+    """A later revision that writes page 1's /Resources again, unchanged, as a new
+    object (some PDF tools do this on every save): the page looks exactly the same."""
+    with source.open("rb") as infile, target.open("wb") as outfile:
+        writer = IncrementalPdfFileWriter(infile, strict=False)
+        page = writer.root["/Pages"]["/Kids"][0].get_object()
+        copy = generic.DictionaryObject(dict(page["/Resources"]))
+        page[generic.NameObject("/Resources")] = writer.add_object(copy)
+        writer.update_container(page)
+        writer.write(outfile)
+    return target
+
+
 def flip_content_byte(source: Path, target: Path) -> Path:
     """Flip the low bit of one digit in the first text position (`BT x y Td`).
 
@@ -188,6 +227,100 @@ def break_byte_range(source: Path, target: Path) -> Path:
         raise ValueError(f"/ByteRange in {source} too short to overwrite in place")
     target.write_bytes(data[: match.start()] + nonsense.ljust(width) + data[match.end() :])
     return target
+
+
+def as_plain_ecdsa(source: Path, target: Path) -> Path:
+    """The same ECDSA signature with its value in BSI TR-03111 plain format (r‖s) under
+    ecdsa-plain-SHA256, as German signature cards write it; the signed bytes stay."""
+    data = source.read_bytes()
+    match = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", data)
+    if match is None:
+        raise ValueError(f"no signature /Contents in {source}")
+    width = match.end(1) - match.start(1)
+    info = cms.ContentInfo.load(bytes.fromhex(match.group(1).decode()))  # zero padding ok
+    signer = info["content"]["signer_infos"][0]
+    r, s = decode_dss_signature(signer["signature"].native)
+    size = 32  # brainpoolP256r1
+    signer["signature"] = r.to_bytes(size, "big") + s.to_bytes(size, "big")
+    signer["signature_algorithm"] = {"algorithm": ECDSA_PLAIN_SHA256}
+    hexed = info.dump(force=True).hex().upper().encode().ljust(width, b"0")
+    target.write_bytes(data[: match.start(1)] + hexed + data[match.end(1) :])
+    return target
+
+
+def as_pkcs7_sha1(source: Path, target: Path, signer: signers.SimpleSigner) -> Path:
+    """The file's last signature rewritten in the legacy adbe.pkcs7.sha1 format (Acrobat
+    before version 8): the CMS container encapsulates the SHA-1 digest of the signed
+    byte range instead of signing the bytes' digest directly."""
+    data = bytearray(source.read_bytes())
+    subfilter = data.rindex(b"/SubFilter /ETSI.CAdES.detached")
+    old = b"/SubFilter /ETSI.CAdES.detached"
+    data[subfilter : subfilter + len(old)] = b"/SubFilter /adbe.pkcs7.sha1".ljust(len(old))
+    ranges = list(re.finditer(rb"/ByteRange\s*\[\s*(\d+) (\d+) (\d+) (\d+)\s*\]", data))
+    start, first, second, length = (int(x) for x in ranges[-1].groups())
+    signed = bytes(data[start : start + first] + data[second : second + length])
+    digest = hashlib.sha1(signed, usedforsecurity=False).digest()
+    container = asyncio.run(signer.async_sign_general_data(digest, "sha1", detached=False))
+    contents = list(re.finditer(rb"/Contents\s*<([0-9A-Fa-f]+)>", data))[-1]
+    width = contents.end(1) - contents.start(1)
+    data[contents.start(1) : contents.end(1)] = (
+        container.dump().hex().upper().encode().ljust(width, b"0")
+    )
+    target.write_bytes(bytes(data))
+    return target
+
+
+def retype_document_timestamp(source: Path, target: Path, timestamper: TimeStamper) -> Path:
+    """The file's last document timestamp with its dictionary typed /Sig instead of
+    /DocTimeStamp (some signing tools write it so), stamped again over the new bytes."""
+    data = bytearray(source.read_bytes())
+    old = b"/Type /DocTimeStamp"
+    at = data.rindex(old)
+    data[at : at + len(old)] = b"/Type /Sig".ljust(len(old))
+    ranges = list(re.finditer(rb"/ByteRange\s*\[\s*(\d+) (\d+) (\d+) (\d+)\s*\]", data))
+    start, first, second, length = (int(x) for x in ranges[-1].groups())
+    digest = hashlib.sha256(bytes(data[start : start + first] + data[second : second + length]))
+    token = asyncio.run(timestamper.async_timestamp(digest.digest(), "sha256"))
+    contents = list(re.finditer(rb"/Contents\s*<([0-9A-Fa-f]+)>", data))[-1]
+    width = contents.end(1) - contents.start(1)
+    data[contents.start(1) : contents.end(1)] = (
+        token.dump().hex().upper().encode().ljust(width, b"0")
+    )
+    target.write_bytes(bytes(data))
+    return target
+
+
+def break_timestamp_imprint(source: Path, target: Path) -> Path:
+    """Change one hex digit of the digest inside the last document timestamp's token:
+    the timestamp no longer matches the document, the signature before it is untouched."""
+    data = source.read_bytes()
+    ranges = list(re.finditer(rb"/ByteRange\s*\[\s*(\d+) (\d+) (\d+) (\d+)\s*\]", data))
+    start, first, second, length = (int(x) for x in ranges[-1].groups())
+    imprint = hashlib.sha256(data[start : start + first] + data[second : second + length])
+    hexed = imprint.hexdigest().upper().encode()
+    at = data.rindex(hexed)
+    flipped = b"0" if data[at : at + 1] != b"0" else b"1"
+    target.write_bytes(data[:at] + flipped + data[at + 1 :])
+    return target
+
+
+def sign_cades_by_several(pki: TestPki, data: bytes, names: list[str]) -> bytes:
+    """One enveloping CMS container signed by each of ``names`` (several SignerInfos),
+    as countersigned contracts and Italian .p7m files are."""
+    infos = [
+        asyncio.run(
+            make_signer(pki, name).async_sign_general_data(
+                data, "sha256", detached=False, use_cades=True
+            )
+        )
+        for name in names
+    ]
+    combined = infos[0]
+    signed = combined["content"]
+    signed["signer_infos"] = cms.SignerInfos([info["content"]["signer_infos"][0] for info in infos])
+    certificates = {cert.dump(): cert for info in infos for cert in info["content"]["certificates"]}
+    signed["certificates"] = cms.CertificateSet(list(certificates.values()))
+    return bytes(combined.dump(force=True))
 
 
 def encrypt_pdf(source: Path, target: Path, *, user_password: str) -> Path:
@@ -245,6 +378,18 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
     corpus["document_timestamp"] = add_document_timestamp(
         corpus["valid_timestamp"], out("document_timestamp"), timestamper
     )
+    with_dss = add_validation_data(corpus["valid"], base / "valid_dss.pdf", pki)
+    corpus["ltv_timestamped"] = add_document_timestamp(
+        with_dss, out("ltv_timestamped"), timestamper
+    )
+    stamped = add_document_timestamp(corpus["valid"], base / "stamped.pdf", timestamper)
+    corpus["timestamp_typed_sig"] = retype_document_timestamp(
+        stamped, out("timestamp_typed_sig"), timestamper
+    )
+    corpus["timestamp_broken"] = break_timestamp_imprint(stamped, out("timestamp_broken"))
+    corpus["resources_reissued"] = reissue_page_resources(
+        corpus["valid"], out("resources_reissued")
+    )
     first = sign_pdf(letter("two_signatures"), base / "two_first.pdf", make_signer(pki, "valid"))
     corpus["two_signatures"] = sign_pdf(
         first, out("two_signatures"), make_signer(pki, "valid2"), field="Signatur2"
@@ -274,6 +419,17 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
     corpus["brief"] = brief
     corpus["brief.p7s"] = folder / "brief.pdf.p7s"
     corpus["brief.p7s"].write_bytes(sign_cades(pki, brief.read_bytes(), detached=True))
+    vertrag = letter("vertrag").read_bytes()
+    corpus["vertrag.p7m"] = folder / "vertrag.pdf.p7m"
+    corpus["vertrag.p7m"].write_bytes(sign_cades_by_several(pki, vertrag, ["valid", "valid2"]))
+    first = sign_pdf(letter("legacy_sha1"), base / "legacy_first.pdf", make_signer(pki, "valid"))
+    second = sign_pdf(first, base / "legacy_second.pdf", make_signer(pki, "valid2"), field="Alt")
+    corpus["legacy_sha1"] = as_pkcs7_sha1(second, out("legacy_sha1"), make_signer(pki, "valid2"))
+    corpus["brainpool"] = sign_pdf(
+        letter("brainpool"), out("brainpool"), make_signer(pki, "brainpool")
+    )
+    signed = sign_pdf(letter("brainpool_plain"), base / "plain.pdf", make_signer(pki, "brainpool"))
+    corpus["brainpool_plain"] = as_plain_ecdsa(signed, out("brainpool_plain"))
     antrag = letter("antrag").read_bytes()
     corpus["antrag.p7m"] = folder / "antrag.pdf.p7m"
     corpus["antrag.p7m"].write_bytes(sign_cades(pki, antrag, detached=False))

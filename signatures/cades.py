@@ -8,10 +8,15 @@ from pathlib import Path
 
 from asn1crypto import cms
 from pyhanko.sign.validation import StandardCMSSignatureStatus, async_validate_detached_cms
-from pyhanko.sign.validation.errors import SignatureValidationError
 
 from eakte.errors import CorruptInput
-from signatures.findings import Timing, finding_from_status
+from signatures.findings import (
+    Timing,
+    finding_from_status,
+    not_evaluable,
+    short_reason,
+    sub_indication_of,
+)
 from signatures.model import SignatureFinding, SignatureKind
 from signatures.trust import TrustConfig
 from signatures.verdicts import explain
@@ -28,46 +33,77 @@ def read_signed_data(path: Path) -> cms.SignedData:
         _ = signed_data["signer_infos"][0]["sid"].native  # parse now, fail here
     except CorruptInput:
         raise
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
-        raise CorruptInput(f"CMS-Signaturdatei ist beschädigt: {exc}"[:200]) from exc
+    except Exception as exc:  # asn1crypto parses lazily and raises many kinds of errors
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CorruptInput(f"CMS-Signaturdatei ist beschädigt: {first}"[:200]) from exc
     return signed_data
 
 
 def enveloped_content(signed_data: cms.SignedData) -> bytes | None:
     """The signed document inside an enveloping signature, or None for a detached one."""
-    content = signed_data["encap_content_info"]["content"]
-    if content.native is None:
-        return None
-    data: bytes = content.native if isinstance(content.native, bytes) else content.contents
+    try:
+        content = signed_data["encap_content_info"]["content"]
+        if content.native is None:
+            return None
+        data: bytes = content.native if isinstance(content.native, bytes) else content.contents
+    except Exception as exc:  # a damaged encapsulation: the content cannot be taken out
+        raise CorruptInput(f"Signierter Inhalt der CMS-Datei unlesbar: {exc}"[:200]) from exc
     return data
 
 
 def validate_cms(
     path: Path, trust: TrustConfig, detached_content: Path | None
 ) -> list[SignatureFinding]:
-    signed_data = read_signed_data(path)
-    enveloped = enveloped_content(signed_data) is not None
-    kind: SignatureKind = "cades_enveloping" if enveloped else "cades_detached"
-    if not enveloped and detached_content is None:
+    """One finding per signer (SignerInfo); a container we cannot read is one
+    INDETERMINATE finding with the reason, never a refused document."""
+    try:
+        signed_data = read_signed_data(path)
+        enveloped = enveloped_content(signed_data)
+    except CorruptInput as exc:
+        kind: SignatureKind = "cades_detached" if detached_content else "cades_enveloping"
+        return [not_evaluable(kind, exc.message)]
+    kind = "cades_enveloping" if enveloped is not None else "cades_detached"
+    if enveloped is None and detached_content is None:
         return [_content_missing(signed_data)]
-    if enveloped:
-        data = enveloped_content(signed_data) or b""
-        signed_data = _as_detached(signed_data)
+    if enveloped is not None:
+        data = enveloped
+        signed_data = as_detached(signed_data)
     else:
         assert detached_content is not None
         data = detached_content.read_bytes()
+    signers = signed_data["signer_infos"]
+    return [
+        _validate_signer(kind, data, _only_signer(signed_data, index), trust)
+        for index in range(len(signers))
+    ]
+
+
+def _validate_signer(
+    kind: SignatureKind, data: bytes, signed_data: cms.SignedData, trust: TrustConfig
+) -> SignatureFinding:
     try:
         status = asyncio.run(
             async_validate_detached_cms(
                 data, signed_data, signer_validation_context=trust.validation_context()
             )
         )
-    except (SignatureValidationError, ValueError, TypeError, KeyError) as exc:
-        raise CorruptInput(f"CMS-Signatur ist fehlerhaft: {exc}"[:200]) from exc
-    return [_finding(kind, status, trust)]
+    except Exception as exc:  # pyHanko could not evaluate it: INDETERMINATE, not refused
+        return not_evaluable(kind, short_reason(exc), sub_indication=sub_indication_of(exc))
+    return _finding(kind, status, trust)
 
 
-def _as_detached(signed_data: cms.SignedData) -> cms.SignedData:
+def _only_signer(signed_data: cms.SignedData, index: int) -> cms.SignedData:
+    """The container with just one of its signers: pyHanko validates exactly one, and
+    each signer's signature covers only its own attributes and the content."""
+    signers = signed_data["signer_infos"]
+    if len(signers) == 1:
+        return signed_data
+    single = cms.SignedData.load(signed_data.dump())
+    single["signer_infos"] = cms.SignerInfos([signers[index].copy()])
+    return single
+
+
+def as_detached(signed_data: cms.SignedData) -> cms.SignedData:
     """pyHanko validates CMS with detached content only. The signature covers the
     content's digest (a signed attribute), not its encapsulation, so moving the content
     out of the structure validates exactly what was signed."""
@@ -95,8 +131,8 @@ def _content_missing(signed_data: cms.SignedData) -> SignatureFinding:
     """A detached signature whose document did not arrive with it cannot be checked."""
     return SignatureFinding(
         kind="cades_detached",
-        intact=False,
-        cryptographically_valid=False,
+        intact=None,
+        cryptographically_valid=None,
         trusted=False,
         revoked=False,
         revocation_checked=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.validation.status import SignatureStatus
 
 from signatures.certificates import (
@@ -15,7 +16,21 @@ from signatures.certificates import (
 )
 from signatures.model import SignatureFinding, SignatureKind
 from signatures.trust import TrustConfig, revocation_was_checked
-from signatures.verdicts import verdict_of
+from signatures.verdicts import LaterChanges, explain, verdict_of
+
+# ETSI EN 319 102-1 has no sub-indication for "the signature container cannot be read";
+# without a readable container no signing certificate can be identified, which is what
+# NO_SIGNING_CERTIFICATE_FOUND (INDETERMINATE) says. The explanation names the cause.
+NOT_EVALUABLE = "NO_SIGNING_CERTIFICATE_FOUND"
+
+
+class NotCheckable(Exception):
+    """The file could not be read for the signature check and shows no sign of carrying
+    a signature: it is UNSIGNED, and the reason is recorded instead of refusing it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,10 @@ class PdfFacts:
     coverage: str | None
     modification_level: str | None
     modifications_allowed: bool | None
+    page_count: tuple[int, int] | None = None  # signed revision, latest, if they differ
+    changed_pages: tuple[int, ...] = ()  # 1-based, pages that look different now
+    changes_undecided: bool = False  # later changes that could not be compared
+    warnings: tuple[str, ...] = ()
 
 
 def finding_from_status(
@@ -51,7 +70,11 @@ def finding_from_status(
         trust_problem=status.trust_problem_indic,
         has_chain=status.validation_path is not None,
         revoked=status.revoked,
-        modifications_allowed=pdf.modifications_allowed if pdf else None,
+        changes=LaterChanges(
+            page_count=pdf.page_count if pdf else None,
+            changed_pages=pdf.changed_pages if pdf else (),
+            undecided=pdf.changes_undecided if pdf else False,
+        ),
         timestamp_ok=timing.timestamp_valid,
     )
     cert = status.signing_cert
@@ -79,7 +102,45 @@ def finding_from_status(
         signed_revision=pdf.signed_revision if pdf else None,
         modification_level=pdf.modification_level if pdf else None,
         modifications_allowed=pdf.modifications_allowed if pdf else None,
+        changed_pages=list(pdf.changed_pages) if pdf else [],
+        warnings=list(pdf.warnings) if pdf else [],
         indication=verdict.indication,
         sub_indication=verdict.sub_indication,
         explanation=verdict.explanation,
     )
+
+
+def not_evaluable(
+    kind: SignatureKind,
+    reason: str,
+    *,
+    field_name: str | None = None,
+    sub_indication: str = NOT_EVALUABLE,
+) -> SignatureFinding:
+    """A signature that is there but cannot be evaluated: INDETERMINATE with the reason,
+    never a refused document and never a failed signature."""
+    return SignatureFinding(
+        kind=kind,
+        field_name=field_name,
+        intact=None,
+        cryptographically_valid=None,
+        trusted=False,
+        revoked=False,
+        revocation_checked=False,
+        indication="INDETERMINATE",
+        sub_indication=sub_indication,
+        explanation=f"Signatur nicht prüfbar: {reason}. {explain(sub_indication)}",
+    )
+
+
+def sub_indication_of(exc: BaseException) -> str:
+    """pyHanko's sub-indication when it is an INDETERMINATE one; a FAILED one from an
+    exception is no verdict on the signature value, so it is not taken over."""
+    sub = getattr(exc, "ades_subindication", None)
+    return str(sub.standard_name) if isinstance(sub, AdESIndeterminate) else NOT_EVALUABLE
+
+
+def short_reason(exc: BaseException) -> str:
+    """The first line of an error, for a report line."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]

@@ -44,8 +44,8 @@ class SignatureFinding(Frozen):
     signing_time_claimed: datetime | None = None
     timestamp_time: datetime | None = None
     timestamp_valid: bool | None = None
-    intact: bool
-    cryptographically_valid: bool
+    intact: bool | None  # None: not established (the signature could not be evaluated)
+    cryptographically_valid: bool | None
     trusted: bool
     trust_anchor: str | None = None
     revoked: bool
@@ -59,6 +59,8 @@ class SignatureFinding(Frozen):
     signed_revision: int | None = None
     modification_level: str | None = None
     modifications_allowed: bool | None = None
+    changed_pages: list[int] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
     indication: Indication
     sub_indication: str | None = None
     explanation: str = ""
@@ -80,6 +82,7 @@ class ValidationReport(Frozen):
     verdict: Verdict
     sub_indication: str | None = None
     signatures: list[SignatureFinding] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # what could not be checked, and why
     trust_anchors: list[TrustAnchorFacts] = Field(default_factory=list)
     tool: str
 
@@ -94,12 +97,17 @@ class ValidationReport(Frozen):
         mode: ValidationMode,
         trust_anchors: list[TrustAnchorFacts],
         tool: str,
+        notes: list[str] | None = None,
     ) -> ValidationReport:
-        """The document verdict is its worst signature's; no signature means UNSIGNED."""
+        """The document verdict is its worst signature's; no signature means UNSIGNED.
+        As in EU DSS, document timestamps decide only when there is no signature: a
+        broken or copied timestamp is no proof against a signature (its own finding
+        says what is wrong with it)."""
         verdict: Verdict = "UNSIGNED"
         sub_indication = None
-        if findings:
-            worst = max(findings, key=lambda f: _SEVERITY[f.indication])
+        deciding = [f for f in findings if f.kind != "document_timestamp"] or findings
+        if deciding:
+            worst = max(deciding, key=lambda f: _SEVERITY[f.indication])
             verdict, sub_indication = worst.indication, worst.sub_indication
         return cls(
             document_sha256=document_sha256,
@@ -109,6 +117,7 @@ class ValidationReport(Frozen):
             verdict=verdict,
             sub_indication=sub_indication,
             signatures=findings,
+            notes=notes or [],
             trust_anchors=trust_anchors,
             tool=tool,
         )

@@ -1,18 +1,24 @@
 """pyHanko adapter for signatures embedded in PDFs (PAdES and document timestamps).
 
-Reads the untouched original; nothing here writes to it. pyHanko's exceptions for
-unreadable signature dictionaries become ``CorruptInput`` (quarantine), an encrypted
-file we cannot open becomes ``EncryptedInput``.
+Reads the untouched original; nothing here writes to it. Only an encrypted file we
+cannot open is refused (``EncryptedInput``). A PDF pyHanko cannot parse is not refused:
+without a signature in it, it is UNSIGNED and the reason is noted (``NotCheckable``);
+with one, that signature is INDETERMINATE with the reason. A signature pyHanko cannot
+evaluate (odd ASN.1, unsupported algorithm, adbe.x509.rsa_sha1) is INDETERMINATE too:
+only a failed digest or signature value fails a signature. Legacy adbe.pkcs7.sha1
+signatures, which pyHanko skips, are judged in ``signatures.legacy``.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import (
     DocumentTimestampStatus,
     EmbeddedPdfSignature,
@@ -21,71 +27,151 @@ from pyhanko.sign.validation import (
     validate_pdf_timestamp,
 )
 from pyhanko.sign.validation.dss import DocumentSecurityStore
-from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
+from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
-from eakte.errors import CorruptInput, EncryptedInput
-from signatures.findings import PdfFacts, Timing, finding_from_status
+from eakte.errors import EncryptedInput
+from signatures.changes import page_changes
+from signatures.findings import (
+    NotCheckable,
+    PdfFacts,
+    Timing,
+    finding_from_status,
+    not_evaluable,
+    short_reason,
+    sub_indication_of,
+)
+from signatures.legacy import PKCS7_SHA1, validate_pkcs7_sha1
 from signatures.model import SignatureFinding, SignatureKind
 from signatures.trust import TrustConfig
+
+# A signature value sits at byte offsets, so its dictionary is never in a compressed
+# object stream: a file without this marker carries no signature.
+SIGNATURE_MARKER = re.compile(rb"/ByteRange\s*\[")
+TIMESTAMP_SUBFILTER = "/ETSI.RFC3161"
+LEGACY_SUBFILTERS = {"/adbe.x509.rsa_sha1"}  # not evaluated (PKCS#1 value, no CMS)
+_LAST = 1 << 30  # sort key for a signature whose revision cannot be read
 
 
 def validate_pdf(path: Path, trust: TrustConfig) -> list[SignatureFinding]:
     """One finding per signature or document timestamp, in document order."""
     with open(path, "rb") as handle:
-        reader = _open_reader(handle)
         try:
-            embedded = list(reader.embedded_signatures)
-        except (PdfError, ValueError, KeyError, TypeError) as exc:
-            raise CorruptInput(f"Signaturfeld ist fehlerhaft: {_short(exc)}") from exc
-        return [_validate_one(sig, reader, trust) for sig in embedded]
+            reader = _open_reader(handle)
+            fields = list(enumerate_sig_fields(reader, filled_status=True))
+        except EncryptedInput:
+            raise
+        except Exception as exc:  # pyHanko on a damaged file raises all kinds of errors
+            return _unreadable(path, exc)
+        if not fields:
+            return []
+        context, context_note = _context_for(reader, trust)
+        slots = sorted(
+            (_embed(reader, name, value, field, context, trust) for name, value, field in fields),
+            key=lambda slot: slot[0],
+        )
+        findings = []
+        for _, item in slots:
+            if isinstance(item, EmbeddedPdfSignature):
+                item = _validate_one(item, reader, context, trust)
+            if context_note:
+                item = item.model_copy(update={"warnings": [*item.warnings, context_note]})
+            findings.append(item)
+        return findings
 
 
 def _open_reader(handle: BinaryIO) -> PdfFileReader:
-    try:
-        reader = PdfFileReader(handle, strict=False)
-        if reader.encrypted:
-            result = reader.decrypt("")
-            if not getattr(result, "status", None) or result.status.name == "FAILED":
-                raise EncryptedInput("PDF ist passwortgeschützt; Signaturen nicht prüfbar")
-    except EncryptedInput:
-        raise
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
-        raise CorruptInput(f"PDF für die Signaturprüfung unlesbar: {_short(exc)}") from exc
+    reader = PdfFileReader(handle, strict=False)
+    if reader.encrypted:
+        result = reader.decrypt("")
+        if not getattr(result, "status", None) or result.status.name == "FAILED":
+            raise EncryptedInput("PDF ist passwortgeschützt; Signaturen nicht prüfbar")
     return reader
 
 
-def _context_for(reader: PdfFileReader, trust: TrustConfig) -> ValidationContext:
+def _unreadable(path: Path, exc: BaseException) -> list[SignatureFinding]:
+    reason = f"PDF-Struktur für die Signaturprüfung unlesbar ({short_reason(exc)})"
+    if SIGNATURE_MARKER.search(path.read_bytes()) is None:
+        raise NotCheckable(f"{reason}; das Dokument enthält keine Signatur")
+    return [not_evaluable("pades", reason)]
+
+
+def _context_for(reader: PdfFileReader, trust: TrustConfig) -> tuple[ValidationContext, str]:
     """Trust anchors and CRL files, plus what the signer embedded (the DSS); in offline
-    mode nothing is fetched."""
+    mode nothing is fetched. An unreadable DSS is noted and left out."""
     try:
         dss = DocumentSecurityStore.read_dss(reader)
+        return dss.as_validation_context(trust.context_kwargs()), ""
     except NoDSSFoundError:
-        return trust.validation_context()
-    return dss.as_validation_context(trust.context_kwargs())
+        return trust.validation_context(), ""
+    except Exception as exc:  # a damaged DSS must not cost the signatures their check
+        note = f"Eingebettete Validierungsdaten (DSS) unlesbar, nicht genutzt: {short_reason(exc)}"
+        return trust.validation_context(), note
+
+
+def _embed(
+    reader: PdfFileReader,
+    name: str,
+    value: Any,
+    field: Any,
+    context: ValidationContext,
+    trust: TrustConfig,
+) -> tuple[int, EmbeddedPdfSignature | SignatureFinding]:
+    """pyHanko's view of one filled signature field, or what we found instead (a legacy
+    signature pyHanko skips, or the reason the field cannot be read)."""
+    revision = _LAST
+    try:
+        revision = reader.xrefs.get_last_change(value.reference)
+        subfilter = str(value.get_object().get("/SubFilter", ""))
+        if subfilter == PKCS7_SHA1:
+            return revision, validate_pkcs7_sha1(reader, name, value, context, trust)
+        if subfilter in LEGACY_SUBFILTERS:
+            reason = f"veraltetes Signaturformat {subfilter[1:]} (SHA-1) wird nicht ausgewertet"
+            return revision, not_evaluable("pades", reason, field_name=name)
+        return revision, EmbeddedPdfSignature(reader, field, name)
+    except Exception as exc:  # an odd signature dictionary or CMS blob: noted, not refused
+        kind: SignatureKind = "pades"
+        reason = f"Signaturfeld oder Signaturcontainer fehlerhaft ({short_reason(exc)})"
+        return revision, not_evaluable(kind, reason, field_name=name)
 
 
 def _validate_one(
-    sig: EmbeddedPdfSignature, reader: PdfFileReader, trust: TrustConfig
+    sig: EmbeddedPdfSignature,
+    reader: PdfFileReader,
+    context: ValidationContext,
+    trust: TrustConfig,
 ) -> SignatureFinding:
+    warnings: list[str] = []
+    subfilter = str(sig.sig_object.get("/SubFilter", ""))
+    is_timestamp = sig.sig_object_type == "/DocTimeStamp" or subfilter == TIMESTAMP_SUBFILTER
+    if is_timestamp and sig.sig_object_type != "/DocTimeStamp":
+        # pyHanko checks the dictionary's /Type; the /SubFilter says what it really is.
+        # This changes pyHanko's view in memory only, never the original's bytes.
+        view = generic.DictionaryObject(dict(sig.sig_object))  # type: ignore[no-untyped-call]
+        view[generic.NameObject("/Type")] = generic.NameObject("/DocTimeStamp")
+        sig.sig_object = view
+        warnings.append("Dokumentzeitstempel ist als /Sig statt /DocTimeStamp eingetragen")
+    kind: SignatureKind = "document_timestamp" if is_timestamp else "pades"
     try:
-        context = _context_for(reader, trust)
-        if sig.sig_object_type == "/DocTimeStamp":
+        if is_timestamp:
             status: PdfSignatureStatus | DocumentTimestampStatus = validate_pdf_timestamp(
                 sig, validation_context=context
             )
         else:
             status = validate_pdf_signature(sig, signer_validation_context=context)
-    except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
-        name = sig.field_name if _has_name(sig) else "?"
-        raise CorruptInput(f"Signatur {name} ist fehlerhaft: {_short(exc)}") from exc
-    return _finding(sig, status, trust)
+    except Exception as exc:  # pyHanko could not evaluate it: INDETERMINATE, not refused
+        return not_evaluable(
+            kind, short_reason(exc), field_name=_name(sig), sub_indication=sub_indication_of(exc)
+        )
+    return _finding(sig, status, reader, trust, warnings)
 
 
 def _finding(
     sig: EmbeddedPdfSignature,
     status: PdfSignatureStatus | DocumentTimestampStatus,
+    reader: PdfFileReader,
     trust: TrustConfig,
+    warnings: list[str],
 ) -> SignatureFinding:
     if isinstance(status, DocumentTimestampStatus):
         timing = Timing(timestamp=status.timestamp)
@@ -95,12 +181,20 @@ def _finding(
     else:
         timing = Timing(claimed=status.signer_reported_dt)
     level = status.modification_level
+    allowed = _modifications_allowed(status)
+    changes = page_changes(reader, sig.signed_revision) if allowed is False else None
+    if allowed is False:
+        warnings.append(_modification_warning(status, certified=sig.docmdp_level is not None))
     pdf = PdfFacts(
         field_name=sig.field_name,
         signed_revision=sig.signed_revision,
         coverage=status.coverage.name if status.coverage is not None else None,
         modification_level=level.name if level is not None else None,
-        modifications_allowed=_modifications_allowed(status),
+        modifications_allowed=allowed,
+        page_count=(changes.pages_signed, changes.pages_now) if changes else None,
+        changed_pages=changes.changed if changes else (),
+        changes_undecided=allowed is False and changes is None,
+        warnings=tuple(warnings),
     )
     kind: SignatureKind = (
         "document_timestamp" if isinstance(status, DocumentTimestampStatus) else "pades"
@@ -117,13 +211,21 @@ def _modifications_allowed(status: PdfSignatureStatus | DocumentTimestampStatus)
     return bool(level <= ModificationLevel.FORM_FILLING)
 
 
-def _has_name(sig: EmbeddedPdfSignature) -> bool:
+def _modification_warning(
+    status: PdfSignatureStatus | DocumentTimestampStatus, *, certified: bool
+) -> str:
+    level = status.modification_level
+    text = (
+        "Spätere Änderungen am Dokument sind nicht als zulässig eingeordnet "
+        f"(Stufe {level.name if level is not None else '?'})"
+    )
+    if certified and status.docmdp_ok is False:
+        text += "; die Zertifizierung (DocMDP) des Dokuments erlaubt sie nicht"
+    return text
+
+
+def _name(sig: EmbeddedPdfSignature) -> str | None:
     try:
-        return bool(sig.field_name)
-    except (KeyError, ValueError, TypeError):
-        return False
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
+        return str(sig.field_name) or None
+    except Exception:  # the field name is decoration; a broken one is no reason to fail
+        return None

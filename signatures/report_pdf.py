@@ -201,6 +201,8 @@ def _write_document(pdf: FPDF, report: ValidationReport) -> None:
         row("Prüfzeitpunkt", _when(report.validated_at))
         row("Prüfmodus", MODE_WORDS.get(report.mode, report.mode))
         row("Prüfprogramm", report.tool)
+        if report.notes:
+            row("Nicht prüfbar", "\n".join(report.notes))
 
 
 def _write_verdict(pdf: FPDF, report: ValidationReport) -> None:
@@ -274,6 +276,10 @@ def _write_signature(pdf: FPDF, finding: SignatureFinding, number: int, count: i
         row("Qualifiziertes Zertifikat", _qualified(finding.qualified_claimed))
         row("Erfasste Revision / Abdeckung", _coverage(finding))
         row("Änderungen nach dem Signieren", _modifications(finding))
+        if finding.changed_pages:
+            row("Sichtbar veränderte Seiten", ", ".join(map(str, finding.changed_pages)))
+        if finding.warnings:
+            row("Hinweise", "\n".join(finding.warnings))
         row("Ergebnis", _verdict(finding.indication), STRONG_STYLE)
         row("Unterindikation", finding.sub_indication or "–")
         row("Erläuterung", finding.explanation or "–")
@@ -422,5 +428,9 @@ def _coverage(finding: SignatureFinding) -> str:
 def _modifications(finding: SignatureFinding) -> str:
     level = finding.modification_level
     words = MODIFICATION_WORDS.get(level, level) if level is not None else "nicht bestimmt"
-    allowed = {True: "zulässig", False: "nicht zulässig", None: "Zulässigkeit nicht geprüft"}
+    allowed = {
+        True: "zulässig",
+        False: "nicht als zulässig eingeordnet (siehe Seitenvergleich und Hinweise)",
+        None: "Zulässigkeit nicht geprüft",
+    }
     return f"{words} – {allowed[finding.modifications_allowed]}"

@@ -84,16 +84,26 @@ class PyHankoValidator:
         sha256: str,
         filename: str,
         detached_content: Path | None = None,
+        detached_signature: Path | None = None,
     ) -> SignatureCheck:
         findings: list[SignatureFinding] = []
+        notes: list[str] = []
         if signature_format == "pdf":
+            from signatures.findings import NotCheckable
             from signatures.pades import validate_pdf
 
-            findings = validate_pdf(path, self.trust)
+            try:
+                findings = validate_pdf(path, self.trust)
+            except NotCheckable as exc:
+                notes.append(exc.reason)
         elif signature_format == "cms":
             from signatures.cades import validate_cms
 
             findings = validate_cms(path, self.trust, detached_content)
+        if detached_signature is not None:
+            from signatures.cades import validate_cms
+
+            findings = [*findings, *validate_cms(detached_signature, self.trust, path)]
         report = ValidationReport.combine(
             findings,
             document_sha256=sha256,
@@ -102,6 +112,7 @@ class PyHankoValidator:
             mode=self.trust.mode,
             trust_anchors=self.trust.anchor_facts(),
             tool=self.tool,
+            notes=notes,
         )
         return check_from_report(report)
 
@@ -122,4 +133,5 @@ def check_from_report(report: ValidationReport) -> SignatureCheck:
         sub_indication=report.sub_indication,
         signatures=[finding.model_dump(mode="json") for finding in report.signatures],
         report_json=report.model_dump_json(indent=2).encode("utf-8"),
+        notes=list(report.notes),
     )

@@ -18,6 +18,7 @@ from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBack
 
 from eakte.errors import ConfigurationError
 from signatures.model import TrustAnchorFacts, ValidationMode
+from signatures.raw_signature import TolerantSignatureValidator
 
 CERT_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
 CRL_SUFFIXES = {".crl", ".pem", ".der"}
@@ -40,6 +41,7 @@ class TrustConfig:
 
     def context_kwargs(self) -> dict[str, Any]:
         """Arguments for a ``ValidationContext``; pyHanko's DSS reader takes them too.
+        Signature values pyHanko cannot check go to ``TolerantSignatureValidator``.
 
         Online fetching uses the synchronous ``requests`` backend: the aiohttp one leaves
         a client session open per validation when driven through pyHanko's sync API."""
@@ -49,6 +51,7 @@ class TrustConfig:
             "crls": list(self.crls),
             "allow_fetching": online,
             "revocation_mode": "hard-fail" if online else "soft-fail",
+            "signature_validator": TolerantSignatureValidator(),
             "fetcher_backend": (
                 RequestsFetcherBackend(per_request_timeout=self.online_timeout_seconds)
                 if online

@@ -27,6 +27,12 @@ _EXPLANATIONS = {
     "HASH_FAILURE": "Der signierte Inhalt wurde nach dem Signieren verändert.",
     "SIG_CRYPTO_FAILURE": "Die Signatur passt nicht zum Zertifikat (kryptografisch ungültig).",
     "FORMAT_FAILURE": "Das Dokument wurde nach dem Signieren unzulässig geändert.",
+    "CRYPTO_CONSTRAINTS_FAILURE": "Das Signaturverfahren ist nicht zugelassen oder wird nicht "
+    "unterstützt; die Signatur ist damit weder bestätigt noch widerlegt.",
+    "CRYPTO_CONSTRAINTS_FAILURE_NO_POE": "Das Signaturverfahren gilt heute als zu schwach oder "
+    "wird nicht unterstützt, und ein Nachweis früherer Signatur fehlt.",
+    "NO_SIGNING_CERTIFICATE_FOUND": "Das Signaturzertifikat ließ sich nicht ermitteln.",
+    "CHAIN_CONSTRAINTS_FAILURE": "Die Zertifikatskette erfüllt die Prüfregeln nicht.",
     "REVOKED": "Das Zertifikat war zum Signaturzeitpunkt bereits gesperrt.",
     "REVOKED_NO_POE": "Das Zertifikat ist gesperrt; ein Nachweis, dass vorher signiert "
     "wurde, fehlt.",
@@ -47,6 +53,15 @@ def explain(sub_indication: str) -> str:
     return _EXPLANATIONS.get(sub_indication, f"Prüfung ergab {sub_indication}.")
 
 
+@dataclass(frozen=True)
+class LaterChanges:
+    """What revisions after the signed one did to the pages (PDF only)."""
+
+    page_count: tuple[int, int] | None = None  # (signed, now) when the count differs
+    changed_pages: tuple[int, ...] = ()
+    undecided: bool = False
+
+
 def verdict_of(
     *,
     intact: bool,
@@ -54,24 +69,50 @@ def verdict_of(
     trust_problem: AdESSubIndic | None,
     has_chain: bool,
     revoked: bool,
-    modifications_allowed: bool | None,
+    changes: LaterChanges,
     timestamp_ok: bool | None,
 ) -> Verdict:
+    """As EU DSS with its default policy: a changed page count fails the signature
+    (PdfPageDifference), other later changes do not. Unlike DSS, which only warns about a
+    visual difference, a page that looks different now makes the signature
+    INDETERMINATE: the signature is intact, but it no longer vouches for what is shown."""
     if not intact:
         return _failed(AdESFailure.HASH_FAILURE)
-    if modifications_allowed is False:
-        return _failed(AdESFailure.FORMAT_FAILURE)
     if not valid:
         return _failed(AdESFailure.SIG_CRYPTO_FAILURE)
+    if changes.page_count is not None and changes.page_count[0] != changes.page_count[1]:
+        signed, now = changes.page_count
+        text = f"Die Seitenzahl wurde nach dem Signieren geändert ({signed} → {now} Seiten)."
+        return Verdict("TOTAL_FAILED", AdESFailure.FORMAT_FAILURE.standard_name, text)
     if trust_problem is not None:
         return _from_subindic(trust_problem)
     if revoked:
         return _from_subindic(AdESIndeterminate.REVOKED_NO_POE)
     if not has_chain:
         return _from_subindic(AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND)
+    if changes.changed_pages or changes.undecided:
+        return _changed(changes)
     if timestamp_ok is False:
         return Verdict("INDETERMINATE", "TIMESTAMP_INVALID", explain("TIMESTAMP_INVALID"))
     return PASSED
+
+
+def _changed(changes: LaterChanges) -> Verdict:
+    if changes.changed_pages:
+        pages = ", ".join(str(page) for page in changes.changed_pages)
+        what = (
+            f"Seite {pages} sieht" if len(changes.changed_pages) == 1 else f"Seiten {pages} sehen"
+        )
+        text = (
+            f"{what} nach dem Signieren anders aus (Inhalt ersetzt oder ergänzt); "
+            "die Signatur selbst ist unversehrt, deckt die heutige Ansicht aber nicht."
+        )
+    else:
+        text = (
+            "Das Dokument wurde nach dem Signieren geändert; ob die Seiten gleich "
+            "geblieben sind, ließ sich nicht feststellen."
+        )
+    return Verdict("INDETERMINATE", AdESIndeterminate.SIG_CONSTRAINTS_FAILURE.standard_name, text)
 
 
 def _failed(sub: AdESFailure) -> Verdict:

@@ -75,3 +75,23 @@ def giant_page_pdf(path: Path) -> Path:
     with open(path, "wb") as out:
         writer.write(out)
     return path
+
+
+def broken_xref_pdf(path: Path, text: str) -> Path:
+    """A readable letter whose ``startxref`` points nowhere (PDF viewers rebuild the
+    cross-reference table; strict parsers give up)."""
+    source = text_pdf(path.with_suffix(".full.pdf"), text)
+    data = source.read_bytes()
+    source.unlink()
+    cut = data.rindex(b"startxref")
+    path.write_bytes(data[:cut] + b"startxref\n999999\n%%EOF\n")
+    return path
+
+
+def junk_before_header_pdf(path: Path, text: str) -> Path:
+    """A readable letter behind a few bytes of mail-gateway junk before ``%PDF``."""
+    source = text_pdf(path.with_suffix(".full.pdf"), text)
+    data = source.read_bytes()
+    source.unlink()
+    path.write_bytes(b"X-Scanner: Posteingang 3\r\n" + data)
+    return path

@@ -122,3 +122,22 @@ def test_copies_within_one_batch_are_one_record_with_both_arrivals(
     assert lines["b_kopie.jpg"]["id"] == lines["a_scan.jpg"]["id"]
     events = cli("show", lines["a_scan.jpg"]["id"], "--json").json()["events"]
     assert [e["details"]["filename"] for e in events if e["kind"] == "duplicate"] == ["b_kopie.jpg"]
+
+
+@pytest.mark.parametrize("damage", [hostile.broken_xref_pdf, hostile.junk_before_header_pdf])
+def test_unsigned_pdf_the_signature_parser_cannot_read_is_stored_with_its_text(
+    cli: Cli, tmp_path: Path, damage: Callable[[Path, str], Path]
+) -> None:
+    """pdfium reads these; pyHanko does not. Without a signature in the file the
+    signature check has nothing to say against storing it: UNSIGNED, reason recorded."""
+    letter = damage(tmp_path / "widerspruch.pdf", "Widerspruch gegen den Gebührenbescheid")
+    result = cli("ingest", letter, "--json")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.json_lines()
+    assert line["status"] == "stored" and line["signature"] == "UNSIGNED"
+    manifest = cli("show", line["id"], "--json").json()
+    assert "Widerspruch gegen den Gebührenbescheid" in manifest["pages"][0]["text"]
+    (note,) = [e for e in manifest["events"] if e["kind"] == "signature_not_checked"]
+    assert "unlesbar" in note["message"] and "keine Signatur" in note["message"]
+    hits = cli("search", "Gebührenbescheid", "--json").json()["hits"]
+    assert [hit["id"] for hit in hits] == [line["id"]]

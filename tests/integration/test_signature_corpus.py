@@ -36,6 +36,8 @@ SIGNATURE_COUNT = {
     "valid_timestamp.pdf": 1,
     "two_signatures.pdf": 2,
     "document_timestamp.pdf": 2,
+    "ltv_timestamped.pdf": 2,
+    "resources_reissued.pdf": 1,
     "qualified.pdf": 1,
     "modified_after_signing.pdf": 1,
     "byte_flipped.pdf": 1,
@@ -46,8 +48,13 @@ SIGNATURE_COUNT = {
     "malformed_byterange.pdf": 1,
     "encrypted_signed.pdf": 1,
     "encrypted_owner_only.pdf": 1,
+    "brainpool.pdf": 1,
+    "brainpool_plain.pdf": 1,
+    "legacy_sha1.pdf": 2,
+    "timestamp_typed_sig.pdf": 2,
+    "timestamp_broken.pdf": 2,
 }
-CADES = ("brief.pdf.p7s", "antrag.pdf.p7m")
+CADES = ("brief.pdf.p7s", "antrag.pdf.p7m", "vertrag.pdf.p7m")
 USER_PASSWORDS = {"encrypted_signed.pdf": PASSWORD, "encrypted_owner_only.pdf": ""}
 
 

@@ -28,7 +28,14 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "valid_timestamp.pdf": ("TOTAL_PASSED", None, 1),
     "two_signatures.pdf": ("TOTAL_PASSED", None, 2),
     "document_timestamp.pdf": ("TOTAL_PASSED", None, 2),
-    "modified_after_signing.pdf": ("TOTAL_FAILED", "FORMAT_FAILURE", 1),
+    "ltv_timestamped.pdf": ("TOTAL_PASSED", None, 2),  # signed, then DSS data, then a timestamp
+    "timestamp_typed_sig.pdf": ("TOTAL_PASSED", None, 2),  # document timestamp typed /Sig
+    # as in DSS the signature decides; the broken document timestamp fails on its own
+    "timestamp_broken.pdf": ("TOTAL_PASSED", None, 2),
+    "resources_reissued.pdf": ("TOTAL_PASSED", None, 1),  # pyHanko: OTHER; the page is the same
+    # page 1 replaced in a later revision: DSS only warns (visual difference); we do not
+    # vouch for the page as shown, so INDETERMINATE, never a broken signature
+    "modified_after_signing.pdf": ("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE", 1),
     "byte_flipped.pdf": ("TOTAL_FAILED", "HASH_FAILURE", 1),
     "expired.pdf": ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE", 1),
     "revoked.pdf": ("INDETERMINATE", "REVOKED_NO_POE", 1),
@@ -36,11 +43,19 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "unsigned.pdf": ("UNSIGNED", None, 0),
     "qualified.pdf": ("TOTAL_PASSED", None, 1),
     "malformed_byterange.pdf": ("TOTAL_FAILED", "HASH_FAILURE", 1),
+    # not a CMS container: the signature cannot be evaluated, the letter is still stored
+    "malformed_signature.pdf": ("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", 1),
+    "brainpool.pdf": ("TOTAL_PASSED", None, 1),  # ECDSA on brainpoolP256r1
+    "brainpool_plain.pdf": ("TOTAL_PASSED", None, 1),  # the same, value in TR-03111 plain format
+    "vertrag.pdf.p7m": ("TOTAL_PASSED", None, 2),  # two signers in one container
+    # a PAdES signature, then a legacy adbe.pkcs7.sha1 one: reported, the weak hash named
+    "legacy_sha1.pdf": ("INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE", 2),
     "brief.pdf.p7s": ("TOTAL_PASSED", None, 1),
     "antrag.pdf.p7m": ("TOTAL_PASSED", None, 1),
     "encrypted_owner_only.pdf": ("TOTAL_PASSED", None, 1),
 }
-QUARANTINED = {"encrypted_signed.pdf": "encrypted", "malformed_signature.pdf": "corrupt"}
+QUARANTINED = {"encrypted_signed.pdf": "encrypted"}
+NOT_EVALUABLE = {"malformed_signature.pdf"}  # no signer can be named
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +101,9 @@ def test_offline_verdicts(
     assert len(summary["signatures"]) == count
     for finding in summary["signatures"]:
         assert finding["indication"] in {"TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"}
-        assert finding["signer"]["subject"]
+        assert finding["explanation"]
+        if name not in NOT_EVALUABLE:
+            assert finding["signer"]["subject"]
 
 
 @pytest.mark.parametrize(("name", "reason"), sorted(QUARANTINED.items()))
@@ -121,6 +138,36 @@ def test_signed_facts_are_recorded(
         "signatures"
     ]
     assert modified["intact"] is True and modified["modifications_allowed"] is False
+    assert modified["cryptographically_valid"] is True and modified["changed_pages"] == [1]
+    assert "Seite 1" in modified["explanation"] and modified["warnings"]
+    (reissued,) = _manifest(cli, lines["resources_reissued.pdf"]["id"])["signature"]["signatures"]
+    assert reissued["modification_level"] == "OTHER" and reissued["modifications_allowed"] is False
+    assert reissued["changed_pages"] == [] and "nicht als zulässig" in reissued["warnings"][0]
+    ltv = _manifest(cli, lines["ltv_timestamped.pdf"]["id"])["signature"]["signatures"]
+    assert [(f["kind"], f["modification_level"]) for f in ltv] == [
+        ("pades", "LTA_UPDATES"),
+        ("document_timestamp", "NONE"),
+    ]
+    plain = _manifest(cli, lines["brainpool_plain.pdf"]["id"])["signature"]["signatures"]
+    assert plain[0]["cryptographically_valid"] and "Brainpool" in plain[0]["signer"]["subject"]
+    signers = _manifest(cli, lines["vertrag.pdf.p7m"]["id"])["signature"]["signatures"]
+    assert [f["kind"] for f in signers] == ["cades_enveloping", "cades_enveloping"]
+    assert {f["signer"]["subject"].split(",")[0] for f in signers} == {
+        "Common Name: Erika Mustermann",
+        "Common Name: Max Mustermann",
+    }
+    first, legacy = _manifest(cli, lines["legacy_sha1.pdf"]["id"])["signature"]["signatures"]
+    assert first["indication"] == "TOTAL_PASSED" and legacy["digest_algorithm"] == "sha1"
+    assert legacy["intact"] and legacy["cryptographically_valid"]
+    assert "SHA-1" in legacy["explanation"] and legacy["field_name"] == "Alt"
+    typed = _manifest(cli, lines["timestamp_typed_sig.pdf"]["id"])["signature"]["signatures"]
+    assert [f["kind"] for f in typed] == ["pades", "document_timestamp"]
+    assert "/Sig" in typed[1]["warnings"][0]
+    stamp = _manifest(cli, lines["timestamp_broken.pdf"]["id"])["signature"]["signatures"][1]
+    assert (stamp["kind"], stamp["indication"]) == ("document_timestamp", "TOTAL_FAILED")
+    (broken,) = _manifest(cli, lines["malformed_signature.pdf"]["id"])["signature"]["signatures"]
+    assert broken["explanation"].startswith("Signatur nicht prüfbar")
+    assert broken["intact"] is None and broken["cryptographically_valid"] is None  # unknown
     doc_ts = _manifest(cli, lines["document_timestamp.pdf"]["id"])["signature"]["signatures"]
     assert [f["kind"] for f in doc_ts] == ["pades", "document_timestamp"]
     assert doc_ts[1]["timestamp_time"] and "Zeitstempel" in doc_ts[1]["signer"]["subject"]
@@ -280,3 +327,60 @@ def test_demo_samples_show_a_valid_and_a_tampered_bescheid(cli: Cli, tmp_path: P
         "bescheid_manipuliert.pdf": "TOTAL_FAILED",
     }
     assert write_signed_samples(tmp_path / "post") == (trust_dir, crl_dir)  # built once
+
+
+def test_detached_signature_is_judged_per_document_and_verify_keeps_the_pair(
+    pki: TestPki,  # noqa: F811
+    files: dict[str, Path],
+    cli: Cli,
+    tmp_path: Path,
+) -> None:
+    """The same .p7s bytes beside an altered copy of the letter: the altered letter's
+    own record says TOTAL_FAILED; the genuine pairing stays TOTAL_PASSED, also after
+    `eakte verify` on the signature record."""
+    from samples.signed import flip_content_byte
+
+    env = {"EAKTE_TRUST_DIR": str(pki.trust_dir), "EAKTE_CRL_DIR": str(pki.crl_dir)}
+    genuine, altered = tmp_path / "echt", tmp_path / "geaendert"
+    for folder in (genuine, altered):
+        folder.mkdir()
+        shutil.copy(files["brief.pdf.p7s"], folder / "brief.pdf.p7s")
+    shutil.copy(files["brief.pdf"], genuine / "brief.pdf")
+    flip_content_byte(files["brief.pdf"], altered / "brief.pdf")
+
+    first = {Path(x["path"]).name: x for x in cli("ingest", genuine, "--json", **env).json_lines()}
+    assert first["brief.pdf"]["signature"] == "TOTAL_PASSED"
+    assert first["brief.pdf.p7s"]["signature"] == "TOTAL_PASSED"
+    second = {Path(x["path"]).name: x for x in cli("ingest", altered, "--json", **env).json_lines()}
+    assert second["brief.pdf.p7s"]["status"] == "duplicate"
+    letter = _manifest(cli, second["brief.pdf"]["id"])
+    assert letter["fields"]["detached_signature"] == first["brief.pdf.p7s"]["id"]
+    summary = letter["signature"]
+    assert (summary["verdict"], summary["sub_indication"]) == ("TOTAL_FAILED", "HASH_FAILURE")
+    assert [f["kind"] for f in summary["signatures"]] == ["cades_detached"]
+
+    signature_id = first["brief.pdf.p7s"]["id"]
+    assert cli("verify", signature_id, **env).returncode == 0
+    kept = _manifest(cli, signature_id)
+    assert kept["fields"]["signs"] == first["brief.pdf"]["id"]
+    assert kept["signature"]["verdict"] == "TOTAL_PASSED"
+    assert cli("verify", second["brief.pdf"]["id"], **env).returncode == 0
+    assert _manifest(cli, second["brief.pdf"]["id"])["signature"]["verdict"] == "TOTAL_FAILED"
+
+
+def test_an_altered_legacy_sha1_signature_fails(
+    pki: TestPki,  # noqa: F811
+    files: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    """The legacy format is judged, not waved through: a changed byte fails it."""
+    from samples.signed import flip_content_byte
+    from signatures.pades import validate_pdf
+    from signatures.trust import load_trust_config
+
+    altered = flip_content_byte(files["legacy_sha1.pdf"], tmp_path / "alt.pdf")
+    findings = validate_pdf(altered, load_trust_config(pki.trust_dir, pki.crl_dir))
+    assert [(f.field_name, f.indication, f.sub_indication) for f in findings] == [
+        ("Signatur1", "TOTAL_FAILED", "HASH_FAILURE"),
+        ("Alt", "TOTAL_FAILED", "HASH_FAILURE"),
+    ]
