@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -19,7 +19,7 @@ import numpy as np
 
 from classify.head import LinearHead, fit_head
 from classify.types import DocumentTypes
-from eakte.errors import ConfigurationError, InputRejected
+from eakte.errors import ConfigurationError, EakteError, InputRejected, ToolFailed
 from eakte.ports import ObjectStore
 from eakte.record import Manifest
 
@@ -39,8 +39,20 @@ def correction_key(record_id: str) -> str:
     return f"{CORRECTIONS}/{record_id}.json"
 
 
-def read_labeled(source: Path) -> list[LabeledText]:
-    """``source`` is a folder (one subfolder per type id) or a CSV with ``path,type``."""
+@dataclass(frozen=True)
+class Skipped:
+    """A file left out of the training data, and why (German, one line)."""
+
+    path: Path
+    reason: str
+
+
+def read_labeled(
+    source: Path, read: Callable[[Path], str] | None = None
+) -> tuple[list[LabeledText], list[Skipped]]:
+    """``source`` is a folder (one subfolder per type id) or a CSV with ``path,type``;
+    ``read`` gives a file's text (the CLI's reads scans as ingest does,
+    ``classify.document_text``). A file it cannot read is skipped, the rest is read."""
     if source.is_dir():
         pairs = [
             (path, folder.name)
@@ -52,7 +64,21 @@ def read_labeled(source: Path) -> list[LabeledText]:
         pairs = list(_csv_pairs(source))
     else:
         raise ConfigurationError(f"{source}: Ordner oder CSV-Datei (Pfad,Typ) erwartet")
-    return [LabeledText(_read_text(path), type_id, str(path)) for path, type_id in pairs]
+    reader = read or _read_text
+    examples: list[LabeledText] = []
+    skipped: list[Skipped] = []
+    for path, type_id in pairs:
+        try:
+            examples.append(LabeledText(reader(path), type_id, str(path)))
+        except (InputRejected, ToolFailed, OSError) as error:
+            skipped.append(Skipped(path, _reason(error)))
+    return examples, skipped
+
+
+def _reason(error: EakteError | OSError) -> str:
+    if isinstance(error, EakteError):
+        return error.message or type(error).__name__
+    return f"nicht lesbar ({error.strerror or type(error).__name__})"
 
 
 def _csv_pairs(source: Path) -> Iterable[tuple[Path, str]]:
@@ -65,7 +91,8 @@ def _csv_pairs(source: Path) -> Iterable[tuple[Path, str]]:
 
 
 def _read_text(path: Path) -> str:
-    """Plain text directly; PDFs through their text layer (scans: ingest them first)."""
+    """Plain text directly; PDFs through their text layer. Without a context to OCR
+    with (library use): the CLI passes ``classify.document_text.read_document``."""
     if path.suffix.lower() in TEXT_SUFFIXES:
         return path.read_text(encoding="utf-8", errors="replace")
     if path.suffix.lower() == ".pdf":
