@@ -97,6 +97,7 @@ def train(data: Path | None, as_default: bool) -> None:
                 examples,
                 training.corrected_examples(ctx.store),
                 load_types(settings.document_types_file),
+                max_error=settings.review_max_error,
             )
             service.save_head(ctx.store, head, settings)
     click.echo(
@@ -122,8 +123,8 @@ def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
     from classify import service
     from classify.default_model import stored_corpus
     from classify.evaluation import evaluate as measure
-    from classify.evaluation import write_confusion_png
-    from classify.types import load_types
+    from classify.evaluation import reliability_lines, write_confusion_png
+    from classify.types import load_types, review_threshold
 
     with _service() as ctx:
         head = service.load_head(ctx.settings, ctx.store)
@@ -133,7 +134,9 @@ def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
             examples = stored_corpus(ctx.settings).evaluation
         embedder = _embedder(ctx, _head_encoder(ctx, head))
         texts = [e.text for e in examples]
-        result = measure(head, embedder.vectors(texts), texts, [e.type_id for e in examples])
+        threshold = review_threshold(ctx.settings.review_threshold, head.review_threshold)
+        truth = [e.type_id for e in examples]
+        result = measure(head, embedder.vectors(texts), texts, truth, threshold)
         types = load_types(ctx.settings.document_types_file)
         write_confusion_png(result, matrix, {t.id: t.label for t in types.types})
     if as_json:
@@ -148,6 +151,8 @@ def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
             f"  {label:22} Präzision {scores['precision']:.2f}  Trefferquote "
             f"{scores['recall']:.2f}  ({scores['support']})"
         )
+    for line in reliability_lines(result):
+        click.echo(line)
     click.echo(f"Verwechslungsmatrix: {matrix}")
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from classify.calibration import UNSEEN, calibrate
 from classify.head import LinearHead, fit_head
 from classify.types import DocumentTypes
 from eakte.errors import ConfigurationError, EakteError, InputRejected, ToolFailed
@@ -25,6 +26,7 @@ from eakte.record import Manifest
 
 CORRECTIONS = "training/corrections"
 CORRECTION_WEIGHT = 5.0
+DEFAULT_MAX_ERROR = 0.05
 TEXT_SUFFIXES = {".txt", ".md"}
 
 
@@ -161,7 +163,10 @@ def train_head(
     examples: Sequence[LabeledText],
     corrections: Sequence[LabeledText],
     types: DocumentTypes,
+    max_error: float | None = DEFAULT_MAX_ERROR,
 ) -> LinearHead:
+    """Fit the head on everything, then calibrate it on held-out folds: temperature,
+    and the review threshold that keeps unflagged errors at ``max_error``."""
     known = set(types.ids())
     unknown = sorted({e.type_id for e in [*examples, *corrections]} - known)
     if unknown:
@@ -172,15 +177,43 @@ def train_head(
     if len({e.type_id for e in everything}) < 2:
         raise ConfigurationError("Zum Training braucht es Beispiele von mindestens zwei Typen")
     texts = [e.text for e in everything]
+    labels = [e.type_id for e in everything]
     weights = np.array([1.0] * len(examples) + [CORRECTION_WEIGHT] * len(corrections))
-    return fit_head(
-        embedder.vectors(texts),
-        texts,
-        [e.type_id for e in everything],
-        encoder=embedder.encoder.version,
-        layers=embedder.encoder.layers,
-        tuned=embedder.encoder.tuned,
-        tuned_sha256=embedder.encoder.tuned_sha256,
-        weights=weights,
-        corrections=len(corrections),
+    vectors = embedder.vectors(texts)
+
+    def fit(rows: np.ndarray | None = None) -> LinearHead:
+        chosen = np.arange(len(texts)) if rows is None else rows
+        return fit_head(
+            vectors[chosen],
+            [texts[i] for i in chosen],
+            [labels[i] for i in chosen],
+            encoder=embedder.encoder.version,
+            layers=embedder.encoder.layers,
+            tuned=embedder.encoder.tuned,
+            tuned_sha256=embedder.encoder.tuned_sha256,
+            weights=weights[chosen],
+            corrections=len(corrections) if rows is None else 0,
+        )
+
+    head = fit()
+
+    def held_out_logits(train: np.ndarray, test: np.ndarray) -> np.ndarray:
+        fold = fit(train)
+        logits = fold.logits(vectors[test], [texts[i] for i in test])
+        result = np.repeat(logits.min(axis=1, keepdims=True) - UNSEEN, len(head.types), axis=1)
+        for column, type_id in enumerate(head.types):
+            if type_id in fold.types:
+                result[:, column] = logits[:, fold.types.index(type_id)]
+        return result
+
+    # A template (the corpus) or a file (an office's examples) is held out whole
+    groups = [e.source for e in everything]
+    found = calibrate(labels, head.types, held_out_logits, max_error, groups)
+    if found is None:
+        return head
+    return replace(
+        head,
+        temperature=found.temperature,
+        review_threshold=found.review_threshold,
+        calibration={**found.as_json(), "max_error": max_error},
     )

@@ -8,6 +8,7 @@ only); the head is trained on the frozen, shallow encoder to stay quick."""
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import partial
 from pathlib import Path
 
@@ -15,12 +16,14 @@ import numpy as np
 import pytest
 
 from classify.document_text import read_document
+from classify.service import CURRENT
 from classify.training import read_labeled
 from eakte.settings import Settings
 from eakte.wiring import build_context
 from samples.capture import scanned_letter
 from samples.corpus import generate_corpus
 from samples.render import make_image_pdf, make_tiff
+from storage.filesystem import FilesystemStore
 from tests.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -107,3 +110,24 @@ def test_train_reads_scans_as_ingest_does_and_skips_what_it_cannot_read(
     for name in ("rechnung-scan.png", "kuendigung-scan.tif"):
         digest = hashlib.sha256(by_source[name].text.encode()).hexdigest()
         assert digest in keys, name
+
+    # The model carries its calibration, and `eakte evaluate` shows how far to trust it.
+    stored = FilesystemStore(Settings(data_dir=cli.data_dir).store_dir).get_derived(CURRENT)
+    assert stored is not None
+    head = json.loads(stored)
+    assert head["temperature"] > 0 and head["calibration"]["held_out"] == 8
+    letters = tmp_path / "letters"
+    for type_id in TYPES:
+        (letters / type_id).mkdir(parents=True)
+        for n in range(2):
+            text = (scans / f"{type_id}-{n}.txt").read_text(encoding="utf-8")
+            (letters / type_id / f"{n}.txt").write_text(text, encoding="utf-8")
+    env = {"EAKTE_MODEL_CACHE_DIR": str(cache)}
+    shown = cli("evaluate", "--data", letters, "--matrix", tmp_path / "m.png", **env)
+    assert shown.returncode == 0, shown.stderr
+    assert "Verlässlichkeit der Konfidenz" in shown.stdout and "ECE" in shown.stdout
+    assert "Prüfschwelle" in shown.stdout
+    measured = cli("evaluate", "--data", letters, "--json", "--matrix", tmp_path / "m.png", **env)
+    reliability = measured.json()["reliability"]
+    assert sum(row["count"] for row in reliability["bins"]) == 4
+    assert 0 <= reliability["ece"] <= 1
