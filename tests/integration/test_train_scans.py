@@ -131,3 +131,8 @@ def test_train_reads_scans_as_ingest_does_and_skips_what_it_cannot_read(
     reliability = measured.json()["reliability"]
     assert sum(row["count"] for row in reliability["bins"]) == 4
     assert 0 <= reliability["ece"] <= 1
+
+    # `eakte classify` reads a scan the same way
+    classified = cli("classify", scans / "kuendigung-scan.jpg", "--json", **env)
+    assert classified.returncode == 0, classified.stderr
+    assert classified.json()["type"] in TYPES
