@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +19,7 @@ from eakte.settings import load_settings
 if TYPE_CHECKING:
     from classify.encoder import TextEncoder
     from classify.head import LinearHead
-    from classify.training import Embedder
+    from classify.training import Embedder, LabeledText
 
 
 @contextmanager
@@ -37,6 +38,20 @@ def _embedder(ctx: Context, encoder: TextEncoder) -> Embedder:
     from classify.training import Embedder  # numpy and scikit-learn: only for these commands
 
     return Embedder(encoder, embedding_cache_file(ctx.settings, encoder.version))
+
+
+def _labeled(ctx: Context, data: Path) -> list[LabeledText]:
+    """The examples in ``data``, scans OCRed as ingest reads them; each file left out is
+    named on stderr with its reason, and the rest is used."""
+    from functools import partial
+
+    from classify.document_text import read_document
+    from classify.training import read_labeled
+
+    examples, skipped = read_labeled(data, partial(read_document, ctx))
+    for left_out in skipped:
+        click.echo(f"Übersprungen: {left_out.path}: {left_out.reason}", err=True)
+    return examples
 
 
 def _head_encoder(ctx: Context, head: LinearHead) -> TextEncoder:
@@ -71,14 +86,18 @@ def train(data: Path | None, as_default: bool) -> None:
         if as_default:
             head = train_default(settings)
         else:
-            examples = (
-                training.read_labeled(data) if data is not None else stored_corpus(settings).train
+            examples = _labeled(ctx, data) if data is not None else stored_corpus(settings).train
+            per_type = Counter(e.type_id for e in examples)
+            click.echo(
+                "Beispiele je Typ: " + ", ".join(f"{t} {n}" for t, n in sorted(per_type.items())),
+                err=True,
             )
             head = training.train_head(
                 _embedder(ctx, default_encoder(settings)),
                 examples,
                 training.corrected_examples(ctx.store),
                 load_types(settings.document_types_file),
+                max_error=settings.review_max_error,
             )
             service.save_head(ctx.store, head, settings)
     click.echo(
@@ -101,21 +120,23 @@ def train(data: Path | None, as_default: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
     """Das aktuelle Modell messen (ohne --data: zurückgehaltene Vorlagen des Korpus)."""
-    from classify import service, training
+    from classify import service
     from classify.default_model import stored_corpus
     from classify.evaluation import evaluate as measure
-    from classify.evaluation import write_confusion_png
-    from classify.types import load_types
+    from classify.evaluation import reliability_lines, write_confusion_png
+    from classify.types import load_types, review_threshold
 
     with _service() as ctx:
         head = service.load_head(ctx.settings, ctx.store)
         if data is not None:
-            examples = training.read_labeled(data)
+            examples = _labeled(ctx, data)
         else:
             examples = stored_corpus(ctx.settings).evaluation
         embedder = _embedder(ctx, _head_encoder(ctx, head))
         texts = [e.text for e in examples]
-        result = measure(head, embedder.vectors(texts), texts, [e.type_id for e in examples])
+        threshold = review_threshold(ctx.settings.review_threshold, head.review_threshold)
+        truth = [e.type_id for e in examples]
+        result = measure(head, embedder.vectors(texts), texts, truth, threshold)
         types = load_types(ctx.settings.document_types_file)
         write_confusion_png(result, matrix, {t.id: t.label for t in types.types})
     if as_json:
@@ -130,6 +151,8 @@ def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
             f"  {label:22} Präzision {scores['precision']:.2f}  Trefferquote "
             f"{scores['recall']:.2f}  ({scores['support']})"
         )
+    for line in reliability_lines(result):
+        click.echo(line)
     click.echo(f"Verwechslungsmatrix: {matrix}")
 
 
@@ -137,12 +160,12 @@ def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True)
 def classify_command(path: Path, as_json: bool) -> None:
-    """Eine Datei klassifizieren, ohne sie aufzunehmen (.txt oder PDF mit Textebene)."""
-    from classify.training import _read_text
+    """Eine Datei klassifizieren, ohne sie aufzunehmen (Text, PDF, Scan, E-Mail)."""
+    from classify.document_text import read_document
 
     with _service() as ctx:
         assert ctx.classifier is not None
-        result = ctx.router.route(ctx.classifier.predict(_read_text(path)))
+        result = ctx.router.route(ctx.classifier.predict(read_document(ctx, path)))
     if as_json:
         click.echo(result.model_dump_json())
         return

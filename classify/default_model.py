@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 TUNING_VERSION = "1"
 # Bump HEAD_VERSION with every change to the head or its training (head.py,
 # training.py) that alters the default head: the set-up then refits only the head.
-HEAD_VERSION = "1"
+HEAD_VERSION = "2"  # 2: calibrated (temperature, review threshold from the error target)
 
 CORPUS_FILE = "default-corpus.json"
 SETUP_HINT = "die Einrichtung ausführen (`python -m samples.default_model` im Quellcode)"
@@ -69,6 +69,7 @@ def stamp(settings: Settings, corpus_version: str) -> str:
         f"corpus {corpus_version}",
         f"tuning {TUNING_VERSION}",
         f"head {HEAD_VERSION}",
+        f"review max error {settings.review_max_error}",  # the head's threshold
     )
 
 
@@ -165,7 +166,8 @@ def train_default(settings: Settings) -> LinearHead:
     corpus = stored_corpus(settings)
     encoder = default_encoder(settings)
     embedder = training.Embedder(encoder, embedding_cache_file(settings, encoder.version))
-    head = training.train_head(embedder, corpus.train, [], load_types(settings.document_types_file))
+    types = load_types(settings.document_types_file)
+    head = training.train_head(embedder, corpus.train, [], types, settings.review_max_error)
     target = default_model_file(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")

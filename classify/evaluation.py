@@ -1,5 +1,7 @@
-"""How good a head is on labelled letters: macro-F1, per-type precision and recall, and
-a confusion matrix people can read (PNG)."""
+"""How good a head is on labelled letters: macro-F1, per-type precision and recall, a
+confusion matrix people can read (PNG), and how far its confidence can be trusted: the
+reliability table, the expected calibration error, and how many answers the review
+threshold lets pass and how many of those are wrong."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from classify.calibration import Reliability, reliability, unflagged_error
 from classify.head import LinearHead
 
 
@@ -19,9 +22,17 @@ class Evaluation:
     per_type: dict[str, dict[str, float]]
     labels: list[str]
     confusion: list[list[int]] = field(repr=False)
+    reliability: Reliability = field(repr=False)
+    threshold: float
+    unflagged: float  # share of the documents the threshold lets pass
+    unflagged_error: float  # share wrong among those
 
     def as_json(self) -> dict[str, object]:
         return {
+            "reliability": self.reliability.as_json(),
+            "review_threshold": round(self.threshold, 4),
+            "unflagged": round(self.unflagged, 4),
+            "unflagged_error": round(self.unflagged_error, 4),
             "macro_f1": round(self.macro_f1, 4),
             "accuracy": round(self.accuracy, 4),
             "per_type": self.per_type,
@@ -31,8 +42,13 @@ class Evaluation:
 
 
 def evaluate(
-    head: LinearHead, vectors: np.ndarray, texts: Sequence[str], truth: Sequence[str]
+    head: LinearHead,
+    vectors: np.ndarray,
+    texts: Sequence[str],
+    truth: Sequence[str],
+    threshold: float,
 ) -> Evaluation:
+    """``threshold``: the review threshold in use (configured, else the model's)."""
     from sklearn.metrics import (
         accuracy_score,
         confusion_matrix,
@@ -40,7 +56,10 @@ def evaluate(
         precision_recall_fscore_support,
     )
 
-    predicted = [head.types[i] for i in head.probabilities(vectors, texts).argmax(axis=1)]
+    probabilities = head.probabilities(vectors, texts)
+    predicted = [head.types[i] for i in probabilities.argmax(axis=1)]
+    confidence = probabilities.max(axis=1)
+    correct = np.array([p == t for p, t in zip(predicted, truth, strict=True)])
     labels = sorted(set(truth) | set(predicted))
     precision, recall, f1, support = precision_recall_fscore_support(
         truth, predicted, labels=labels, zero_division=0
@@ -60,7 +79,30 @@ def evaluate(
         per_type=per_type,
         labels=labels,
         confusion=confusion_matrix(truth, predicted, labels=labels).tolist(),
+        reliability=reliability(confidence, correct),
+        threshold=threshold,
+        unflagged=float((confidence >= threshold).mean()) if len(truth) else 0.0,
+        unflagged_error=unflagged_error(confidence, correct, threshold),
     )
+
+
+def reliability_lines(evaluation: Evaluation) -> list[str]:
+    """The reliability table and the review threshold's effect, in German."""
+    table = evaluation.reliability
+    lines = [
+        f"Verlässlichkeit der Konfidenz (erwarteter Kalibrierungsfehler ECE {table.ece:.3f}):",
+        "  Konfidenz    Anzahl  richtig  mittlere Konfidenz",
+    ]
+    for row in table.bins:
+        lines.append(
+            f"  {row['low']:.1f}–{row['high']:.1f}   {int(row['count']):7d}  "
+            f"{row['accuracy']:7.1%}  {row['mean_confidence']:18.1%}"
+        )
+    lines.append(
+        f"Prüfschwelle {evaluation.threshold:.2f}: {evaluation.unflagged:.0%} ohne "
+        f"„bitte prüfen“, davon {evaluation.unflagged_error:.1%} falsch"
+    )
+    return lines
 
 
 def write_confusion_png(evaluation: Evaluation, path: Path, names: dict[str, str]) -> None:

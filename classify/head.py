@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-FORMAT_VERSION = 3  # 3: names the tuned encoder; 2 (frozen encoder only) still loads
-READABLE_FORMATS = {2, 3}
+FORMAT_VERSION = 4  # 4: calibrated (temperature, review threshold); 2 and 3 still load
+READABLE_FORMATS = {2, 3, 4}
 REGULARISATION = 100.0  # inverse strength, chosen by cross-validation over templates
 TFIDF_SCALE = 2.0  # weight of the unit-length TF-IDF row against the unit-length vector
 TFIDF_OPTIONS: dict[str, Any] = {"ngram_range": (1, 2), "sublinear_tf": True}
@@ -41,14 +41,22 @@ class LinearHead:
     version: str
     examples: int
     corrections: int
+    # Fitted on held-out predictions (``classify.calibration``); 1.0 and None: not
+    # calibrated (a model of format 2 or 3, or too few examples per type)
+    temperature: float = 1.0
+    review_threshold: float | None = None
+    calibration: dict[str, object] | None = None  # what the fit measured, for people
+
+    def logits(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        features = _features(vectors, _vectorizer(self.vocabulary, self.idf).transform(texts))
+        logits: np.ndarray = np.asarray(features @ self.coef.T) + self.intercept
+        return logits
 
     def probabilities(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        features = _features(vectors, _vectorizer(self.vocabulary, self.idf).transform(texts))
-        logits = np.asarray(features @ self.coef.T) + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        result: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
-        return result
+        """Calibrated: the logits divided by the fitted temperature."""
+        from classify.calibration import softmax
+
+        return softmax(self.logits(vectors, texts), self.temperature)
 
     def to_json(self) -> bytes:
         return json.dumps(
@@ -66,6 +74,9 @@ class LinearHead:
                 "idf": self.idf.round(6).tolist(),
                 "examples": self.examples,
                 "corrections": self.corrections,
+                "temperature": round(self.temperature, 6),
+                "review_threshold": self.review_threshold,
+                "calibration": self.calibration,
             },
             ensure_ascii=False,
         ).encode()
@@ -88,6 +99,9 @@ class LinearHead:
             version=str(raw["version"]),
             examples=int(raw["examples"]),
             corrections=int(raw["corrections"]),
+            temperature=float(raw.get("temperature", 1.0)),
+            review_threshold=raw.get("review_threshold"),
+            calibration=raw.get("calibration"),
         )
 
 
@@ -126,10 +140,16 @@ def fit_head(
     model = LogisticRegression(C=REGULARISATION, max_iter=3000)
     model.fit(_features(vectors, tfidf), labels, sample_weight=weights)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    coef, intercept = model.coef_, model.intercept_
+    if len(model.classes_) == 2:  # one logit z for the second type: softmax of (-z/2, z/2)
+        coef, intercept = (
+            np.vstack([-coef / 2, coef / 2]),
+            np.hstack([-intercept / 2, intercept / 2]),
+        )
     return LinearHead(
         types=[str(t) for t in model.classes_],
-        coef=model.coef_.astype(np.float32),
-        intercept=model.intercept_.astype(np.float32),
+        coef=coef.astype(np.float32),
+        intercept=intercept.astype(np.float32),
         vocabulary={str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
         idf=vectorizer.idf_.astype(np.float64),
         encoder=encoder,

@@ -32,5 +32,5 @@ def letter_content(text: str) -> str:
     body = "\n".join(lines[start:end]).strip()
     if not body:
         return text
-    subject = find_subject(text)
+    subject = find_subject(text, run_on=False)  # as the encoder was tuned
     return f"{subject}\n{body}" if subject else body

@@ -120,6 +120,7 @@ class TransformerClassifier:
             confidence=float(confidence),
             alternatives=[(t, float(p)) for t, p in ranked[1 : 1 + ALTERNATIVES]],
             model_version=f"{head.version} ({head.encoder})",
+            review_threshold=head.review_threshold,
         )
 
     def encoder(self, layers: int, tuned: str | None) -> TextEncoder:

@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from classify.calibration import UNSEEN, calibrate
 from classify.head import LinearHead, fit_head
 from classify.types import DocumentTypes
-from eakte.errors import ConfigurationError, InputRejected
+from eakte.errors import ConfigurationError, EakteError, InputRejected, ToolFailed
 from eakte.ports import ObjectStore
 from eakte.record import Manifest
 
 CORRECTIONS = "training/corrections"
 CORRECTION_WEIGHT = 5.0
+DEFAULT_MAX_ERROR = 0.05
 TEXT_SUFFIXES = {".txt", ".md"}
 
 
@@ -39,8 +41,20 @@ def correction_key(record_id: str) -> str:
     return f"{CORRECTIONS}/{record_id}.json"
 
 
-def read_labeled(source: Path) -> list[LabeledText]:
-    """``source`` is a folder (one subfolder per type id) or a CSV with ``path,type``."""
+@dataclass(frozen=True)
+class Skipped:
+    """A file left out of the training data, and why (German, one line)."""
+
+    path: Path
+    reason: str
+
+
+def read_labeled(
+    source: Path, read: Callable[[Path], str] | None = None
+) -> tuple[list[LabeledText], list[Skipped]]:
+    """``source`` is a folder (one subfolder per type id) or a CSV with ``path,type``;
+    ``read`` gives a file's text (the CLI's reads scans as ingest does,
+    ``classify.document_text``). A file it cannot read is skipped, the rest is read."""
     if source.is_dir():
         pairs = [
             (path, folder.name)
@@ -52,7 +66,21 @@ def read_labeled(source: Path) -> list[LabeledText]:
         pairs = list(_csv_pairs(source))
     else:
         raise ConfigurationError(f"{source}: Ordner oder CSV-Datei (Pfad,Typ) erwartet")
-    return [LabeledText(_read_text(path), type_id, str(path)) for path, type_id in pairs]
+    reader = read or _read_text
+    examples: list[LabeledText] = []
+    skipped: list[Skipped] = []
+    for path, type_id in pairs:
+        try:
+            examples.append(LabeledText(reader(path), type_id, str(path)))
+        except (InputRejected, ToolFailed, OSError) as error:
+            skipped.append(Skipped(path, _reason(error)))
+    return examples, skipped
+
+
+def _reason(error: EakteError | OSError) -> str:
+    if isinstance(error, EakteError):
+        return error.message or type(error).__name__
+    return f"nicht lesbar ({error.strerror or type(error).__name__})"
 
 
 def _csv_pairs(source: Path) -> Iterable[tuple[Path, str]]:
@@ -65,7 +93,8 @@ def _csv_pairs(source: Path) -> Iterable[tuple[Path, str]]:
 
 
 def _read_text(path: Path) -> str:
-    """Plain text directly; PDFs through their text layer (scans: ingest them first)."""
+    """Plain text directly; PDFs through their text layer. Without a context to OCR
+    with (library use): the CLI passes ``classify.document_text.read_document``."""
     if path.suffix.lower() in TEXT_SUFFIXES:
         return path.read_text(encoding="utf-8", errors="replace")
     if path.suffix.lower() == ".pdf":
@@ -134,7 +163,10 @@ def train_head(
     examples: Sequence[LabeledText],
     corrections: Sequence[LabeledText],
     types: DocumentTypes,
+    max_error: float | None = DEFAULT_MAX_ERROR,
 ) -> LinearHead:
+    """Fit the head on everything, then calibrate it on held-out folds: temperature,
+    and the review threshold that keeps unflagged errors at ``max_error``."""
     known = set(types.ids())
     unknown = sorted({e.type_id for e in [*examples, *corrections]} - known)
     if unknown:
@@ -145,15 +177,43 @@ def train_head(
     if len({e.type_id for e in everything}) < 2:
         raise ConfigurationError("Zum Training braucht es Beispiele von mindestens zwei Typen")
     texts = [e.text for e in everything]
+    labels = [e.type_id for e in everything]
     weights = np.array([1.0] * len(examples) + [CORRECTION_WEIGHT] * len(corrections))
-    return fit_head(
-        embedder.vectors(texts),
-        texts,
-        [e.type_id for e in everything],
-        encoder=embedder.encoder.version,
-        layers=embedder.encoder.layers,
-        tuned=embedder.encoder.tuned,
-        tuned_sha256=embedder.encoder.tuned_sha256,
-        weights=weights,
-        corrections=len(corrections),
+    vectors = embedder.vectors(texts)
+
+    def fit(rows: np.ndarray | None = None) -> LinearHead:
+        chosen = np.arange(len(texts)) if rows is None else rows
+        return fit_head(
+            vectors[chosen],
+            [texts[i] for i in chosen],
+            [labels[i] for i in chosen],
+            encoder=embedder.encoder.version,
+            layers=embedder.encoder.layers,
+            tuned=embedder.encoder.tuned,
+            tuned_sha256=embedder.encoder.tuned_sha256,
+            weights=weights[chosen],
+            corrections=len(corrections) if rows is None else 0,
+        )
+
+    head = fit()
+
+    def held_out_logits(train: np.ndarray, test: np.ndarray) -> np.ndarray:
+        fold = fit(train)
+        logits = fold.logits(vectors[test], [texts[i] for i in test])
+        result = np.repeat(logits.min(axis=1, keepdims=True) - UNSEEN, len(head.types), axis=1)
+        for column, type_id in enumerate(head.types):
+            if type_id in fold.types:
+                result[:, column] = logits[:, fold.types.index(type_id)]
+        return result
+
+    # A template (the corpus) or a file (an office's examples) is held out whole
+    groups = [e.source for e in everything]
+    found = calibrate(labels, head.types, held_out_logits, max_error, groups)
+    if found is None:
+        return head
+    return replace(
+        head,
+        temperature=found.temperature,
+        review_threshold=found.review_threshold,
+        calibration={**found.as_json(), "max_error": max_error},
     )

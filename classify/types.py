@@ -14,6 +14,7 @@ from eakte.ports import Prediction
 from eakte.record import Classification
 
 DEFAULT_TYPES = "default_types.yaml"
+DEFAULT_REVIEW_THRESHOLD = 0.6  # a model without a threshold of its own (not calibrated)
 
 
 class DocumentType(BaseModel):
@@ -67,9 +68,11 @@ def load_types(path: Path | None = None) -> DocumentTypes:
 
 class TypeRouter:
     """The ``DocumentRouter`` the pipeline is wired with: German labels, department and
-    Aktenplan position from the configured types; below the threshold a person reviews."""
+    Aktenplan position from the configured types; below the threshold a person reviews:
+    the configured one if set, else the model's own (fitted to the error target at
+    training), else 0.6."""
 
-    def __init__(self, types_file: Path | None, review_threshold: float) -> None:
+    def __init__(self, types_file: Path | None, review_threshold: float | None) -> None:
         self.types_file = types_file
         self.review_threshold = review_threshold
 
@@ -87,5 +90,15 @@ class TypeRouter:
             model_version=prediction.model_version,
             department=chosen.department,
             aktenplan=chosen.aktenplan,
-            needs_review=prediction.confidence < self.review_threshold,
+            needs_review=prediction.confidence < self.threshold(prediction),
         )
+
+    def threshold(self, prediction: Prediction) -> float:
+        return review_threshold(self.review_threshold, prediction.review_threshold)
+
+
+def review_threshold(configured: float | None, model: float | None) -> float:
+    """The configured threshold wins; else the model's own; else 0.6."""
+    if configured is not None:
+        return configured
+    return model if model is not None else DEFAULT_REVIEW_THRESHOLD

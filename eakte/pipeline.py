@@ -28,7 +28,7 @@ from eakte import records, review
 from eakte.context import Context
 from eakte.errors import EakteError, InputRejected, LimitExceeded, ModelMissing, ToolFailed
 from eakte.filenames import sanitize_filename
-from eakte.handlers import MediaHandler, Part
+from eakte.handlers import MediaHandler, Part, TextLayer
 from eakte.ports import PageJob, PageRead, PageReader, SignatureCheck
 from eakte.record import Channel, Event, Manifest, PageText, SignatureSummary, utc_now
 
@@ -125,16 +125,7 @@ def read_text_layer(manifest: Manifest, ctx: Context) -> Manifest:
     timings: list[Event] = []
     with timed("text_layer", timings), ctx.store.original_path(manifest.id) as path:
         layer = handler_of(manifest, ctx).read_text(path)
-    minimum = ctx.settings.min_text_layer_chars
-    garbage = [
-        n for n, text in enumerate(layer.pages, start=1) if not layer.complete and is_garbage(text)
-    ]
-    pages = [
-        PageText(number=n, text=text, source="text_layer")
-        if layer.complete or (len("".join(text.split())) >= minimum and n not in garbage)
-        else PageText(number=n, text="", source="none")
-        for n, text in enumerate(layer.pages, start=1)
-    ]
+    pages, garbage = text_layer_pages(layer, ctx.settings.min_text_layer_chars)
     events = [*manifest.events, *timings]
     if garbage:
         events.append(
@@ -152,6 +143,22 @@ def read_text_layer(manifest: Manifest, ctx: Context) -> Manifest:
             "events": events,
         }
     )
+
+
+def text_layer_pages(layer: TextLayer, minimum: int) -> tuple[list[PageText], list[int]]:
+    """The pages whose text layer is used (``source="text_layer"``) and those left to
+    OCR (``"none"``), and the numbers of the garbage pages among them. Training reads
+    its scans through this too (``classify.document_text``), so it sees what ingest sees."""
+    garbage = [
+        n for n, text in enumerate(layer.pages, start=1) if not layer.complete and is_garbage(text)
+    ]
+    pages = [
+        PageText(number=n, text=text, source="text_layer")
+        if layer.complete or (len("".join(text.split())) >= minimum and n not in garbage)
+        else PageText(number=n, text="", source="none")
+        for n, text in enumerate(layer.pages, start=1)
+    ]
+    return pages, garbage
 
 
 GARBAGE_SHARE = 0.3  # of the visible characters; real text in any script has next to none

@@ -265,6 +265,7 @@ class Prediction:
     confidence: float
     alternatives: list[tuple[str, float]]  # the next best, most likely first
     model_version: str
+    review_threshold: float | None = None  # the model's own, fitted at training
 
 
 class Classifier(Protocol):

@@ -140,9 +140,12 @@ class Settings(BaseSettings):
 
     # Classification (``settings.classifier``, `eakte train`): types and routing from a
     # YAML file (default: the shipped set for municipal post); below the threshold a
-    # person reviews the type
+    # person reviews the type. The threshold is the model's own, chosen at training so
+    # that at most ``review_max_error`` of the unflagged documents are wrong (on held-out
+    # examples); ``review_threshold``, when set, overrides it
     document_types_file: Path | None = None
-    review_threshold: float = Field(default=0.6, ge=0, le=1)
+    review_threshold: float | None = Field(default=None, ge=0, le=1)
+    review_max_error: float = Field(default=0.05, gt=0, lt=1)
     # The converted encoder, the default model and cached training vectors
     model_cache_dir: Path = Field(default_factory=lambda: _cache_home() / "models")
     classifier_layers: int = Field(default=6, ge=1, le=12)  # encoder depth for new models
@@ -298,7 +301,8 @@ class SignatureSettings(SettingsGroup):
 
 class ClassifierSettings(SettingsGroup):
     document_types_file: Path | None
-    review_threshold: float
+    review_threshold: float | None
+    review_max_error: float
     model_cache_dir: Path
     layers: int = setting("classifier_layers")
     tuned: bool = setting("classifier_tuned")
