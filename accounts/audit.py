@@ -47,18 +47,17 @@ def canonical(values: Mapping[str, Any]) -> str:
     return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+_CHAINED = ("seq", "at", "actor", "role", "action", "target", "client", "details")
+
+
+def _chained_fields(row: AuditRow) -> dict[str, Any]:
+    """What an entry's hash covers: everything but the two hashes themselves."""
+    return {name: getattr(row, name) for name in _CHAINED}
+
+
 def entry_hash(prev_hash: str, row: AuditRow) -> str:
-    content = {
-        "seq": row.seq,
-        "at": row.at,
-        "actor": row.actor,
-        "role": row.role,
-        "action": row.action,
-        "target": row.target,
-        "client": row.client,
-        "details": row.details,
-    }
-    return hashlib.sha256((prev_hash + canonical(content)).encode("utf-8")).hexdigest()
+    content = canonical(_chained_fields(row))
+    return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
 
 
 class AuditLog:
@@ -135,17 +134,6 @@ def day_range(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def export_line(row: AuditRow) -> str:
-    return canonical(
-        {
-            "seq": row.seq,
-            "at": row.at,
-            "actor": row.actor,
-            "role": row.role,
-            "action": row.action,
-            "target": row.target,
-            "client": row.client,
-            "details": json.loads(row.details),
-            "prev_hash": row.prev_hash,
-            "hash": row.hash,
-        }
-    )
+    line = _chained_fields(row) | {"prev_hash": row.prev_hash, "hash": row.hash}
+    line["details"] = json.loads(row.details)
+    return canonical(line)
