@@ -90,7 +90,7 @@ def validate_pkcs7_sha1(
     return finding.model_copy(
         update={
             "indication": "INDETERMINATE",
-            "sub_indication": finding.sub_indication if weak else WEAK,
+            "sub_indication": WEAK,  # as DSS: the weak hash, and no proof it was signed in time
             "explanation": (
                 "Signatur unversehrt und passend zum Zertifikat, aber im veralteten Format "
                 "adbe.pkcs7.sha1: der Inhalt ist nur mit SHA-1 erfasst, das heute als "
