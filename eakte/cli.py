@@ -224,7 +224,7 @@ def reindex_command() -> None:
     """Den Suchindex vollständig aus dem Speicher neu aufbauen."""
     with service() as ctx:
         count = reindex(ctx)
-    err.print(f"Suchindex neu aufgebaut: {count} Akten.")
+    err.print(f"Suchindex neu aufgebaut: {count} Dokumente.")
 
 
 @cli.command()

@@ -6,6 +6,7 @@ only when the distributed mode is chosen, so the embedded CLI starts quickly.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -14,6 +15,7 @@ from classify.fields import LetterFields
 from classify.types import TypeRouter
 from eakte.context import Context
 from eakte.handlers import HandlerRegistry
+from eakte.indexing import all_stored_documents
 from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome, RunStats
 from eakte.ports import ObjectStore, SearchIndex
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
     from classify.service import TransformerClassifier
     from eakte.broker import CeleryBroker
     from ingest.tesseract import TesseractOcr
+
+
+log = logging.getLogger(__name__)
 
 
 def build_handlers(settings: Settings) -> HandlerRegistry:
@@ -70,6 +75,13 @@ def build_context(settings: Settings) -> Context:
     MinIO and Elasticsearch. The pipeline is the same either way."""
     store = build_store(settings)  # first: it reports an unusable data dir
     index = build_index(settings)
+    if isinstance(index, TantivyIndex) and index.replaced_outdated:
+        count = index.rebuild(all_stored_documents(store))
+        log.warning(
+            "Suchindex hatte ein älteres Format oder war beschädigt: "
+            "aus dem Speicher neu aufgebaut (%d Dokumente).",
+            count,
+        )
     return Context(
         settings=settings,
         store=store,

@@ -195,7 +195,7 @@ class ElasticsearchIndex:
             unknown = f"{cluster}, Alias {self._alias} hat ein unbekanntes Schema"
             return [Probe("Suchindex", False, unknown, "`eakte reindex` baut ihn neu auf")]
         detail = (
-            f"{cluster}, Alias {self._alias} → {', '.join(indices)}, {count} Akten, "
+            f"{cluster}, Alias {self._alias} → {', '.join(indices)}, {count} Dokumente, "
             f"Analyse {meta[0].get('analysis')}"
         )
         return [Probe("Suchindex", True, detail)]

@@ -9,6 +9,7 @@ before they return, so CLI processes and workers can open the index one after an
 from __future__ import annotations
 
 import itertools
+import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import tantivy
 
-from eakte.errors import ConfigurationError, ToolFailed, Transient
+from eakte.errors import ToolFailed, Transient
 from eakte.health import Probe, probe_errors
 from eakte.ports import IndexDocument, SearchHit, SearchResult, Visibility
 from search import german
@@ -60,13 +61,17 @@ class TantivyIndex:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         self._schema = build_schema()
+        self.replaced_outdated = False
         try:
             self._index = tantivy.Index(self._schema, path=str(directory), reuse=True)
-        except ValueError as exc:
-            raise ConfigurationError(
-                f"Suchindex in {directory} ist unlesbar oder veraltet ({exc}); "
-                "Verzeichnis löschen und `eakte reindex` ausführen."
-            ) from exc
+        except ValueError:
+            # An index of an older schema (after an upgrade) or a damaged one: it is only
+            # a view over the store, so it is started afresh and the wiring refills it,
+            # instead of every command stopping until someone deletes it by hand.
+            shutil.rmtree(directory)
+            directory.mkdir(parents=True)
+            self._index = tantivy.Index(self._schema, path=str(directory), reuse=True)
+            self.replaced_outdated = True
         self._index.register_tokenizer(TOKENIZER, build_analyzer())
         self._analyzer = build_analyzer()
 
@@ -110,7 +115,7 @@ class TantivyIndex:
         """Counts the documents and runs a query through the German analysis."""
         count = self.count()
         self.search("Bescheid", limit=1)
-        return [Probe("Suchindex", True, f"Tantivy in {self.directory}, {count} Akten")]
+        return [Probe("Suchindex", True, f"Tantivy in {self.directory}, {count} Dokumente")]
 
     def search(
         self,

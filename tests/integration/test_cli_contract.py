@@ -35,10 +35,32 @@ def test_reindex_rebuilds_a_deleted_index_from_the_store(cli: Cli, tmp_path: Pat
     assert cli("search", "Straße", "--json").json()["total"] == 0
 
     rebuilt = cli("reindex")
-    assert rebuilt.returncode == 0 and "3 Akten" in rebuilt.stderr
+    assert rebuilt.returncode == 0 and "3 Dokumente" in rebuilt.stderr
     after = cli("search", "Straße", "--json").json()
     assert {h["id"] for h in after["hits"]} == {ids["a.pdf"], ids["b.pdf"]}
     assert cli("search", "Müllabfuhr", "--json").json()["hits"][0]["id"] == ids["c.pdf"]
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_from_the_store(cli: Cli, tmp_path: Path) -> None:
+    """After an upgrade that changes the index schema, the next command refills the
+    index from the store by itself: no command stops, no hit is missing."""
+    import tantivy
+
+    ids = _ingest_letters(cli, tmp_path)
+    shutil.rmtree(cli.data_dir / "index")
+    (cli.data_dir / "index").mkdir()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("body", stored=True)
+    older = tantivy.Index(builder.build(), path=str(cli.data_dir / "index"))
+    writer = older.writer()
+    writer.add_document(tantivy.Document(body="ein Dokument im alten Format"))
+    writer.commit()
+    del writer, older
+
+    found = cli("search", "Straße", "--json")
+    assert found.returncode == 0, found.stderr
+    assert {h["id"] for h in found.json()["hits"]} == {ids["a.pdf"], ids["b.pdf"]}
+    assert "aus dem Speicher neu aufgebaut (3 Dokumente)" in found.stderr
 
 
 def test_get_refuses_an_original_whose_bytes_changed(cli: Cli, tmp_path: Path) -> None:

@@ -228,15 +228,20 @@ def test_exact_record_id_is_searchable(open_index: Factory) -> None:
     assert result.total == 1
 
 
-@pytest.mark.parametrize(
-    ("engine", "filename"), [("tantivy", "meta.json"), ("sqlite", "index.sqlite3")]
-)
-def test_unreadable_index_is_a_configuration_error(
-    engine: str, filename: str, tmp_path: Path
-) -> None:
-    (tmp_path / filename).write_text("{kaputt", encoding="utf-8")
+def test_unreadable_sqlite_index_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "index.sqlite3").write_text("{kaputt", encoding="utf-8")
     with pytest.raises(ConfigurationError, match="eakte reindex"):
-        ENGINES[engine](tmp_path)
+        ENGINES["sqlite"](tmp_path)
+
+
+def test_an_unreadable_tantivy_index_starts_afresh_and_says_so(tmp_path: Path) -> None:
+    """It is only a view over the store: the wiring refills it (test_cli_contract)."""
+    (tmp_path / "meta.json").write_text("{kaputt", encoding="utf-8")
+    index = TantivyIndex(tmp_path)
+    assert index.replaced_outdated
+    index.upsert([doc("neu", "Ein Brief")])
+    assert [hit.id for hit in index.search("Brief").hits] == ["neu"]
+    assert not TantivyIndex(tmp_path).replaced_outdated
 
 
 def test_python_analysis_agrees_with_tantivy() -> None:
