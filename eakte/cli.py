@@ -52,6 +52,7 @@ from eakte.retrieval import (
 )
 from eakte.settings import load_settings
 from eakte.wiring import build_context, build_runner, check_installation
+from eakte.wording import documents
 from workers.cli import beat, flower, status, worker
 
 err = Console(stderr=True, soft_wrap=True)
@@ -224,7 +225,7 @@ def reindex_command() -> None:
     """Den Suchindex vollständig aus dem Speicher neu aufbauen."""
     with service() as ctx:
         count = reindex(ctx)
-    err.print(f"Suchindex neu aufgebaut: {count} Dokumente.")
+    err.print(f"Suchindex neu aufgebaut: {documents(count)}.")
 
 
 @cli.command()

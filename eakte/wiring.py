@@ -21,6 +21,7 @@ from eakte.outcome import FileOutcome, RunStats
 from eakte.ports import ObjectStore, SearchIndex
 from eakte.record import Channel
 from eakte.settings import Settings
+from eakte.wording import documents
 from ingest.handler_email import EmailHandler
 from ingest.handler_image import ImageHandler
 from ingest.handler_pdf import PdfHandler
@@ -79,8 +80,8 @@ def build_context(settings: Settings) -> Context:
         count = index.rebuild(all_stored_documents(store))
         log.warning(
             "Suchindex hatte ein älteres Format oder war beschädigt: "
-            "aus dem Speicher neu aufgebaut (%d Dokumente).",
-            count,
+            "aus dem Speicher neu aufgebaut (%s).",
+            documents(count),
         )
     return Context(
         settings=settings,

@@ -38,6 +38,7 @@ from elasticsearch import ApiError, ConnectionTimeout, Elasticsearch, helpers
 from eakte.errors import ConfigurationError, ToolFailed, Transient
 from eakte.health import Probe, probe_errors
 from eakte.ports import IndexDocument, SearchHit, SearchResult, Visibility
+from eakte.wording import documents
 from search import german
 
 Analysis = Literal["german", "standard", "client"]
@@ -195,7 +196,7 @@ class ElasticsearchIndex:
             unknown = f"{cluster}, Alias {self._alias} hat ein unbekanntes Schema"
             return [Probe("Suchindex", False, unknown, "`eakte reindex` baut ihn neu auf")]
         detail = (
-            f"{cluster}, Alias {self._alias} → {', '.join(indices)}, {count} Dokumente, "
+            f"{cluster}, Alias {self._alias} → {', '.join(indices)}, {documents(count)}, "
             f"Analyse {meta[0].get('analysis')}"
         )
         return [Probe("Suchindex", True, detail)]

@@ -20,6 +20,7 @@ import tantivy
 from eakte.errors import ToolFailed, Transient
 from eakte.health import Probe, probe_errors
 from eakte.ports import IndexDocument, SearchHit, SearchResult, Visibility
+from eakte.wording import documents
 from search import german
 
 TOKENIZER = "de_stem"
@@ -115,7 +116,7 @@ class TantivyIndex:
         """Counts the documents and runs a query through the German analysis."""
         count = self.count()
         self.search("Bescheid", limit=1)
-        return [Probe("Suchindex", True, f"Tantivy in {self.directory}, {count} Dokumente")]
+        return [Probe("Suchindex", True, f"Tantivy in {self.directory}, {documents(count)}")]
 
     def search(
         self,

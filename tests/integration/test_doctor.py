@@ -135,7 +135,7 @@ def test_doctor_counts_what_elasticsearch_holds(distributed: Cli, sample_dir: Pa
     index = answers(distributed("doctor", "--json"))["Suchindex"]
     alias = distributed.env["EAKTE_ELASTICSEARCH_ALIAS"]
     assert index["ok"] and f"Alias {alias} → {alias}-" in index["detail"]
-    assert ", 1 Akten, Analyse " in index["detail"]
+    assert ", 1 Dokument, Analyse " in index["detail"]
 
 
 @pytest.mark.parametrize("down", ["minio", "elasticsearch", "redis"])

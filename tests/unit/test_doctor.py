@@ -168,7 +168,7 @@ def test_index_reports_its_documents(tmp_path: Path) -> None:
     )
     index.close()
     probe = by_component(run_probes(settings))["Suchindex"]
-    assert probe.ok and probe.detail == f"Tantivy in {settings.index_dir}, 1 Dokumente"
+    assert probe.ok and probe.detail == f"Tantivy in {settings.index_dir}, 1 Dokument"
 
 
 def test_trust_anchors_are_counted(tmp_path: Path) -> None:

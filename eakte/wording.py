@@ -1,0 +1,8 @@
+"""German words users read whose form depends on a number."""
+
+from __future__ import annotations
+
+
+def documents(count: int) -> str:
+    """``1 Dokument``, ``3 Dokumente``: counts in messages read as German, not as code."""
+    return f"{count} Dokument" if count == 1 else f"{count} Dokumente"
