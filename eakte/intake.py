@@ -34,13 +34,14 @@ class BatchIntake:
         if not path.is_file():  # a FIFO or device would block or never end
             return outcome.unreadable(path, OSError(0, "keine reguläre Datei"))
         try:
-            received = pipeline.store_original(path, self.ctx, channel, self._signed(path))
+            links = self._signed(path)
+            received = pipeline.store_original(path, self.ctx, channel, links)
         except OSError as exc:
             return outcome.unreadable(path, exc)
         manifest = received.manifest
         if received.duplicate:
             pipeline.record_duplicate(manifest, path, self.ctx)
-            return outcome.duplicate(path, manifest)
+            return outcome.duplicate(path, manifest, verdict_applies=_same_pairing(manifest, links))
         if manifest.id in self._seen:
             self._seen[manifest.id].append(path)
             return outcome.duplicate(path, None, manifest.id)
@@ -68,3 +69,11 @@ class BatchIntake:
                 return {field: self.ctx.store.put_original(source).sha256}
         except OSError:
             return {}  # unreadable: the verdict will say the signed content is missing
+
+
+def _same_pairing(known: Manifest, links: dict[str, str]) -> bool:
+    """A stored detached signature's verdict is about the document it was stored with;
+    beside another document (say, an altered copy) it says nothing about that one, whose
+    own line in the batch carries its verdict."""
+    signs = links.get("signs")
+    return signs is None or known.fields.get("signs") == signs

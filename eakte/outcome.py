@@ -89,15 +89,19 @@ def listed_parts(manifest: Manifest | None) -> list[PartRef] | None:
     return [PartRef.model_validate(part) for part in parts]
 
 
-def duplicate(path: Path, known: Manifest | None, record_id: str = "") -> FileOutcome:
-    """``known`` is the stored record, or None for a copy of one still in this batch."""
+def duplicate(
+    path: Path, known: Manifest | None, record_id: str = "", *, verdict_applies: bool = True
+) -> FileOutcome:
+    """``known`` is the stored record, or None for a copy of one still in this batch;
+    ``verdict_applies`` is False when its signature verdict is about another document."""
+    verdict = known.signature.verdict if known and known.signature else None
     return FileOutcome(
         path=str(path),
         id=known.id if known else record_id,
         status="duplicate",
         pages=known.page_count if known else None,
         doc_type=known.doc_type if known else None,
-        signature=known.signature.verdict if known and known.signature else None,
+        signature=verdict if verdict_applies else None,
         error=None,
         parts=listed_parts(known),
     )

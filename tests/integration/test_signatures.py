@@ -353,6 +353,9 @@ def test_detached_signature_is_judged_per_document_and_verify_keeps_the_pair(
     assert first["brief.pdf.p7s"]["signature"] == "TOTAL_PASSED"
     second = {Path(x["path"]).name: x for x in cli("ingest", altered, "--json", **env).json_lines()}
     assert second["brief.pdf.p7s"]["status"] == "duplicate"
+    # its stored verdict is about the genuine letter: the batch does not repeat it here
+    assert second["brief.pdf.p7s"]["signature"] is None
+    assert second["brief.pdf"]["signature"] == "TOTAL_FAILED"
     letter = _manifest(cli, second["brief.pdf"]["id"])
     assert letter["fields"]["detached_signature"] == first["brief.pdf.p7s"]["id"]
     summary = letter["signature"]
