@@ -22,7 +22,7 @@ from eakte.record import Manifest
 if TYPE_CHECKING:
     from eakte.context import Context
 
-SignatureFormat = Literal["pdf", "cms"]
+SignatureFormat = Literal["pdf", "cms", "smime"]
 
 
 @dataclass(frozen=True)

@@ -232,7 +232,7 @@ class SignatureValidator(Protocol):
     def validate(
         self,
         path: Path,
-        signature_format: Literal["pdf", "cms"] | None,
+        signature_format: Literal["pdf", "cms", "smime"] | None,
         *,
         sha256: str,
         filename: str,

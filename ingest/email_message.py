@@ -234,6 +234,15 @@ class _Reader:
                     self.walk(child, body=body)
                 else:
                     self._related_resource(child, body=body)
+        elif content_type == "multipart/signed" and len(_children(part)) == 2:
+            # RFC 1847: the signed content, then its signature, which is checked on the
+            # mail's own record and is no attachment of its own
+            signed, signature = _children(part)
+            self.walk(signed, body=body)
+            self.notes.append(
+                f"Signatur der E-Mail ({signature.get_content_type()}) wird an der E-Mail "
+                "geprüft, nicht als Anhang abgelegt"
+            )
         else:
             for child in _children(part):
                 self.walk(child, body=body)

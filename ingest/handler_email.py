@@ -25,7 +25,7 @@ class EmailHandler:
     max_depth: int
     name: ClassVar[str] = "email"
     media_types: ClassVar[frozenset[str]] = frozenset({media_types.EML})
-    signature_format: ClassVar[SignatureFormat | None] = None
+    signature_format: ClassVar[SignatureFormat | None] = "smime"
     keeps_born_digital_pages: ClassVar[bool] = False
 
     def read_text(self, path: Path) -> TextLayer:

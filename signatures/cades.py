@@ -25,8 +25,12 @@ SIGNED_DATA_OID = "1.2.840.113549.1.7.2"
 
 
 def read_signed_data(path: Path) -> cms.SignedData:
+    return parse_signed_data(path.read_bytes())
+
+
+def parse_signed_data(data: bytes) -> cms.SignedData:
     try:
-        info = cms.ContentInfo.load(path.read_bytes())
+        info = cms.ContentInfo.load(data)
         if info["content_type"].dotted != SIGNED_DATA_OID:
             raise CorruptInput("CMS-Datei enthält keine Signatur (kein SignedData)")
         signed_data: cms.SignedData = info["content"]
@@ -75,6 +79,21 @@ def validate_cms(
     return [
         _validate_signer(kind, data, _only_signer(signed_data, index), trust)
         for index in range(len(signers))
+    ]
+
+
+def validate_detached_bytes(
+    signature: bytes, content: bytes, trust: TrustConfig, kind: SignatureKind
+) -> list[SignatureFinding]:
+    """One finding per signer of a detached signature over ``content`` (an S/MIME
+    mail's signed part); an unreadable signature is one INDETERMINATE finding."""
+    try:
+        signed_data = parse_signed_data(signature)
+    except CorruptInput as exc:
+        return [not_evaluable(kind, exc.message)]
+    return [
+        _validate_signer(kind, content, _only_signer(signed_data, index), trust)
+        for index in range(len(signed_data["signer_infos"]))
     ]
 
 

@@ -16,7 +16,9 @@ from eakte.record import Indication, Verdict
 
 REPORT_SCHEMA_VERSION = 1
 
-SignatureKind = Literal["pades", "document_timestamp", "cades_detached", "cades_enveloping"]
+SignatureKind = Literal[
+    "pades", "document_timestamp", "cades_detached", "cades_enveloping", "smime"
+]
 ValidationMode = Literal["offline", "online"]
 
 _SEVERITY: dict[str, int] = {"TOTAL_PASSED": 0, "INDETERMINATE": 1, "TOTAL_FAILED": 2}

@@ -60,6 +60,7 @@ KIND_WORDS = {
     "document_timestamp": "Dokumentzeitstempel (PAdES)",
     "cades_detached": "CAdES-Signatur (abgesetzt, separate Signaturdatei)",
     "cades_enveloping": "CAdES-Signatur (umschließend, Inhalt in der Signaturdatei)",
+    "smime": "S/MIME-Signatur der E-Mail (über den signierten Nachrichtenteil)",
 }
 MODE_WORDS = {
     "offline": "offline – Vertrauensanker und Sperrlisten aus den konfigurierten "

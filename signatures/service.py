@@ -12,7 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from eakte.errors import ConfigurationError
+from eakte.errors import ConfigurationError, CorruptInput
 from eakte.health import Probe, probe_errors
 from eakte.ports import SignatureCheck
 from signatures.model import SignatureFinding, ValidationMode, ValidationReport
@@ -79,7 +79,7 @@ class PyHankoValidator:
     def validate(
         self,
         path: Path,
-        signature_format: Literal["pdf", "cms"] | None,
+        signature_format: Literal["pdf", "cms", "smime"] | None,
         *,
         sha256: str,
         filename: str,
@@ -100,6 +100,8 @@ class PyHankoValidator:
             from signatures.cades import validate_cms
 
             findings = validate_cms(path, self.trust, detached_content)
+        elif signature_format == "smime":
+            findings = self._validate_mail(path)
         if detached_signature is not None:
             from signatures.cades import validate_cms
 
@@ -115,6 +117,22 @@ class PyHankoValidator:
             notes=notes,
         )
         return check_from_report(report)
+
+    def _validate_mail(self, path: Path) -> list[SignatureFinding]:
+        """The mail's S/MIME signature over its signed part; none: no finding."""
+        from signatures.cades import validate_detached_bytes
+        from signatures.findings import not_evaluable, short_reason
+        from signatures.smime import signed_mail
+
+        try:
+            signed = signed_mail(path.read_bytes())
+        except CorruptInput as exc:
+            return [not_evaluable("smime", exc.message)]
+        except Exception as exc:  # a mail odd enough to trip the parser: noted, not refused
+            return [not_evaluable("smime", short_reason(exc))]
+        if signed is None:
+            return []
+        return validate_detached_bytes(signed.signature, signed.content, self.trust, "smime")
 
     def augment(self, path: Path) -> bytes:
         from signatures.ltv import augment_pdf
