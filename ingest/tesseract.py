@@ -135,7 +135,8 @@ class TesseractOcr:
                 raise ToolFailed(_failure(time.monotonic() - started, self.timeout_seconds))
             data = read_tsv(engine.api.GetTSVText(0))
         data = _moved(data, box[0], box[1])
-        result = OcrResult(text=text_from_tsv(data, dpi), confidence=mean_confidence(data))
+        text = text_from_tsv(data, dpi, page_width=image.width)
+        result = OcrResult(text=text, confidence=mean_confidence(data))
         return PageOcr(result=result, pdf=pdf, box=box)
 
     @probe_errors("Tesseract")
@@ -293,13 +294,15 @@ def _moved(data: dict[str, list[Any]], dx: int, dy: int) -> dict[str, list[Any]]
     return moved
 
 
-def text_from_tsv(data: dict[str, list[Any]], dpi: int | None = None) -> str:
+def text_from_tsv(
+    data: dict[str, list[Any]], dpi: int | None = None, *, page_width: int | None = None
+) -> str:
     """Join words into lines and lines into paragraphs, in reading order: Tesseract's,
-    except that a letter head's info block follows its address field (with ``dpi``;
-    see ``ingest.reading_order``)."""
+    except that a letter head's info block follows its address field (with ``dpi`` and
+    a letter-wide ``page_width``; see ``ingest.reading_order``)."""
     paragraphs: list[list[list[str]]] = []
     previous: tuple[int, ...] | None = None
-    for key, word in in_reading_order(words_of(data), dpi):
+    for key, word in in_reading_order(words_of(data), dpi, page_width):
         if previous is None or key[:3] != previous[:3]:
             paragraphs.append([])
         if key != previous:

@@ -32,6 +32,7 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 STRAIGHTENERS = ("pillow", "opencv")
 DPI = 300
+A4_WIDTH = round(210 / 25.4 * DPI)  # pixels
 READ_ARGS = ("-l", "deu", "--psm", "3", "--dpi", str(DPI))
 PDF_SETTINGS = {"tessedit_create_pdf": "1", "textonly_pdf": "1"}  # as read_page sets them
 # the command's equivalent of read_page: TSV (which the API hands over) and text-only PDF
@@ -214,7 +215,7 @@ def product_text(tsv: str, box: tuple[int, int, int, int]) -> str:
     data = read_tsv(tsv)
     data["left"] = [value + box[0] for value in data["left"]]
     data["top"] = [value + box[1] for value in data["top"]]
-    return text_from_tsv(data, DPI)
+    return text_from_tsv(data, DPI, page_width=A4_WIDTH)  # the generated pages are A4
 
 
 def crop_entry(

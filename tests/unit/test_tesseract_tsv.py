@@ -7,6 +7,8 @@ from typing import Any
 
 from ingest.tesseract import mean_confidence, read_tsv, text_from_tsv
 
+A4 = round(210 / 25.4 * 300)  # pixels at 300 dpi
+
 
 def _tsv(rows: list[tuple[int, int, int, str, float]]) -> dict[str, list[Any]]:
     return {
@@ -75,7 +77,7 @@ def test_a_letter_heads_info_block_is_read_after_the_address_beside_it() -> None
             (2, 1, 1, body, 2000, "120,00"),
         ]
     )
-    assert text_from_tsv(data, dpi=300) == (
+    assert text_from_tsv(data, dpi=300, page_width=A4) == (
         "Stadt Lindenau\nRathausplatz\n\nAktenzeichen: 10-GR\nDatum: 24.4.2025\n\nSumme 120,00"
     )
     # without the resolution nothing is known about millimetres: Tesseract's order
@@ -97,9 +99,30 @@ def test_address_and_info_lines_read_in_turns_become_two_columns() -> None:
             (6, 1, 1, address + 125, 1800, "geehrte"),
         ]
     )
-    assert text_from_tsv(data, dpi=300) == (
+    assert text_from_tsv(data, dpi=300, page_width=A4) == (
         "Stadtverwaltung\nRathausplatz\n79312 Lindenau\n\nAktenzeichen:\nTelefon:\n\nSehr geehrte"
     )
+
+
+def test_only_a_page_as_wide_as_a_letter_gets_the_letter_head_order() -> None:
+    """A justified newspaper line crossing 115 mm at the height of a letter head is not
+    an address beside an info block: on a newspaper or book page it stays whole."""
+    mm = 300 / 25.4
+    first, second = round(20 * mm), round(85 * mm)
+    data = _placed(
+        [
+            (1, 1, 1, first, 600, "Rathaus"),
+            (1, 1, 1, first + 200, 600, "beschließt"),
+            (1, 1, 2, first, 650, "Haushalt"),
+            (2, 1, 1, second, 600, "Die"),
+            (2, 1, 1, second + 100, 600, "Feuerwehr"),
+            (2, 1, 1, round(118 * mm), 600, "übt"),
+        ]
+    )
+    tesseracts = "Rathaus beschließt\nHaushalt\n\nDie Feuerwehr übt"
+    for width_mm in (150, 330):  # a book page, a newspaper page
+        assert text_from_tsv(data, dpi=300, page_width=round(width_mm * mm)) == tesseracts
+    assert text_from_tsv(data, dpi=300, page_width=A4) != tesseracts  # the cut would apply
 
 
 def test_tsv_is_read_by_tabs_with_or_without_its_header() -> None:
