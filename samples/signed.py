@@ -215,6 +215,17 @@ def break_signature_contents(source: Path, target: Path) -> Path:
     return target
 
 
+def blank_signature_contents(source: Path, target: Path) -> Path:
+    """The zeros a signer reserves for a value it never wrote (signing abandoned)."""
+    data = source.read_bytes()
+    match = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", data)
+    if match is None:
+        raise ValueError(f"no signature /Contents in {source}")
+    zeros = b"0" * (match.end(1) - match.start(1))
+    target.write_bytes(data[: match.start(1)] + zeros + data[match.end(1) :])
+    return target
+
+
 def break_byte_range(source: Path, target: Path) -> Path:
     """Replace /ByteRange with overlapping ranges that run past the end of the file."""
     data = source.read_bytes()
@@ -403,6 +414,7 @@ def _build_cases(folder: Path, base: Path, pki: TestPki, base_url: str) -> dict[
     )
     corpus["malformed_signature"] = break_signature_contents(signed, out("malformed_signature"))
     corpus["malformed_byterange"] = break_byte_range(signed, out("malformed_byterange"))
+    corpus["signature_placeholder"] = blank_signature_contents(signed, out("signature_placeholder"))
 
     encrypted = encrypt_pdf(
         letter("encrypted_signed"), base / "encrypted.pdf", user_password=PASSWORD

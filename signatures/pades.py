@@ -65,6 +65,13 @@ def validate_pdf(path: Path, trust: TrustConfig) -> list[SignatureFinding]:
             return _unreadable(path, exc)
         if not fields:
             return []
+        signed = [(name, value, field) for name, value, field in fields if not _placeholder(value)]
+        if not signed:
+            raise NotCheckable(
+                "Signaturfeld mit reserviertem, nie geschriebenem Signaturwert (nur Nullen): "
+                "das Dokument ist nicht signiert"
+            )
+        fields = signed
         context, context_note = _context_for(reader, trust)
         slots = sorted(
             (_embed(reader, name, value, field, context, trust) for name, value, field in fields),
@@ -78,6 +85,16 @@ def validate_pdf(path: Path, trust: TrustConfig) -> list[SignatureFinding]:
                 item = item.model_copy(update={"warnings": [*item.warnings, context_note]})
             findings.append(item)
         return findings
+
+
+def _placeholder(value: Any) -> bool:
+    """A signature dictionary whose /Contents is still the zeros reserved for a value
+    that was never written (signing abandoned): no signature, as EU DSS counts it."""
+    try:
+        contents = value.get_object().get("/Contents")
+        return isinstance(contents, bytes) and not contents.strip(b"\x00")
+    except Exception:  # unreadable: not known to be empty, so judged as a signature
+        return False
 
 
 def _open_reader(handle: BinaryIO) -> PdfFileReader:

@@ -43,7 +43,8 @@ CORPUS = (
     "byte_flipped.pdf", "document_timestamp.pdf", "encrypted_owner_only.pdf",
     "encrypted_signed.pdf", "expired.pdf", "legacy_sha1.pdf", "ltv_timestamped.pdf",
     "malformed_byterange.pdf", "malformed_signature.pdf", "modified_after_signing.pdf",
-    "qualified.pdf", "resources_reissued.pdf", "revoked.pdf", "timestamp_broken.pdf",
+    "qualified.pdf", "resources_reissued.pdf", "revoked.pdf", "signature_placeholder.pdf",
+    "timestamp_broken.pdf",
     "timestamp_typed_sig.pdf", "two_signatures.pdf", "unsigned.pdf", "untrusted.pdf",
     "valid.pdf", "valid_timestamp.pdf", "vertrag.pdf.p7m",
 )  # fmt: skip

@@ -46,6 +46,7 @@ SIGNATURE_COUNT = {
     "untrusted.pdf": 1,
     "malformed_signature.pdf": 1,
     "malformed_byterange.pdf": 1,
+    "signature_placeholder.pdf": 1,  # the field is there; its value was never written
     "encrypted_signed.pdf": 1,
     "encrypted_owner_only.pdf": 1,
     "brainpool.pdf": 1,

@@ -45,6 +45,8 @@ EXPECTED: dict[str, tuple[str, str | None, int]] = {
     "malformed_byterange.pdf": ("TOTAL_FAILED", "HASH_FAILURE", 1),
     # not a CMS container: the signature cannot be evaluated, the letter is still stored
     "malformed_signature.pdf": ("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", 1),
+    # a signature field whose value was reserved (zeros) and never written: not signed
+    "signature_placeholder.pdf": ("UNSIGNED", None, 0),
     "brainpool.pdf": ("TOTAL_PASSED", None, 1),  # ECDSA on brainpoolP256r1
     "brainpool_plain.pdf": ("TOTAL_PASSED", None, 1),  # the same, value in TR-03111 plain format
     "vertrag.pdf.p7m": ("TOTAL_PASSED", None, 2),  # two signers in one container
