@@ -206,8 +206,6 @@ REALWORLD_KNOWN: dict[str, str] = {
     "dss-pades/validation/BadEncodedCMS.pdf": NO_SIGNATURE_FOR_DSS,
     "dss-pades/validation/malformed-pades.pdf": NO_SIGNATURE_FOR_DSS,
     "dss-pades/validation/pades_opposite_infinite_loop.pdf": NO_SIGNATURE_FOR_DSS,
-    "dss-pades/validation/pdf-with-empty-sig.pdf": NO_SIGNATURE_FOR_DSS,
-    "dss-pades/validation/pdf-with-two-empty-sigs.pdf": NO_SIGNATURE_FOR_DSS,
 }
 REALWORLD = sorted(f["name"] for f in load_manifest()["files"] if f["role"] == "validated")
 
