@@ -6,6 +6,12 @@ The signed bytes are cut from the stored original, not re-serialised from a pars
 message (Python's ``email`` does not give back what was signed); only line ends are
 brought to the canonical CRLF the signer hashed, as RFC 8551 3.1.1 prescribes, because
 mail stores and ``.eml`` exports often keep bare LF.
+
+An opaque signature (RFC 8551 3.5.2, ``application/pkcs7-mime; smime-type=signed-data``,
+as Outlook and NSS send it) carries the signed MIME entity inside the CMS SignedData; it
+is checked over that encapsulated content. A ``pkcs7-mime`` part without ``smime-type``
+(older clients) counts when its CMS content type is SignedData; enveloped (encrypted)
+data is not a signature we can check without the recipient's key and is passed over.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from email.message import Message
 from eakte.errors import CorruptInput
 
 SIGNATURE_TYPES = frozenset({"application/pkcs7-signature", "application/x-pkcs7-signature"})
+OPAQUE_TYPES = frozenset({"application/pkcs7-mime", "application/x-pkcs7-mime"})
+SIGNED_DATA = "1.2.840.113549.1.7.2"  # id-signedData (RFC 5652 5.1)
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,11 @@ def signed_mail(raw: bytes) -> SignedMail | None:
     told apart (the caller records that as a signature it could not check)."""
     message = email.message_from_bytes(raw, policy=email.policy.compat32)
     for part in message.walk():
+        if part.get_content_type() in OPAQUE_TYPES:
+            opaque = opaque_signature(part)
+            if opaque is not None:
+                return opaque
+            continue
         if part.get_content_type() != "multipart/signed" or not part.is_multipart():
             continue
         children = part.get_payload()
@@ -69,6 +82,47 @@ def first_body_part(raw: bytes, boundary: str) -> bytes:
 def canonical(content: bytes) -> bytes:
     """Line ends as CRLF, the canonical form S/MIME signs."""
     return re.sub(rb"\r?\n", b"\r\n", content)
+
+
+def opaque_signature(part: Message) -> SignedMail | None:
+    """An opaque signature part: the encapsulated content and the SignedData without it
+    (a detached signature over that content); None for enveloped data, another
+    ``smime-type``, or a part without ``smime-type`` that is no CMS SignedData.
+
+    Raises ``CorruptInput`` for a part declared ``signed-data`` that cannot be read."""
+    smime_type = str(part.get_param("smime-type", "", header="content-type") or "").lower()
+    if smime_type not in ("", "signed-data"):
+        return None
+    der = part.get_payload(decode=True)
+    if not isinstance(der, bytes) or not der:
+        if smime_type:
+            raise CorruptInput("S/MIME-Signatur (signed-data) ist leer oder nicht lesbar")
+        return None
+    from asn1crypto import cms  # light (no pyHanko); only for mails with such a part
+
+    try:
+        info = cms.ContentInfo.load(der)
+        if info["content_type"].dotted != SIGNED_DATA:
+            return None
+        signed = info["content"]
+        content = signed["encap_content_info"]["content"].native
+        if not isinstance(content, bytes):
+            raise CorruptInput("S/MIME-Signatur (signed-data) ohne signierten Inhalt")
+        # the signature covers the content (or its digest), not its encapsulation: the
+        # same SignedData without the content is a detached signature over it
+        detached = cms.SignedData.load(signed.untag().dump())
+        content_type = detached["encap_content_info"]["content_type"].native
+        detached["encap_content_info"] = type(detached["encap_content_info"])(
+            {"content_type": content_type}
+        )
+        wrapped = cms.ContentInfo({"content_type": "signed_data", "content": detached})
+        return SignedMail(content, wrapped.dump())
+    except CorruptInput:
+        raise
+    except Exception as exc:  # ASN.1 that does not parse: a signature we cannot read
+        if not smime_type:
+            return None
+        raise CorruptInput("S/MIME-Signatur (signed-data) ist nicht lesbar") from exc
 
 
 def _signature_part(children: object) -> Message | None:

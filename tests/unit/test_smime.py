@@ -1,0 +1,85 @@
+"""Finding the signed bytes and the signature in an S/MIME mail (signatures.smime), on
+mails made by other software (bench/signatures/smime: Thunderbird's NSS test mails)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from asn1crypto import cms
+
+from eakte.errors import CorruptInput
+from ingest.email_message import read_message
+from signatures.smime import signed_mail
+
+CORPUS = Path(__file__).resolve().parents[2] / "bench/signatures/smime/files"
+# opaque: the signed entity travels inside the CMS SignedData (tuning half of the corpus)
+OPAQUE = CORPUS / "comm-central/alice.sig.SHA512.opaque.eml"
+MULTIPART = CORPUS / "comm-central/alice.dsig.SHA512.multipart.eml"
+
+
+def _opaque() -> bytes:
+    """The opaque mail with bare LF (it comes with CRLF; the header edits below are
+    simpler this way, and the signed entity inside the CMS does not change)."""
+    return OPAQUE.read_bytes().replace(b"\r\n", b"\n")
+
+
+def test_an_opaque_signature_yields_its_encapsulated_entity_and_a_detached_signature() -> None:
+    signed = signed_mail(_opaque())
+    assert signed is not None
+    assert signed.content.startswith(b"Content-Type: text/plain\r\n\r\n")
+    assert b"This is a test message from Alice to Bob." in signed.content
+    info = cms.ContentInfo.load(signed.signature)
+    assert info["content_type"].native == "signed_data"
+    encapsulated = info["content"]["encap_content_info"]
+    assert encapsulated["content_type"].native == "data"
+    assert encapsulated["content"].native is None  # detached: the content is passed beside
+
+
+def test_an_opaque_signature_without_smime_type_is_recognised_by_its_content() -> None:
+    raw = _opaque().replace(b";\n    smime-type=signed-data", b"")
+    assert b"smime-type" not in raw
+    signed = signed_mail(raw)
+    assert signed is not None and b"Alice to Bob" in signed.content
+
+
+def test_x_pkcs7_mime_is_an_opaque_signature_too() -> None:
+    raw = _opaque().replace(b"application/pkcs7-mime", b"application/x-pkcs7-mime")
+    signed = signed_mail(raw)
+    assert signed is not None and b"Alice to Bob" in signed.content
+
+
+def test_enveloped_data_is_not_a_signature() -> None:
+    raw = _opaque().replace(b"smime-type=signed-data", b"smime-type=enveloped-data")
+    assert signed_mail(raw) is None
+
+
+def test_an_unreadable_opaque_signature_is_corrupt_input() -> None:
+    head, _, _ = _opaque().partition(b"\n\n")
+    with pytest.raises(CorruptInput):
+        signed_mail(head + b"\n\nbm90IGEgc2lnbmF0dXJl\n")
+
+
+def test_a_pkcs7_mime_part_without_smime_type_that_is_no_cms_is_passed_over() -> None:
+    head, _, _ = _opaque().replace(b";\n    smime-type=signed-data", b"").partition(b"\n\n")
+    assert signed_mail(head + b"\n\nbm90IGEgc2lnbmF0dXJl\n") is None
+
+
+def test_a_multipart_signature_is_still_cut_from_the_original() -> None:
+    signed = signed_mail(MULTIPART.read_bytes())
+    assert signed is not None
+    assert b"\n" not in signed.content.replace(b"\r\n", b"")
+    assert cms.ContentInfo.load(signed.signature)["content_type"].native == "signed_data"
+
+
+def test_an_opaque_signed_mail_is_read_with_its_text_and_no_p7m_attachment() -> None:
+    content = read_message(_opaque(), max_attachments=10)
+    assert "This is a test message from Alice to Bob." in content.text
+    assert content.attachments == []
+    assert any("signed-data" in note for note in content.notes)
+
+
+def test_an_unreadable_opaque_signature_stays_an_attachment() -> None:
+    head, _, _ = _opaque().partition(b"\n\n")
+    content = read_message(head + b"\n\nbm90IGEgc2lnbmF0dXJl\n", max_attachments=10)
+    assert [a.filename for a in content.attachments] == ["smime.p7m"]
