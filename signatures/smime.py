@@ -10,8 +10,10 @@ mail stores and ``.eml`` exports often keep bare LF.
 An opaque signature (RFC 8551 3.5.2, ``application/pkcs7-mime; smime-type=signed-data``,
 as Outlook and NSS send it) carries the signed MIME entity inside the CMS SignedData; it
 is checked over that encapsulated content. A ``pkcs7-mime`` part without ``smime-type``
-(older clients) counts when its CMS content type is SignedData; enveloped (encrypted)
-data is not a signature we can check without the recipient's key and is passed over.
+(older clients) counts when it is named ``smime.p7m`` (or not named) and is SignedData;
+a signed document sent as ``.p7m`` is not the mail's signature (see
+``opaque_signature``). Enveloped (encrypted) data is not a signature we can check
+without the recipient's key and is passed over.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from eakte.errors import CorruptInput
 SIGNATURE_TYPES = frozenset({"application/pkcs7-signature", "application/x-pkcs7-signature"})
 OPAQUE_TYPES = frozenset({"application/pkcs7-mime", "application/x-pkcs7-mime"})
 SIGNED_DATA = "1.2.840.113549.1.7.2"  # id-signedData (RFC 5652 5.1)
+# a MIME entity begins with a header field (name, colon) or an empty header block
+_MIME_ENTITY = re.compile(rb"[!-9;-~]+[ \t]*:|\r?\n")
 
 
 @dataclass(frozen=True)
@@ -85,13 +89,21 @@ def canonical(content: bytes) -> bytes:
 
 
 def opaque_signature(part: Message) -> SignedMail | None:
-    """An opaque signature part: the encapsulated content and the SignedData without it
-    (a detached signature over that content); None for enveloped data, another
-    ``smime-type``, or a part without ``smime-type`` that is no CMS SignedData.
+    """An opaque signature part: the encapsulated MIME entity and the SignedData without
+    it (a detached signature over that entity).
+
+    None for enveloped data or another ``smime-type``, and for a signed *document*: a
+    CAdES ``Bescheid.pdf.p7m`` sent as ``application/pkcs7-mime`` is an attachment of
+    its own, checked on its own record. What tells them apart: an opaque S/MIME
+    signature encapsulates a MIME entity (header lines, or an empty header block), and
+    without ``smime-type`` it is also named ``smime.p7m`` or not named at all.
 
     Raises ``CorruptInput`` for a part declared ``signed-data`` that cannot be read."""
     smime_type = str(part.get_param("smime-type", "", header="content-type") or "").lower()
     if smime_type not in ("", "signed-data"):
+        return None
+    name = part.get_filename() or part.get_param("name", "", header="content-type") or ""
+    if not smime_type and str(name).lower() not in ("", "smime.p7m"):
         return None
     der = part.get_payload(decode=True)
     if not isinstance(der, bytes) or not der:
@@ -106,23 +118,25 @@ def opaque_signature(part: Message) -> SignedMail | None:
             return None
         signed = info["content"]
         content = signed["encap_content_info"]["content"].native
-        if not isinstance(content, bytes):
-            raise CorruptInput("S/MIME-Signatur (signed-data) ohne signierten Inhalt")
-        # the signature covers the content (or its digest), not its encapsulation: the
-        # same SignedData without the content is a detached signature over it
-        detached = cms.SignedData.load(signed.untag().dump())
-        content_type = detached["encap_content_info"]["content_type"].native
-        detached["encap_content_info"] = type(detached["encap_content_info"])(
-            {"content_type": content_type}
-        )
-        wrapped = cms.ContentInfo({"content_type": "signed_data", "content": detached})
-        return SignedMail(content, wrapped.dump())
-    except CorruptInput:
-        raise
     except Exception as exc:  # ASN.1 that does not parse: a signature we cannot read
         if not smime_type:
             return None
         raise CorruptInput("S/MIME-Signatur (signed-data) ist nicht lesbar") from exc
+    if not isinstance(content, bytes):
+        if not smime_type:
+            return None
+        raise CorruptInput("S/MIME-Signatur (signed-data) ohne signierten Inhalt")
+    if not _MIME_ENTITY.match(content):
+        return None  # a signed document (PDF, XML, ...), not a signed message
+    # the signature covers the content (or its digest), not its encapsulation: the same
+    # SignedData without the content is a detached signature over it
+    detached = cms.SignedData.load(signed.untag().dump())
+    content_type = detached["encap_content_info"]["content_type"].native
+    detached["encap_content_info"] = type(detached["encap_content_info"])(
+        {"content_type": content_type}
+    )
+    wrapped = cms.ContentInfo({"content_type": "signed_data", "content": detached})
+    return SignedMail(content, wrapped.dump())
 
 
 def _signature_part(children: object) -> Message | None:

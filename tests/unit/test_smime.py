@@ -3,6 +3,7 @@ mails made by other software (bench/signatures/smime: Thunderbird's NSS test mai
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,37 @@ def test_an_unreadable_opaque_signature_stays_an_attachment() -> None:
     head, _, _ = _opaque().partition(b"\n\n")
     content = read_message(head + b"\n\nbm90IGEgc2lnbmF0dXJl\n", max_attachments=10)
     assert [a.filename for a in content.attachments] == ["smime.p7m"]
+
+
+def _document_p7m(smime_type: str) -> bytes:
+    """A mail with a text body and a signed document (CAdES of a PDF) attached as
+    ``application/pkcs7-mime``: the SignedData of the opaque corpus mail with a PDF as
+    its content (its signature no longer fits; only the part's kind matters here)."""
+    raw = _opaque()
+    der = base64.b64decode(raw.partition(b"\n\n")[2])
+    info = cms.ContentInfo.load(der)
+    signed = cms.SignedData.load(info["content"].untag().dump())
+    signed["encap_content_info"] = type(signed["encap_content_info"])(
+        {"content_type": "data", "content": b"%PDF-1.7\n% Bescheid\n%%EOF\n"}
+    )
+    document = cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
+    encoded = base64.encodebytes(document)
+    return (
+        b"From: amt@example.org\nSubject: Bescheid\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="b"\n\n--b\n'
+        b"Content-Type: text/plain; charset=utf-8\n\nAnbei der signierte Bescheid.\n--b\n"
+        b"Content-Type: application/pkcs7-mime" + smime_type + b'; name="Bescheid.pdf.p7m"\n'
+        b"Content-Transfer-Encoding: base64\n"
+        b'Content-Disposition: attachment; filename="Bescheid.pdf.p7m"\n\n' + encoded + b"--b--\n"
+    )
+
+
+@pytest.mark.parametrize("smime_type", [b"", b"; smime-type=signed-data"])
+def test_a_signed_document_sent_as_p7m_is_an_attachment_not_the_mails_signature(
+    smime_type: bytes,
+) -> None:
+    raw = _document_p7m(smime_type)
+    assert signed_mail(raw) is None
+    content = read_message(raw, max_attachments=10)
+    assert [a.filename for a in content.attachments] == ["Bescheid.pdf.p7m"]
+    assert "Anbei der signierte Bescheid." in content.text
