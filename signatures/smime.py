@@ -21,6 +21,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 
@@ -42,12 +43,15 @@ class SignedMail:
 
 
 def signed_mail(raw: bytes) -> SignedMail | None:
-    """The first S/MIME signature in the mail, or None for a mail without one.
+    """The first S/MIME signature of the mail itself, or None for a mail without one. A
+    forwarded message (``message/rfc822``) is not entered: its signature belongs to that
+    message, which ingest stores as a record of its own.
 
     Raises ``CorruptInput`` when a ``multipart/signed`` is there but its parts cannot be
-    told apart (the caller records that as a signature it could not check)."""
+    told apart, or an opaque ``signed-data`` part cannot be read (the caller records that
+    as a signature it could not check)."""
     message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    for part in message.walk():
+    for part in _own_parts(message):
         if part.get_content_type() in OPAQUE_TYPES:
             opaque = opaque_signature(part)
             if opaque is not None:
@@ -67,6 +71,17 @@ def signed_mail(raw: bytes) -> SignedMail | None:
             raise CorruptInput("S/MIME-Signaturteil ist leer oder nicht lesbar")
         return SignedMail(canonical(first_body_part(raw, boundary)), der)
     return None
+
+
+def _own_parts(part: Message) -> Iterator[Message]:
+    """The part and those under it, depth first, not entering a forwarded message."""
+    yield part
+    if part.get_content_type() == "message/rfc822" or not part.is_multipart():
+        return
+    children = part.get_payload()
+    for child in children if isinstance(children, list) else []:
+        if isinstance(child, Message):
+            yield from _own_parts(child)
 
 
 def first_body_part(raw: bytes, boundary: str) -> bytes:

@@ -118,3 +118,15 @@ def test_a_signed_document_sent_as_p7m_is_an_attachment_not_the_mails_signature(
     content = read_message(raw, max_attachments=10)
     assert [a.filename for a in content.attachments] == ["Bescheid.pdf.p7m"]
     assert "Anbei der signierte Bescheid." in content.text
+
+
+def test_a_forwarded_signed_mail_is_not_the_forwarding_mails_signature() -> None:
+    forwarded = MULTIPART.read_bytes()
+    raw = (
+        b"From: buerger@example.org\r\nSubject: WG: clear-signed\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="fwd"\r\n\r\n--fwd\r\n'
+        b"Content-Type: text/plain\r\n\r\nSiehe unten.\r\n--fwd\r\n"
+        b"Content-Type: message/rfc822\r\n\r\n" + forwarded + b"\r\n--fwd--\r\n"
+    )
+    assert signed_mail(forwarded) is not None
+    assert signed_mail(raw) is None
