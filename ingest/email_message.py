@@ -18,7 +18,10 @@ base64 against RFC 2046 is decoded first.
 Images referenced from the HTML by ``cid:`` and the resources of a
 ``multipart/related`` stay in the mail and are listed in ``notes``. ``winmail.dat``
 (Outlook TNEF) is unpacked into its attachments; one that cannot be decoded is returned
-as it is, with a note.
+as it is, with a note. An S/MIME signature is no attachment: of a ``multipart/signed``
+the signed part is read, of an opaque signature (``application/pkcs7-mime;
+smime-type=signed-data``) the entity inside it; the signature is checked on the mail's
+own record (``signatures.smime``).
 
 Anything the standard library parses is stored; each defect it reports is tolerated
 with a note (an event on the record) naming it:
@@ -62,6 +65,7 @@ from ingest.mail_payloads import (
 )
 from ingest.mail_sniff import HEADER_LINE, SNIFF_WINDOW
 from ingest.tnef import unpack_tnef
+from signatures.smime import OPAQUE_TYPES, opaque_signature
 
 _UNDELIMITED = (
     email_errors.NoBoundaryInMultipartDefect,
@@ -222,7 +226,8 @@ class _Reader:
             return
         _note_structure(part, top=top, notes=self.notes, tail=tail)
         if not part.is_multipart():
-            self._leaf(part, body=body)
+            if not self._opaque_signed(part, body=body):
+                self._leaf(part, body=body)
         elif content_type == "multipart/alternative":
             chosen = _choose_alternative(_children(part))
             for child in _children(part):
@@ -246,6 +251,28 @@ class _Reader:
         else:
             for child in _children(part):
                 self.walk(child, body=body)
+
+    def _opaque_signed(self, part: Message, *, body: bool) -> bool:
+        """An opaque S/MIME signature (``application/pkcs7-mime; smime-type=signed-data``)
+        carries the signed entity inside the signature: it is read as the content of a
+        ``multipart/signed`` would be, and the signature is checked on the mail's own
+        record. One that cannot be read stays an attachment (False)."""
+        if part.get_content_type() not in OPAQUE_TYPES:
+            return False
+        try:
+            signed = opaque_signature(part)
+            inner = _parsed(signed.content) if signed is not None else None
+        except CorruptInput:
+            return False
+        if inner is None:
+            return False
+        self.walk(inner, body=body)
+        self.notes.append(
+            f"Signatur der E-Mail ({part.get_content_type()}, signed-data) wird an der "
+            "E-Mail geprüft; der signierte Inhalt ist als Text gelesen, nicht als Anhang "
+            "abgelegt"
+        )
+        return True
 
     def _leaf(self, part: Message, *, body: bool) -> None:
         content_type = part.get_content_type()
