@@ -124,8 +124,27 @@ def dpi_reason(reasons: Iterable[str]) -> bool:
     return any("dpi" in reason for reason in reasons)
 
 
-def measure(page: dict[str, Any]) -> dict[str, Any]:
-    image = CORPUS / page["image"]
+PHONE_DPI = 72  # what cameras and phones write into every JPEG
+
+
+def with_metadata_dpi(image: Path, dpi: int, folder: Path) -> Path:
+    """A lossless copy (PNG, the same decoded pixels) whose file names ``dpi``: the page
+    as a phone photo or an image editor would label it."""
+    copy = folder / f"{image.stem}.png"
+    with Image.open(image) as opened:
+        opened.save(copy, format="PNG", dpi=(dpi, dpi))
+    return copy
+
+
+def measure_phone_dpi(page: dict[str, Any]) -> dict[str, Any]:
+    """The same page, labelled 72 dpi: both systems read the relabelled copy."""
+    with tempfile.TemporaryDirectory(prefix="eakte-realworld-") as folder:
+        copy = with_metadata_dpi(CORPUS / page["image"], PHONE_DPI, Path(folder))
+        return measure(page, copy)
+
+
+def measure(page: dict[str, Any], image: Path | None = None) -> dict[str, Any]:
+    image = image or CORPUS / page["image"]
     truth = (CORPUS / page["truth"]).read_text(encoding="utf-8")
     with Image.open(image) as opened:
         claimed = opened.info.get("dpi")
@@ -215,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="page name (repeatable)")
     parser.add_argument("--split", choices=("tuning", "held_out"))
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--no-phone-dpi", action="store_true", help="skip the run on copies labelled 72 dpi"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS / "ocr_realworld.json")
     args = parser.parse_args(argv)
     os.environ.setdefault("EAKTE_MODEL_CACHE_DIR", tempfile.mkdtemp(prefix="eakte-nomodel-"))
@@ -225,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = [p for p in pages if p["split"] == args.split]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         rows = list(pool.map(measure, pages))
+        phone = [] if args.no_phone_dpi else list(pool.map(measure_phone_dpi, pages))
     result = {
         "what": "eAkte's page reader vs raw `tesseract IMAGE - -l deu` on real pages",
         "normalisation": (
@@ -235,14 +258,22 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "machine": machine(),
         "summary": report(rows),
+        "summary_labelled_72_dpi": report(phone) if phone else None,
         "pages": rows,
+        "pages_labelled_72_dpi": phone,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-    for name, figures in result["summary"].items():
-        if figures["pages"]:
+    summaries = [("", result["summary"])]
+    if phone:
+        summaries.append(("72dpi ", result["summary_labelled_72_dpi"]))
+    for label, summary_of in summaries:
+        for name, figures in summary_of.items():
+            if not figures["pages"]:
+                continue
             print(
-                f"{name:14} {figures['pages']:3} pages  CER raw {figures['raw']['median_cer']:.2%}"
+                f"{label}{name:14} {figures['pages']:3} pages"
+                f"  CER raw {figures['raw']['median_cer']:.2%}"
                 f"  eAkte {figures['eakte']['median_cer']:.2%}"
                 f"  ratio {figures['median_cer_ratio_eakte_to_raw']}"
                 f"  worse/better {figures['pages_eakte_worse']}/{figures['pages_eakte_better']}"
