@@ -6,10 +6,17 @@ few inches wide. Believing it flags every photographed letter for rescanning ("7
 unter 200 dpi"), turns millimetre thresholds (ink box margins, skew analysis) into the
 wrong number of pixels, and hands Tesseract resolutions it refuses. So a claimed
 resolution is believed only when it makes the image a plausible sheet of paper (from a
-receipt or an A6 card to A3). Otherwise the image's shape decides: a paper-shaped image
-(A series, Letter, Legal) is taken to be A4 or Letter wide; and when even that is not
-plausible (a strip, a cut-out), the height of the text lines tells (body type is
-10-12 pt). Rendered PDF pages have an exact resolution and never come here.
+receipt or an A6 card to A3). Otherwise the height of the text lines tells (body type is
+10-12 pt), and a paper-shaped image (A series, Letter, Legal) is taken to be at least A4
+or Letter wide: a smaller sheet of that shape (an A5 letter, a book page) scanned at
+300 dpi would otherwise pass for a 150 dpi A4 page and be flagged for rescanning,
+which its text lines contradict (real book pages labelled 72 dpi: 139-180 dpi from the
+shape, 200-372 from the lines, 300 in truth; ``bench/ocr/realworld.py``). Rendered PDF
+pages have an exact resolution and never come here.
+
+The text lines are measured on the middle of the inked width (a slightly skewed page
+keeps its lines apart there), without columns that are dark in most rows: the dark
+edge of a scanner lid, a book's gutter or a rule would join all lines into one.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ PAPER_WIDTH_INCHES = 8.27  # A4; Letter (8.5 in) differs by 3 %
 TEXT_LINE_INCHES = 0.145  # ink height of a line of 10-12 pt type, ascender to descender
 MIN_TEXT_LINES = 5
 ANALYSIS_LONG_SIDE = 2000  # pixels of the reduced copy the text lines are measured on
+EDGE_ROW_SHARE = 0.6  # a column dark in more of the rows is an edge or a rule, not type
+MIDDLE_SHARE = 0.3  # of the inked width, around its centre, where lines are measured
 MAX_TESSERACT_SIDE = 32000  # Leptonica and Tesseract refuse sides of 32767 px and more
 
 
@@ -50,14 +59,14 @@ def believable_dpi(image: Image.Image, claimed: float | None) -> int:
 
 
 def estimated_dpi(image: Image.Image) -> int:
-    """From the paper shape, else from the text lines, else ``FALLBACK_DPI``."""
+    """From the text lines, but for a paper-shaped image at least as for an A4-wide
+    sheet; else from the paper shape, else ``FALLBACK_DPI``."""
     short, long = sorted(image.size)
-    if short > 0 and PAPER_RATIOS[0] <= long / short <= PAPER_RATIOS[1]:
-        return _clamped(short / PAPER_WIDTH_INCHES)
     line = text_line_height(image)
-    if line is not None:
-        return _clamped(line / TEXT_LINE_INCHES)
-    return FALLBACK_DPI
+    by_lines = _clamped(line / TEXT_LINE_INCHES) if line is not None else None
+    if short > 0 and PAPER_RATIOS[0] <= long / short <= PAPER_RATIOS[1]:
+        return max(_clamped(short / PAPER_WIDTH_INCHES), by_lines or 0)
+    return by_lines if by_lines is not None else FALLBACK_DPI
 
 
 def text_line_height(image: Image.Image) -> float | None:
@@ -70,12 +79,25 @@ def text_line_height(image: Image.Image) -> float | None:
         return None
     paper = float(np.percentile(small, 90))
     dark = small < paper - max(40.0, (paper - float(small.min())) / 2)
+    dark = _middle_of_type(dark[:, dark.mean(axis=0) <= EDGE_ROW_SHARE])
+    if dark.size == 0:
+        return None
     rows = dark.sum(axis=1) > max(2, dark.shape[1] // 200)
     heights = run_lengths(rows)
     heights = heights[heights >= 3]  # specks and rules are not lines of type
     if heights.size < MIN_TEXT_LINES:
         return None
     return float(np.median(heights)) * factor
+
+
+def _middle_of_type(dark: np.ndarray) -> np.ndarray:
+    """The columns around the centre of the inked width (``MIDDLE_SHARE`` of it)."""
+    inked = np.flatnonzero(dark.any(axis=0))
+    if inked.size == 0:
+        return dark[:, :0]
+    left, width = int(inked[0]), int(inked[-1] - inked[0] + 1)
+    start = left + int(width * (1 - MIDDLE_SHARE) / 2)
+    return dark[:, start : start + max(1, int(width * MIDDLE_SHARE))]
 
 
 def fit_for_tesseract(image: Image.Image) -> Image.Image:
