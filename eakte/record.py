@@ -49,6 +49,8 @@ class PageText(Frozen):
     source: TextSource
     ocr_confidence: float | None = None
     rotated: int = 0  # degrees the page was turned (OSD) before it was read
+    # Tesseract languages (models) that read the page, when OCRed; "deu+frk" for Fraktur
+    ocr_languages: str | None = None
     skew: float | None = None  # degrees of deskew applied
     blank: bool = False
     # Quality control for replacement scanning: German reasons; empty when the page is fine

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     # straightens small rotations (both measured in bench/ocr)
     ocr_orientation: bool = True
     ocr_deskew: bool = True
+    # Historical print: a page that reads poorly and that OSD finds set in Fraktur is read
+    # again with these languages; the better reading is kept and the page records which
+    # model read it. Empty: off. Needs Debian's tesseract-ocr-frk (bench/ocr/realworld.py)
+    ocr_fraktur_languages: str = "deu+frk"
     # Searchable PDF/A (page image + invisible text) stored next to each scanned original
     archive_rendition: bool = True
 
@@ -246,6 +250,7 @@ class OcrSettings(SettingsGroup):
     tessdata_dir: str
     orientation: bool = setting("ocr_orientation")
     deskew: bool = setting("ocr_deskew")
+    fraktur_languages: str = setting("ocr_fraktur_languages")
     archive_rendition: bool
     max_pages: int
     max_pixels: int

@@ -148,6 +148,7 @@ def build_ocr(settings: Settings) -> TesseractOcr:
         languages=settings.ocr_languages,
         page_segmentation_mode=settings.ocr_page_segmentation_mode,
         tessdata=settings.tessdata_dir,
+        optional_languages=settings.ocr_fraktur_languages,
     )
 
 

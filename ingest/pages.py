@@ -28,6 +28,7 @@ class ScanPageReader:
     tessdata: str
     orientation: bool = True
     deskew: bool = True
+    fraktur_languages: str = ""  # empty: historical print is not looked for
     with_pdf: bool = True
     quality: QualityThresholds | None = None
 
@@ -40,6 +41,7 @@ class ScanPageReader:
             tessdata=settings.tessdata_dir,
             orientation=settings.ocr_orientation,
             deskew=settings.ocr_deskew,
+            fraktur_languages=settings.ocr_fraktur_languages,
             with_pdf=settings.archive_rendition,
             quality=QualityThresholds.from_settings(settings),
         )

@@ -11,7 +11,7 @@ from eakte.ports import PageRead
 from eakte.record import PageText
 from ingest import archive_pdf, geometry
 from ingest.page_quality import assess_page
-from ingest.tesseract import PageOcr, TesseractOcr
+from ingest.tesseract import Orientation, PageOcr, TesseractOcr, installed_languages
 
 if TYPE_CHECKING:
     from ingest.pages import ScanPageReader
@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 # first read): only then is Tesseract's orientation detection asked, which costs half a
 # reading (upright letters read at 85-95, upside-down ones at ~25; bench/ocr)
 ORIENTATION_CHECK_BELOW = 55.0
+# A page read with less than this may be historical print: modern letters and books
+# read at 85-95 with ``deu``, Fraktur pages at 39-70 (bench/ocr/realworld.py). Only
+# then is the script asked (OSD, reused from the orientation check when it ran).
+SCRIPT_CHECK_BELOW = 75.0
+FRAKTUR = "Fraktur"  # OSD's name for the script
 
 
 def read_scan(reader: ScanPageReader, image: Image.Image, number: int) -> PageRead:
@@ -40,9 +45,14 @@ def read_scan(reader: ScanPageReader, image: Image.Image, number: int) -> PageRe
     if reader.orientation and geometry.looks_upside_down(image):
         image, rotated = geometry.turn(image, 180), 180
     read = engine.read_page(image, with_pdf=reader.with_pdf)
-    if reader.orientation and (read.result.confidence or 0.0) < ORIENTATION_CHECK_BELOW:
-        image, read, turned = _turned_if_better(engine, image, read, reader.with_pdf)
+    orientation: Orientation | None = None
+    if reader.orientation and _confidence(read) < ORIENTATION_CHECK_BELOW:
+        orientation = engine.orientation(image)
+        image, read, turned = _turned_if_better(engine, image, read, orientation, reader.with_pdf)
         rotated = (rotated + turned) % 360
+    languages = reader.languages
+    if reader.fraktur_languages and _confidence(read) < SCRIPT_CHECK_BELOW:
+        read, languages = _fraktur_if_better(reader, engine, image, read, orientation)
     quality = (
         assess_page(
             image,
@@ -59,6 +69,7 @@ def read_scan(reader: ScanPageReader, image: Image.Image, number: int) -> PageRe
         source="ocr",
         ocr_confidence=read.result.confidence,
         rotated=rotated,
+        ocr_languages=languages,
         skew=skew or None,
         blank=quality.blank if quality else False,
         rescan=quality.rescan if quality else [],
@@ -69,12 +80,46 @@ def read_scan(reader: ScanPageReader, image: Image.Image, number: int) -> PageRe
     return PageRead(page=page, pdf=searchable)
 
 
+def _confidence(read: PageOcr) -> float:
+    return read.result.confidence or 0.0
+
+
+def _fraktur_if_better(
+    reader: ScanPageReader,
+    engine: TesseractOcr,
+    image: Image.Image,
+    read: PageOcr,
+    orientation: Orientation | None,
+) -> tuple[PageOcr, str]:
+    """Read a page OSD finds set in Fraktur again with the Fraktur model; keep that
+    reading only if it reads better. Without the model installed, nothing changes
+    (`eakte doctor` names it)."""
+    wanted = set(reader.fraktur_languages.split("+"))
+    if not wanted <= installed_languages(reader.tessdata):
+        return read, reader.languages
+    found = orientation or engine.orientation(image)
+    if found is None or found.script != FRAKTUR:
+        return read, reader.languages
+    historical = TesseractOcr(
+        languages=reader.fraktur_languages,
+        page_segmentation_mode=reader.page_segmentation_mode,
+        tessdata=reader.tessdata,
+    )
+    again = historical.read_page(image, with_pdf=reader.with_pdf)
+    if _confidence(again) > _confidence(read):
+        return again, reader.fraktur_languages
+    return read, reader.languages
+
+
 def _turned_if_better(
-    engine: TesseractOcr, image: Image.Image, read: PageOcr, with_pdf: bool
+    engine: TesseractOcr,
+    image: Image.Image,
+    read: PageOcr,
+    orientation: Orientation | None,
+    with_pdf: bool,
 ) -> tuple[Image.Image, PageOcr, int]:
-    """Ask OSD how the page lies; keep the turned reading only if it reads better, so a
-    wrong guess on a sparse page cannot make it worse."""
-    orientation = engine.orientation(image)
+    """Turn the page as OSD says it lies; keep the turned reading only if it reads
+    better, so a wrong guess on a sparse page cannot make it worse."""
     if orientation is None or orientation.rotate % 360 == 0:
         return image, read, 0
     turned = geometry.turn(image, orientation.rotate)

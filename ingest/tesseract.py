@@ -102,6 +102,7 @@ class TesseractOcr:
     page_segmentation_mode: int = 3
     tessdata: str = ""  # empty: ``find_tessdata``
     timeout_seconds: int = 300
+    optional_languages: str = ""  # reported by ``health`` as optional (Fraktur: "deu+frk")
 
     def recognize(self, image: Image.Image) -> OcrResult:
         return self.read_page(image, with_pdf=False).result
@@ -141,15 +142,20 @@ class TesseractOcr:
 
     @probe_errors("Tesseract")
     def health(self) -> list[Probe]:
-        """The library, the language data folder, each configured language (and
-        ``osd``, optional: without it pages are not turned) and, when all are there,
+        """The library, the language data folder, each configured language (and,
+        optional, ``osd``: without it pages are not turned, and the Fraktur model: without
+        it historical print is read with the modern one) and, when all are there,
         whether libtesseract loads them together."""
-        wanted = list(dict.fromkeys([*self.languages.split("+"), "osd"]))
+        required = self.languages.split("+")
+        optional = [*filter(None, self.optional_languages.split("+")), "osd"]
+        wanted = list(dict.fromkeys([*required, *optional]))
         installed = installed_languages(self.tessdata)
         languages = [
-            Probe(f"Sprachdaten {lang}", True, "installiert", required=lang != "osd")
+            Probe(f"Sprachdaten {lang}", True, "installiert", required=lang in required)
             if lang in installed
-            else Probe(f"Sprachdaten {lang}", False, "fehlt", install_command(lang), lang != "osd")
+            else Probe(
+                f"Sprachdaten {lang}", False, "fehlt", install_command(lang), lang in required
+            )
             for lang in wanted
         ]
         try:
@@ -190,6 +196,7 @@ class TesseractOcr:
         return Orientation(
             rotate=(360 - int(found["orient_deg"])) % 360,
             confidence=float(found.get("orient_conf", 0.0)),
+            script=str(found.get("script_name", "")),
         )
 
 
@@ -263,6 +270,7 @@ class Orientation:
 
     rotate: int
     confidence: float
+    script: str = ""  # OSD's script of the page: "Latin", "Fraktur", ...
 
 
 def _dpi(image: Image.Image) -> int:

@@ -128,7 +128,7 @@ def run_eakte(image: Path) -> dict[str, Any]:
         "seconds": round(seconds, 2),
         "rescan": list(page.rescan),
         "believed_dpi": believed,
-        "languages": reader.languages,
+        "languages": page.ocr_languages or reader.languages,
         "skew": page.skew,
         "rotated": page.rotated,
         "confidence": page.ocr_confidence,

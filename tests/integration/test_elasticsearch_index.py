@@ -398,3 +398,12 @@ def test_stopped_server_is_transient_then_recovers(
     assert ids(index, "Grundsteuerbescheid") == {"a"}
     index.upsert([doc("b", "Grundsteuerbescheid neu")])
     assert index.count() == 2
+
+
+def test_historical_print_is_found_by_todays_spelling(open_index: Opener) -> None:
+    """The long s of a page read by the Fraktur model folds like ß (the default
+    analysis on this server; ``standard`` folds nothing, by design)."""
+    index = open_index()
+    index.upsert([doc("fraktur", "Die Straſſe nach der Reſidenz-Stadt"), doc("x", "Markt")])
+    for query in ("Strasse", "Straße", "Residenz"):
+        assert [hit.id for hit in index.search(query).hits] == ["fraktur"], query

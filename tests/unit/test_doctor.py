@@ -211,4 +211,5 @@ def test_an_error_while_asking_is_a_failed_probe_not_a_traceback() -> None:
 def test_every_configured_language_is_asked_for(tmp_path: Path, languages: str) -> None:
     probes = by_component(run_probes(embedded(tmp_path, ocr_languages=languages)))
     asked = {name.split()[1] for name in probes if name.startswith("Sprachdaten")}
-    assert asked == {*languages.split("+"), "osd"}
+    assert asked == {*languages.split("+"), "frk", "osd"}  # frk: optional, for Fraktur
+    assert not probes["Sprachdaten frk"].required and probes["Sprachdaten deu"].required

@@ -333,3 +333,13 @@ def test_tantivy_applies_visibility_to_hits_totals_facets_and_snippets(tmp_path:
     nobody = Visibility(departments=())
     assert index.search("Haushalt", visible=nobody).total == 0
     assert index.facets("Haushalt", visible=nobody)["doc_type"] == {}
+
+
+def test_historical_print_is_found_by_todays_spelling(open_index: Factory) -> None:
+    """A Fraktur page read by the Fraktur model keeps the long s (ſ): "Strasse" and
+    "Straße" find "Straſſe", and the snippet shows the word as printed."""
+    index = open_index()
+    index.upsert([doc("fraktur", "Die Straſſe nach der Reſidenz-Stadt"), doc("x", "Markt")])
+    for query in ("Strasse", "Straße", "Residenz"):
+        assert ids(index, query) == {"fraktur"}, query
+    assert "«Straſſe»" in index.search("Strasse").hits[0].snippet
