@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol
 
@@ -279,3 +279,29 @@ class DocumentRouter(Protocol):
     Aktenplan position, whether a person should review it) from the configured types."""
 
     def route(self, prediction: Prediction) -> Classification: ...
+
+
+@dataclass(frozen=True)
+class FilingDecision:
+    """What the filing stage did with a Dokument: filed into the Akte it cites, or left
+    for a person with the reason and the Aktenplan position its type proposes."""
+
+    aktenzeichen: str | None  # canonical; None: not filed, waits in review
+    reason: str  # German
+    proposed_position: str | None = None
+
+
+class Filing(Protocol):
+    """Files incoming post into existing Akten (``akten.filing``)."""
+
+    def file_incoming(
+        self,
+        record_id: str,
+        received_on: date,
+        cited: Sequence[str],
+        text: str,
+        proposed_position: str | None,
+    ) -> FilingDecision:
+        """File the Dokument when ``cited`` (extracted reference values) or ``text``
+        name exactly one open Akte; never raises for a letter that names none."""
+        ...
