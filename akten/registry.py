@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select, text, update
 from sqlalchemy.exc import IntegrityError as DuplicateKey
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,8 @@ from akten.model import (
 from akten.plan import Aktenplan
 from akten.rows import AkteEventRow, AkteRow, FilingRow, RetentionRow, VorgangRow
 
-NUMBER_ATTEMPTS = 5  # concurrent openings under one position and year take turns
+NUMBER_ATTEMPTS = 5
+NUMBERING_LOCK = 0x416B74656E  # pg_advisory_xact_lock key: one opening Akte at a time
 
 
 def now() -> str:
@@ -67,6 +68,7 @@ class AktenRegister:
         for _ in range(NUMBER_ATTEMPTS):
             try:
                 with self._db.session.begin() as session:
+                    _take_numbering_lock(session)
                     number = given or self._next_number(session, chosen.number, opened_on.year)
                     row = AkteRow(
                         uuid=str(uuid.uuid4()),
@@ -265,6 +267,15 @@ class AktenRegister:
                 {"at": row.at, "action": row.action, "actor": row.actor, **json.loads(row.details)}
                 for row in session.scalars(query.order_by(AkteEventRow.seq))
             ]
+
+
+def _take_numbering_lock(session: Session) -> None:
+    """Openings take turns, so two never read the same last number: PostgreSQL by an
+    advisory lock, SQLite by taking its write lock with the first statement."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": NUMBERING_LOCK})
+    else:
+        session.execute(update(AkteRow).where(false()).values(number=AkteRow.number))
 
 
 def _row(session: Session, aktenzeichen: str) -> AkteRow:

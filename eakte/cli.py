@@ -22,6 +22,7 @@ from rich.markup import escape
 
 from accounts.cli import audit, users
 from akten.cli import ablegen, akte
+from akten.cli_archive import aussonderung
 from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.cli_hotfolder import watch
@@ -328,6 +329,7 @@ for command in (
     audit,
     akte,
     ablegen,
+    aussonderung,
 ):
     cli.add_command(command)
 cli.add_command(watch)

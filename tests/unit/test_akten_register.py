@@ -1,4 +1,5 @@
-"""The Akten register on a real SQLite database: opening, filing, correcting, closing."""
+"""The Akten register on a real SQLite database: opening, filing, correcting, closing;
+the same tests run on PostgreSQL in tests/integration/test_akten_postgres.py."""
 
 from __future__ import annotations
 
@@ -19,8 +20,13 @@ A, B = "a" * 64, "b" * 64
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(f"sqlite:///{tmp_path / 'eakte.db'}")
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'eakte.db'}"
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = open_database(database_url)
     yield db
     db.close()
 

@@ -1,0 +1,166 @@
+"""`eakte aussonderung …`: offer due Akten to the archive (xdomea 0501), read its
+appraisal (0502), hand over what it takes (0503)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from akten.cli import actor, emit, register
+from akten.xdomea import Party
+from eakte.settings import load_settings
+
+_FOLDER = click.Path(file_okay=False, path_type=Path)
+
+
+def _parties(options: dict[str, Any]) -> tuple[Party, Party]:
+    return (
+        Party(options["sender_code"], options["sender"]),
+        Party(options["archive_code"], options["archive"]),
+    )
+
+
+def party_options(command: Any) -> Any:
+    """Who sends and who receives, as the archive knows them (Behördenkennung)."""
+    for option in reversed(
+        [
+            click.option(
+                "--absender",
+                "sender",
+                default="Stadtverwaltung",
+                show_default=True,
+                help="Name der abgebenden Stelle.",
+            ),
+            click.option(
+                "--absender-kennung",
+                "sender_code",
+                default="eakte",
+                show_default=True,
+                help="Behördenkennung der abgebenden Stelle.",
+            ),
+            click.option(
+                "--archiv",
+                "archive",
+                default="Stadtarchiv",
+                show_default=True,
+                help="Name des Archivs.",
+            ),
+            click.option(
+                "--archiv-kennung",
+                "archive_code",
+                default="archiv",
+                show_default=True,
+                help="Behördenkennung des Archivs.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@click.group()
+def aussonderung() -> None:
+    """Akten nach Ablauf der Aufbewahrungsfrist dem Archiv anbieten und abgeben (xdomea)."""
+
+
+@aussonderung.command("anbieten")
+@click.option(
+    "--stichtag",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Fällig ist, wessen Frist vor diesem Tag endete (Standard: heute).",
+)
+@click.option(
+    "-o",
+    "--ausgabe",
+    "folder",
+    type=_FOLDER,
+    default=Path("."),
+    show_default=True,
+    help="Ordner für die Nachricht.",
+)
+@party_options
+@click.option("--json", "as_json", is_flag=True)
+def anbieten(stichtag: Any, folder: Path, as_json: bool, **parties: Any) -> None:
+    """Das Anbieteverzeichnis (xdomea 0501) für alle fälligen Akten schreiben."""
+    from akten.aussonderung import offer_due
+    from eakte.wiring import build_store
+
+    sender, recipient = _parties(parties)
+    folder.mkdir(parents=True, exist_ok=True)
+    as_of = stichtag.date() if stichtag else date.today()
+    with register() as akten:
+        written = offer_due(
+            akten,
+            build_store(load_settings()),
+            as_of=as_of,
+            sender=sender,
+            recipient=recipient,
+            folder=folder,
+            actor=actor(),
+        )
+    _report(written, as_json, "angeboten")
+
+
+@aussonderung.command("bewertung")
+@click.argument("message", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+def bewertung(message: Path, as_json: bool) -> None:
+    """Die Bewertung des Archivs (xdomea 0502) übernehmen: A archivwürdig, V vernichten."""
+    from akten.aussonderung import FINAL_DECISIONS, apply_appraisal
+
+    with register() as akten:
+        applied = apply_appraisal(akten, message.read_bytes(), actor=actor())
+    if as_json:
+        emit(applied)
+        return
+    for aktenzeichen, code in applied.items():
+        click.echo(f"{aktenzeichen}\t{code} ({FINAL_DECISIONS[code]})")
+
+
+@aussonderung.command("abgeben")
+@click.option(
+    "-o",
+    "--ausgabe",
+    "folder",
+    type=_FOLDER,
+    default=Path("."),
+    show_default=True,
+    help="Ordner für die Nachricht.",
+)
+@click.option("--prozess", "process_id", help="ProzessID, wenn mehrere Aussonderungen offen sind.")
+@party_options
+@click.option("--json", "as_json", is_flag=True)
+def abgeben(folder: Path, process_id: str | None, as_json: bool, **parties: Any) -> None:
+    """Das Abgabepaket (xdomea 0503: ZIP mit Nachricht und Originalen) für die als
+    archivwürdig bewerteten Akten schreiben."""
+    from akten.aussonderung import hand_over
+    from eakte.wiring import build_store
+
+    sender, recipient = _parties(parties)
+    folder.mkdir(parents=True, exist_ok=True)
+    with register() as akten:
+        written = hand_over(
+            akten,
+            build_store(load_settings()),
+            sender=sender,
+            recipient=recipient,
+            folder=folder,
+            actor=actor(),
+            process_id=process_id,
+        )
+    _report(written, as_json, "abgegeben")
+
+
+def _report(written: Any, as_json: bool, verb: str) -> None:
+    if as_json:
+        emit({"process_id": written.process_id, "path": str(written.path), "akten": written.akten})
+        return
+    click.echo(str(written.path))
+    click.echo(
+        f"{len(written.akten)} Akte(n) {verb} (Prozess {written.process_id}): "
+        + ", ".join(written.akten),
+        err=True,
+    )
