@@ -128,10 +128,14 @@ def hand_over(
     name = message_name(chosen, xdomea.TRANSFER)
     path = folder / f"{name}.zip"
     partial = path.with_name(f".{path.name}.part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as package:
-        package.writestr(f"{name}.xml", data)
-        for document in _all_documents(listed):
-            _copy_original(store, document, package)
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as package:
+            package.writestr(f"{name}.xml", data)
+            for document in _all_documents(listed):
+                _copy_original(store, document, package)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # no half package an archive could take for whole
+        raise
     partial.replace(path)
     today = date.today()
     for akte in akten:
