@@ -182,6 +182,7 @@ def ablegen(
     """Ein Dokument (Kennung oder eindeutiger Anfang) in eine Akte ablegen. Eine falsche
     Ablage wird so korrigiert: die neue gilt, die alte bleibt im Verlauf."""
     from akten.manifests import note_filing
+    from eakte.indexing import index_document
     from eakte.retrieval import get_manifest
     from eakte.wiring import build_context
 
@@ -200,7 +201,11 @@ def ablegen(
                 reason=reason,
                 vorgang=vorgang_number,
             )
-        note_filing(ctx.store, manifest, filing, before.aktenzeichen if before else None)
+            restricted = akten.get(filing.aktenzeichen).restricted
+        saved = note_filing(
+            ctx.store, manifest, filing, before.aktenzeichen if before else None, restricted
+        )
+        ctx.index.upsert([index_document(saved)])  # visibility follows at once
     finally:
         ctx.index.close()
     if as_json:

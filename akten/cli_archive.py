@@ -66,6 +66,30 @@ def aussonderung() -> None:
     """Akten nach Ablauf der Aufbewahrungsfrist dem Archiv anbieten und abgeben (xdomea)."""
 
 
+@aussonderung.command("faellig")
+@click.option(
+    "--stichtag",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Fällig ist, wessen Frist vor diesem Tag endete (Standard: heute).",
+)
+@click.option("--json", "as_json", is_flag=True)
+def faellig(stichtag: Any, as_json: bool) -> None:
+    """Geschlossene Akten auflisten, deren Aufbewahrungsfrist abgelaufen ist."""
+    from akten.cli import describe
+
+    as_of = stichtag.date() if stichtag else date.today()
+    with register() as akten:
+        due = akten.due(as_of)
+    if as_json:
+        emit([akte.to_json() for akte in due])
+        return
+    if not due:
+        click.echo(f"Zum {as_of:%d.%m.%Y} ist keine Akte fällig.", err=True)
+    for akte in due:
+        decision = f"  Archiv: {akte.archive_decision}" if akte.archive_decision else ""
+        click.echo(f"{describe(akte)}  Bewertung {akte.appraisal}{decision}")
+
+
 @aussonderung.command("anbieten")
 @click.option(
     "--stichtag",

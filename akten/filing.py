@@ -12,10 +12,13 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from akten import aktenzeichen as az
 from akten.model import Akte
 from akten.plan import load_plan
 from akten.registry import AktenRegister
+from eakte.errors import EakteError
 from eakte.ports import FilingDecision
 
 ACTOR = "eakte (automatisch)"
@@ -38,6 +41,22 @@ class AutoFiling:
         return self._register
 
     def file_incoming(
+        self,
+        record_id: str,
+        received_on: date,
+        cited: Sequence[str],
+        text: str,
+        proposed_position: str | None,
+    ) -> FilingDecision:
+        """A database that cannot be reached costs the filing, not the Dokument: it is
+        stored and waits in review with the reason, like a letter citing nothing."""
+        try:
+            return self._decide(record_id, received_on, cited, text, proposed_position)
+        except (SQLAlchemyError, EakteError) as exc:
+            reason = exc.message if isinstance(exc, EakteError) else _first_line(exc)
+            return FilingDecision(None, f"Ablage nicht möglich: {reason}", proposed_position)
+
+    def _decide(
         self,
         record_id: str,
         received_on: date,
@@ -73,7 +92,7 @@ class AutoFiling:
             how="auto",
             reason=reason,
         )
-        return FilingDecision(akte.aktenzeichen, reason)
+        return FilingDecision(akte.aktenzeichen, reason, restricted=akte.restricted)
 
     def _cited_position(self, candidates: Sequence[str]) -> str | None:
         """Without a type, the Aktenplan position an unknown Aktenzeichen names, if any."""
@@ -92,3 +111,7 @@ def cited_aktenzeichen(cited: Sequence[str], text: str) -> list[str]:
             if str(number) not in found:
                 found.append(str(number))
     return found
+
+
+def _first_line(error: Exception) -> str:
+    return str(getattr(error, "orig", None) or error).splitlines()[0]

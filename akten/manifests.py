@@ -11,7 +11,7 @@ from eakte.records import save_manifest
 
 
 def note_filing(
-    store: ObjectStore, manifest: Manifest, filing: Filing, before: str | None
+    store: ObjectStore, manifest: Manifest, filing: Filing, before: str | None, restricted: bool
 ) -> Manifest:
     state = {
         "status": "filed",
@@ -31,7 +31,9 @@ def note_filing(
             "filing": filing.seq,
         },
     )
-    fields = {**manifest.fields, "filing": state}
-    saved = save_manifest(store, manifest.model_copy(update={"fields": fields}).with_event(event))
+    update: dict[str, object] = {"fields": {**manifest.fields, "filing": state}}
+    if restricted:
+        update["restricted"] = True  # an Akte of a restricted position restricts its Dokumente
+    saved = save_manifest(store, manifest.model_copy(update=update).with_event(event))
     review.update_ledger(store, saved)
     return saved

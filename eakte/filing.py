@@ -58,7 +58,10 @@ def file_document(manifest: Manifest, ctx: Context) -> Manifest:
         ),
         details={k: v for k, v in state.items() if v is not None},
     )
-    fields = {**manifest.fields, "filing": state}
-    return manifest.model_copy(
-        update={"fields": fields, "events": [*manifest.events, *timings, event]}
-    )
+    update: dict[str, Any] = {
+        "fields": {**manifest.fields, "filing": state},
+        "events": [*manifest.events, *timings, event],
+    }
+    if decision.restricted:
+        update["restricted"] = True  # never lifted here: only a person makes it visible
+    return manifest.model_copy(update=update)

@@ -289,6 +289,7 @@ class FilingDecision:
     aktenzeichen: str | None  # canonical; None: not filed, waits in review
     reason: str  # German
     proposed_position: str | None = None
+    restricted: bool = False  # the Akte's position restricts access: so does the Dokument
 
 
 class Filing(Protocol):

@@ -82,6 +82,8 @@ def test_due_akten_are_offered_appraised_and_handed_over(
         closing = cli("akte", "schliessen", akte["aktenzeichen"], "--datum", "2026-12-01")
         assert closing.returncode == 0, closing.stderr
 
+    due = cli("aussonderung", "faellig", "--stichtag", "2032-01-01", "--json").json()
+    assert [a["aktenzeichen"] for a in due] == [klage["aktenzeichen"]]  # 5 years, not 30
     nothing = cli("aussonderung", "anbieten", "--stichtag", "2031-12-31", "-o", tmp_path)
     assert nothing.returncode == 1 and "Keine Akte" in nothing.stderr
     offered = cli("aussonderung", "anbieten", "--stichtag", "2100-01-01", "-o", tmp_path, "--json")
