@@ -143,20 +143,48 @@ def liste(status: str | None, position: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def schliessen(aktenzeichen: str, datum: Any, as_json: bool) -> None:
     """Eine Akte schließen (zdA); die Aufbewahrungsfrist jedes Dokuments wird aus der
-    Aktenplanposition berechnet."""
+    Aktenplanposition berechnet und im Objektspeicher als Sperrfrist gesetzt."""
     closed_on: date | None = datum.date() if datum else None
     with register() as akten:
         closed = akten.close(aktenzeichen, actor=actor(), closed_on=closed_on)
-        count = len(akten.documents(closed.aktenzeichen))
+        documents = akten.documents(closed.aktenzeichen)
+    locked = _lock(closed.aktenzeichen, documents)
     if as_json:
-        emit({**closed.to_json(), "documents": count})
+        emit({**closed.to_json(), "documents": len(documents), "locked": locked})
         return
     click.echo(describe(closed))
     click.echo(
-        f"Akte geschlossen; {count} Dokument(e) aufzubewahren bis "
-        f"{closed.retention_until:%d.%m.%Y}.",
+        f"Akte geschlossen; {len(documents)} Dokument(e) aufzubewahren bis "
+        f"{closed.retention_until:%d.%m.%Y}"
+        + (f", im Objektspeicher gesperrt: {locked}." if locked else "."),
         err=True,
     )
+
+
+@akte.command("sperrfrist")
+@click.argument("aktenzeichen")
+def sperrfrist(aktenzeichen: str) -> None:
+    """Die Sperrfrist der Originale einer geschlossenen Akte im Objektspeicher erneut
+    setzen (nur verlängern, nie verkürzen), z. B. nach einer Störung beim Schließen."""
+    with register() as akten:
+        documents = akten.documents(akten.get(aktenzeichen).aktenzeichen)
+    locked = _lock(aktenzeichen, documents)
+    click.echo(f"{locked} Original(e) gesperrt.", err=True)
+
+
+def _lock(aktenzeichen: str, documents: Any) -> int:
+    from akten.retention import lock_retention
+    from eakte.errors import EakteError
+    from eakte.wiring import build_store
+
+    try:
+        return lock_retention(build_store(load_settings()), documents)
+    except EakteError as exc:
+        raise EakteError(
+            f"Akte {aktenzeichen} ist geschlossen, aber die Sperrfrist im Objektspeicher "
+            f"wurde nicht verlängert ({exc.message}); erneut mit "
+            f"`eakte akte sperrfrist {aktenzeichen}`"
+        ) from exc
 
 
 @akte.command("vorgang")

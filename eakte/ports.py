@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, Protocol
+from typing import Any, BinaryIO, Literal, Protocol, runtime_checkable
 
 from PIL import Image
 
@@ -56,6 +56,17 @@ class ObjectStore(Protocol):
     def delete_derived(self, key: str) -> None: ...
 
     def list_originals(self) -> Iterator[str]: ...
+
+
+@runtime_checkable
+class RetentionLock(Protocol):
+    """A store whose server enforces retention (MinIO object lock): closing an Akte
+    extends its originals' lock to their retention end."""
+
+    def extend_retention(self, sha256: str, until: datetime) -> datetime:
+        """Lock the original at least until ``until``, never shorter than it is; returns
+        the earliest retain-until in force."""
+        ...
 
 
 @dataclass(frozen=True)

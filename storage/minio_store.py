@@ -118,6 +118,36 @@ class MinioStore:
         created = self._check_upload(key, sha256, size, written.version_id)
         return StoredOriginal(sha256=sha256, size=size, created=created)
 
+    def extend_retention(self, sha256: str, until: datetime) -> datetime:
+        """Keep every version of the original locked at least until ``until`` (an Akte's
+        retention end). A later date already set stays: retention is only ever extended
+        (the server would refuse to shorten it in COMPLIANCE mode anyway). Returns the
+        earliest retain-until now in force over the versions."""
+        key = _original_key(sha256)
+        in_force: list[datetime] = []
+        with self._errors(missing=f"Original {sha256[:12]}… fehlt im Objektspeicher"):
+            versions = [
+                item.version_id
+                for item in self._client.list_objects(
+                    self.originals_bucket, key, include_version=True
+                )
+                if item.object_name == key and not item.is_delete_marker
+            ]
+            if not versions:
+                raise RecordNotFound(f"Original {sha256[:12]}… fehlt im Objektspeicher")
+            for version in versions:
+                current = self._client.get_object_retention(self.originals_bucket, key, version)
+                held = current.retain_until_date if current is not None else None
+                if held is not None and held >= until:
+                    in_force.append(held)
+                    continue
+                mode = current.mode if current is not None and current.mode else self.retention_mode
+                self._client.set_object_retention(
+                    self.originals_bucket, key, Retention(mode, until), version_id=version
+                )
+                in_force.append(until)
+        return min(in_force)
+
     def has_original(self, sha256: str) -> bool:
         return self._stat_size(self.originals_bucket, _original_key(sha256)) is not None
 
