@@ -98,6 +98,45 @@ def apply_appraisal(register: AktenRegister, data: bytes, *, actor: str) -> dict
     return applied
 
 
+def apply_confirmation(register: AktenRegister, data: bytes, *, actor: str) -> dict[str, str]:
+    """Take a 0504 (the archive received the offer) or 0506 (it imported the transfer,
+    per Akte): events of the Akten concerned; an imported Akte may then be deleted
+    here. Returns Aktenzeichen → what was confirmed (German)."""
+    kind, process_id, results = xdomea.read_confirmation(data)
+    offered = [a for a in register.listing(status="closed") if a.process_id == process_id]
+    if not offered:
+        raise InvalidMessage(f"Unter Prozess {process_id} wurde keine Akte angeboten")
+    if kind == xdomea.OFFER_RECEIVED:
+        for akte in offered:
+            register.log(akte.aktenzeichen, "offer_received", actor=actor, process_id=process_id)
+        return {akte.aktenzeichen: "Anbietung erhalten" for akte in offered}
+    known = {akte.uuid: akte for akte in offered if akte.transferred_on is not None}
+    foreign = sorted(object_id for object_id in results if object_id not in known)
+    if foreign:
+        raise InvalidMessage(
+            f"Bestätigung nennt Objekte, die unter Prozess {process_id} nicht abgegeben "
+            "wurden: " + ", ".join(foreign)
+        )
+    confirmed: dict[str, str] = {}
+    for object_id, result in results.items():
+        akte = known[object_id]
+        action = "archived" if result.ok else "import_failed"
+        register.log(
+            akte.aktenzeichen,
+            action,
+            actor=actor,
+            process_id=process_id,
+            archive_id=result.archive_id,
+            errors=result.errors,
+        )
+        confirmed[akte.aktenzeichen] = (
+            f"vom Archiv übernommen{f' ({result.archive_id})' if result.archive_id else ''}"
+            if result.ok
+            else "Übernahme fehlgeschlagen: " + "; ".join(result.errors)
+        )
+    return confirmed
+
+
 def hand_over(
     register: AktenRegister,
     store: ObjectStore,

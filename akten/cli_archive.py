@@ -188,3 +188,75 @@ def _report(written: Any, as_json: bool, verb: str) -> None:
         + ", ".join(written.akten),
         err=True,
     )
+
+
+@aussonderung.command("bestaetigung")
+@click.argument("message", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+def bestaetigung(message: Path, as_json: bool) -> None:
+    """Eine Bestätigung des Archivs übernehmen: 0504 (Anbietung erhalten) oder 0506
+    (Abgabe übernommen; erst danach dürfen die Dokumente gelöscht werden)."""
+    from akten.aussonderung import apply_confirmation
+
+    with register() as akten:
+        confirmed = apply_confirmation(akten, message.read_bytes(), actor=actor())
+    if as_json:
+        emit(confirmed)
+        return
+    for aktenzeichen, what in confirmed.items():
+        click.echo(f"{aktenzeichen}\t{what}")
+
+
+@aussonderung.command("loeschen")
+@click.option(
+    "--stichtag",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Aufbewahrungsfristen, die vor diesem Tag endeten, gelten als abgelaufen (heute).",
+)
+@click.option("--json", "as_json", is_flag=True)
+def loeschen(stichtag: Any, as_json: bool) -> None:
+    """Die Dokumente der Akten löschen, die das Archiv übernommen (0506) oder zur
+    Vernichtung bewertet hat (V, nach Ablauf der Frist); jede Löschung steht vorher im
+    Löschprotokoll."""
+    from akten.deletion import deletable, delete
+    from eakte.wiring import build_context
+
+    as_of = stichtag.date() if stichtag else date.today()
+    ctx = build_context(load_settings())
+    done: dict[str, list[str]] = {}
+    try:
+        with register() as akten:
+            for decided in deletable(akten, as_of):
+                done[decided.akte.aktenzeichen] = delete(
+                    akten, ctx.store, ctx.index.delete, decided, actor=actor()
+                )
+    finally:
+        ctx.index.close()
+    if as_json:
+        emit(done)
+        return
+    if not done:
+        click.echo("Nichts zu löschen.", err=True)
+    for aktenzeichen, removed in done.items():
+        click.echo(f"{aktenzeichen}: {len(removed)} Dokument(e) gelöscht")
+
+
+@aussonderung.command("loeschprotokoll")
+@click.option("--json", "as_json", is_flag=True)
+def loeschprotokoll(as_json: bool) -> None:
+    """Das Löschprotokoll: welches Dokument wann auf wessen Entscheidung gelöscht wurde,
+    mit seiner SHA-256-Prüfsumme."""
+    from akten.deletion import DELETED
+
+    with register() as akten:
+        entries = akten.events_of(DELETED)
+    if as_json:
+        emit(entries)
+        return
+    if not entries:
+        click.echo("Noch nichts gelöscht.", err=True)
+    for entry in entries:
+        click.echo(
+            f"{entry['at']}  {entry['aktenzeichen']}  {entry.get('original_filename') or '–'}  "
+            f"SHA-256 {entry['sha256']}  von {entry['actor']}: {entry['decision']}"
+        )

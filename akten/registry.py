@@ -259,6 +259,30 @@ class AktenRegister:
             _event(session, akte, action, actor, **{k: str(v) for k, v in changes.items()})
             return _akte(akte)
 
+    def log(self, aktenzeichen: str, action: str, *, actor: str, **details: Any) -> None:
+        """An event of the Akte without a change of its state (a Dokument deleted)."""
+        with self._db.session.begin() as session:
+            _event(session, _row(session, aktenzeichen), action, actor, **details)
+
+    def events_of(self, action: str) -> list[dict[str, Any]]:
+        """Every event of one kind over all Akten, oldest first (the Löschprotokoll)."""
+        query = (
+            select(AkteEventRow, AkteRow.aktenzeichen)
+            .join(AkteRow, AkteRow.id == AkteEventRow.akte_id)
+            .where(AkteEventRow.action == action)
+            .order_by(AkteEventRow.seq)
+        )
+        with self._db.session() as session:
+            return [
+                {
+                    "aktenzeichen": aktenzeichen,
+                    "at": row.at,
+                    "actor": row.actor,
+                    **json.loads(row.details),
+                }
+                for row, aktenzeichen in session.execute(query)
+            ]
+
     def events(self, aktenzeichen: str) -> list[dict[str, Any]]:
         with self._db.session() as session:
             akte = _row(session, aktenzeichen)

@@ -30,10 +30,13 @@ SCHEMA = (
     / "xdomea-Nachrichten-AussonderungDurchfuehren.xsd"
 )
 OFFER, APPRAISAL, TRANSFER = "0501", "0502", "0503"
+OFFER_RECEIVED, IMPORTED = "0504", "0506"
 ROOTS = {
     OFFER: "Aussonderung.Anbieteverzeichnis.0501",
     APPRAISAL: "Aussonderung.Bewertungsverzeichnis.0502",
     TRANSFER: "Aussonderung.Aussonderung.0503",
+    OFFER_RECEIVED: "Aussonderung.AnbietungEmpfangBestaetigen.0504",
+    IMPORTED: "Aussonderung.AussonderungImportBestaetigen.0506",
 }
 # Code list Dateiformat 1.0 (urn:xoev-de:xdomea:codeliste:dateiformat); 100: Sonstiges
 FORMAT_CODES = {
@@ -134,6 +137,37 @@ def read_appraisal(data: bytes) -> tuple[str, dict[str, str]]:
         if code:
             decisions[object_id.strip().lower()] = code.strip().upper()
     return process_id.strip(), decisions
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The archive's word on one handed-over object (0506)."""
+
+    ok: bool
+    archive_id: str | None
+    errors: list[str]
+
+
+def read_confirmation(data: bytes) -> tuple[str, str, dict[str, Imported]]:
+    """A 0504 (the offer arrived) or 0506 (the transfer was imported, per object):
+    the message type, its ProzessID and, for 0506, the result per object ID."""
+    root = _parse(data)
+    kinds = {ROOTS[OFFER_RECEIVED]: OFFER_RECEIVED, ROOTS[IMPORTED]: IMPORTED}
+    kind = kinds.get(etree.QName(root).localname)
+    if kind is None:
+        raise InvalidMessage(
+            f"Keine Bestätigung (0504 oder 0506), sondern {etree.QName(root).localname}"
+        )
+    process_id = (root.findtext(f"{{{NS}}}Kopf/{{{NS}}}ProzessID") or "").strip()
+    results: dict[str, Imported] = {}
+    for item in root.iterfind(f"{{{NS}}}AusgesondertesSGO"):
+        object_id = (item.findtext(f"{{{NS}}}IDSGO") or "").strip().lower()
+        results[object_id] = Imported(
+            ok=(item.findtext(f"{{{NS}}}Erfolgreich") or "").strip() in ("1", "true"),
+            archive_id=item.findtext(f"{{{NS}}}Archivkennung"),
+            errors=[e.text or "" for e in item.iterfind(f"{{{NS}}}Fehlermeldung")],
+        )
+    return kind, process_id, results
 
 
 @functools.lru_cache(maxsize=1)

@@ -69,6 +69,15 @@ class RetentionLock(Protocol):
         ...
 
 
+@runtime_checkable
+class OriginalEraser(Protocol):
+    """A store that can delete an original. Only the Aussonderung does, for Akten the
+    archive confirmed it took or decided to destroy, after their retention ended; a
+    server's lock (MinIO object lock) still has the last word."""
+
+    def delete_original(self, sha256: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class IndexDocument:
     """What the search index knows of a record; always rebuilt from the manifest."""

@@ -148,6 +148,17 @@ class MinioStore:
                 in_force.append(until)
         return min(in_force)
 
+    def delete_original(self, sha256: str) -> None:
+        """Remove every version of the original; the server refuses while one is still
+        locked (its retain-until not reached), and nothing is bypassed."""
+        key = _original_key(sha256)
+        with self._errors():
+            for item in self._client.list_objects(self.originals_bucket, key, include_version=True):
+                if item.object_name == key:
+                    self._client.remove_object(
+                        self.originals_bucket, key, version_id=item.version_id
+                    )
+
     def has_original(self, sha256: str) -> bool:
         return self._stat_size(self.originals_bucket, _original_key(sha256)) is not None
 

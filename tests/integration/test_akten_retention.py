@@ -14,6 +14,7 @@ from accounts.db import open_database
 from akten.plan import load_plan
 from akten.registry import AktenRegister
 from akten.retention import lock_retention, lock_until
+from eakte.errors import EakteError
 from storage.filesystem import FilesystemStore
 from tests.integration.server_fixtures import (
     RunningServer,
@@ -57,6 +58,9 @@ def test_closing_locks_the_originals_until_their_retention_end(
     with pytest.raises(S3Error) as refused:
         client.remove_object(store.originals_bucket, key, version_id=version)
     assert "WORM" in (refused.value.message or ""), refused.value
+    with pytest.raises(EakteError, match="lehnt die Anfrage ab"):
+        store.delete_original(stored.sha256)  # the Aussonderung cannot bypass the lock
+    assert store.has_original(stored.sha256)
     # the embedded store has no server-side retention: nothing to extend
     assert (
         lock_retention(FilesystemStore(tmp_path / "fs"), register.documents(akte.aktenzeichen)) == 0

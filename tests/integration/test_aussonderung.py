@@ -40,6 +40,15 @@ APPRAISAL_0502 = """<?xml version="1.0" encoding="UTF-8"?>
   {objects}
 </xdomea:Aussonderung.Bewertungsverzeichnis.0502>
 """
+IMPORTED_0506 = APPRAISAL_0502.replace(
+    "Bewertungsverzeichnis.0502", "AussonderungImportBestaetigen.0506"
+)
+IMPORTED_0506 = IMPORTED_0506.replace("<code>0502</code>", "<code>0506</code>").replace(
+    "    <xdomea:Empfangsbestaetigung>0</xdomea:Empfangsbestaetigung>\n", ""
+)
+IMPORTED = """<xdomea:AusgesondertesSGO><xdomea:IDSGO>{id}</xdomea:IDSGO>
+<xdomea:Erfolgreich>1</xdomea:Erfolgreich><xdomea:Archivkennung>{archive_id}</xdomea:Archivkennung>
+</xdomea:AusgesondertesSGO>"""
 DECISION = """<xdomea:BewertetesObjekt><xdomea:ID>{id}</xdomea:ID><xdomea:Aussonderungsart>
 <xdomea:Aussonderungsart><code>{code}</code></xdomea:Aussonderungsart>
 </xdomea:Aussonderungsart></xdomea:BewertetesObjekt>"""
@@ -150,3 +159,30 @@ def test_due_akten_are_offered_appraised_and_handed_over(
     ]
     again = cli("aussonderung", "abgeben", "-o", tmp_path / "abgabe")
     assert again.returncode == 1 and "Keine als archivwürdig" in again.stderr
+
+    # deletion: the V Akte once its retention ended; the A Akte only after the 0506
+    first = cli("aussonderung", "loeschen", "--stichtag", "2100-01-01", "--json")
+    assert first.returncode == 0, first.stderr
+    assert first.json() == {klage["aktenzeichen"]: [ids["1.pdf"]]}
+    assert cli("show", ids["1.pdf"]).returncode == 1
+    assert cli("get", ids["1.pdf"], "-o", tmp_path / "weg.pdf").returncode == 1
+    assert cli("show", ids["0.pdf"]).returncode == 0  # A: not before the archive confirms
+    confirmation = tmp_path / "0506.xml"
+    body = IMPORTED.format(id=bau["uuid"], archive_id="StA 1/2100")
+    confirmation.write_text(IMPORTED_0506.format(process=offer["process_id"], objects=body))
+    schema.assertValid(etree.parse(str(confirmation)))
+    confirmed = cli("aussonderung", "bestaetigung", confirmation, "--json")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert confirmed.json() == {bau["aktenzeichen"]: "vom Archiv übernommen (StA 1/2100)"}
+    second = cli("aussonderung", "loeschen", "--stichtag", "2100-01-01", "--json").json()
+    assert sorted(second[bau["aktenzeichen"]]) == sorted(
+        ids[n] for n in ("0.pdf", "2.pdf", "3.png")
+    )
+    assert all(cli("show", ids[name]).returncode == 1 for name in ids)
+    assert cli("aussonderung", "loeschen", "--stichtag", "2100-01-01", "--json").json() == {}
+    protocol = cli("aussonderung", "loeschprotokoll", "--json").json()
+    assert sorted(entry["sha256"] for entry in protocol) == sorted(sent.values())
+    assert {entry["original_filename"] for entry in protocol} == set(ids)
+    by_akte = {entry["aktenzeichen"]: entry["decision"] for entry in protocol}
+    assert "StA 1/2100" in by_akte[bau["aktenzeichen"]]
+    assert "vernichten (V" in by_akte[klage["aktenzeichen"]]
