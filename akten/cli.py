@@ -172,6 +172,29 @@ def sperrfrist(aktenzeichen: str) -> None:
     click.echo(f"{locked} Original(e) gesperrt.", err=True)
 
 
+@akte.command("sperren")
+@click.argument("aktenzeichen")
+@click.option("--aufheben", is_flag=True, help="Die Sperre wieder aufheben.")
+@click.option("--grund", default="", help="Warum (z. B. Az. des Gerichtsverfahrens).")
+def sperren(aktenzeichen: str, aufheben: bool, grund: str) -> None:
+    """Eine Akte sperren (Rechtsstreit): sie wird auch nach Ablauf der Frist nicht
+    gelöscht, im Objektspeicher hält eine Legal-Hold-Sperre jedes Original."""
+    from akten.hold import set_hold
+    from eakte.wiring import build_store
+
+    with register() as akten:
+        held = set_hold(
+            akten,
+            build_store(load_settings()),
+            aktenzeichen,
+            not aufheben,
+            actor=actor(),
+            reason=grund,
+        )
+    state = "entsperrt" if aufheben else "gesperrt"
+    click.echo(f"Akte {aktenzeichen} {state}; Originale im Objektspeicher: {held}.", err=True)
+
+
 def _lock(aktenzeichen: str, documents: Any) -> int:
     from akten.retention import lock_retention
     from eakte.errors import EakteError

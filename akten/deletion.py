@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from akten.hold import is_held
 from akten.model import Akte
 from akten.registry import AktenRegister
 from eakte import records, review
@@ -38,8 +39,8 @@ def deletable(register: AktenRegister, as_of: date) -> list[Decided]:
     for akte in register.listing(status="closed"):
         events = register.events(akte.aktenzeichen)
         actions = {event["action"] for event in events}
-        if "akte_deleted" in actions:
-            continue
+        if "akte_deleted" in actions or is_held(events):
+            continue  # emptied already, or under legal hold
         ended = akte.retention_until is not None and akte.retention_until < as_of
         if akte.archive_decision == "V" and ended:
             decision = (

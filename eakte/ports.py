@@ -68,6 +68,10 @@ class RetentionLock(Protocol):
         the earliest retain-until in force."""
         ...
 
+    def set_legal_hold(self, sha256: str, on: bool) -> None:
+        """Hold the original regardless of its retention (a file under litigation)."""
+        ...
+
 
 @runtime_checkable
 class OriginalEraser(Protocol):

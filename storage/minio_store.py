@@ -148,6 +148,23 @@ class MinioStore:
                 in_force.append(until)
         return min(in_force)
 
+    def set_legal_hold(self, sha256: str, on: bool) -> None:
+        """Legal hold on every version: no delete while it is on, whatever the date."""
+        key = _original_key(sha256)
+        with self._errors(missing=f"Original {sha256[:12]}… fehlt im Objektspeicher"):
+            for version in self._versions(key):
+                if on:
+                    self._client.enable_object_legal_hold(self.originals_bucket, key, version)
+                else:
+                    self._client.disable_object_legal_hold(self.originals_bucket, key, version)
+
+    def _versions(self, key: str) -> list[str | None]:
+        return [
+            item.version_id
+            for item in self._client.list_objects(self.originals_bucket, key, include_version=True)
+            if item.object_name == key and not item.is_delete_marker
+        ]
+
     def delete_original(self, sha256: str) -> None:
         """Remove every version of the original; the server refuses while one is still
         locked (its retain-until not reached), and nothing is bypassed."""

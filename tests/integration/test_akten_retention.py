@@ -61,6 +61,10 @@ def test_closing_locks_the_originals_until_their_retention_end(
     with pytest.raises(EakteError, match="lehnt die Anfrage ab"):
         store.delete_original(stored.sha256)  # the Aussonderung cannot bypass the lock
     assert store.has_original(stored.sha256)
+    store.set_legal_hold(stored.sha256, True)  # eakte akte sperren
+    assert client.is_object_legal_hold_enabled(store.originals_bucket, key)
+    store.set_legal_hold(stored.sha256, False)
+    assert not client.is_object_legal_hold_enabled(store.originals_bucket, key)
     # the embedded store has no server-side retention: nothing to extend
     assert (
         lock_retention(FilesystemStore(tmp_path / "fs"), register.documents(akte.aktenzeichen)) == 0
