@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from akten import xdomea
+from akten.hold import is_held
 from akten.model import Akte
 from akten.registry import AktenRegister
 from akten.xdomea import AkteEntry, DocumentEntry, InvalidMessage, Party, VorgangEntry
@@ -54,7 +55,11 @@ def offer_due(
     actor: str,
 ) -> Written:
     """Write the 0501 for every Akte whose retention ended before ``as_of``."""
-    due = [akte for akte in register.due(as_of) if akte.archive_decision is None]
+    due = [
+        akte
+        for akte in register.due(as_of)
+        if akte.archive_decision is None and not is_held(register.events(akte.aktenzeichen))
+    ]  # a held Akte (litigation) stays until the hold is lifted
     if not due:
         raise NothingToDo(f"Keine Akte ist zum {as_of:%d.%m.%Y} zur Aussonderung fällig")
     process_id = str(uuid.uuid4())

@@ -14,6 +14,7 @@ import click
 
 from akten.model import STATUS_WORDS, Akte
 from akten.plan import APPRAISALS
+from eakte import wording
 from eakte.settings import load_settings
 
 if TYPE_CHECKING:  # SQLAlchemy costs a third of a second: only the commands import it
@@ -85,11 +86,20 @@ def anlegen(position: str | None, title: str, aktenzeichen: str | None, as_json:
 @click.option("--json", "as_json", is_flag=True)
 def zeigen(aktenzeichen: str, as_json: bool) -> None:
     """Eine Akte mit Vorgängen, Dokumenten und Verlauf anzeigen."""
+    from eakte.records import load_manifest
+    from eakte.wiring import build_store
+
     with register() as akten:
         found = akten.get(aktenzeichen)
         vorgaenge = akten.vorgaenge(found.aktenzeichen)
         documents = akten.documents(found.aktenzeichen)
         events = akten.events(found.aktenzeichen)
+    store = build_store(load_settings())
+    names = {
+        d.record_id: manifest.original_filename if manifest else "(gelöscht)"
+        for d in documents
+        for manifest in [load_manifest(store, d.record_id)]
+    }
     if as_json:
         emit(
             {
@@ -98,7 +108,9 @@ def zeigen(aktenzeichen: str, as_json: bool) -> None:
                     {"number": v.number, "title": v.title, "opened_on": v.opened_on.isoformat()}
                     for v in vorgaenge
                 ],
-                "documents": [d.to_json() for d in documents],
+                "documents": [
+                    {**d.to_json(), "original_filename": names[d.record_id]} for d in documents
+                ],
                 "events": events,
             }
         )
@@ -114,8 +126,8 @@ def zeigen(aktenzeichen: str, as_json: bool) -> None:
     for document in documents:
         where = f" (Vorgang {document.vorgang})" if document.vorgang else ""
         click.echo(
-            f"  Dokument {document.record_id[:12]}{where}, eingegangen "
-            f"{document.received_on:%d.%m.%Y}"
+            f"  Dokument {document.record_id[:12]} {names[document.record_id]}{where}, "
+            f"eingegangen {document.received_on:%d.%m.%Y}"
         )
 
 
@@ -154,7 +166,7 @@ def schliessen(aktenzeichen: str, datum: Any, as_json: bool) -> None:
         return
     click.echo(describe(closed))
     click.echo(
-        f"Akte geschlossen; {len(documents)} Dokument(e) aufzubewahren bis "
+        f"Akte geschlossen; {wording.documents(len(documents))} aufzubewahren bis "
         f"{closed.retention_until:%d.%m.%Y}"
         + (f", im Objektspeicher gesperrt: {locked}." if locked else "."),
         err=True,
@@ -169,7 +181,7 @@ def sperrfrist(aktenzeichen: str) -> None:
     with register() as akten:
         documents = akten.documents(akten.get(aktenzeichen).aktenzeichen)
     locked = _lock(aktenzeichen, documents)
-    click.echo(f"{locked} Original(e) gesperrt.", err=True)
+    click.echo(f"{wording.originals(locked)} gesperrt.", err=True)
 
 
 @akte.command("sperren")
@@ -192,7 +204,9 @@ def sperren(aktenzeichen: str, aufheben: bool, grund: str) -> None:
             reason=grund,
         )
     state = "entsperrt" if aufheben else "gesperrt"
-    click.echo(f"Akte {aktenzeichen} {state}; Originale im Objektspeicher: {held}.", err=True)
+    click.echo(
+        f"Akte {aktenzeichen} {state}; im Objektspeicher: {wording.originals(held)}.", err=True
+    )
 
 
 def _lock(aktenzeichen: str, documents: Any) -> int:

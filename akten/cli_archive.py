@@ -11,6 +11,7 @@ import click
 
 from akten.cli import actor, emit, register
 from akten.xdomea import Party
+from eakte import wording
 from eakte.settings import load_settings
 
 _FOLDER = click.Path(file_okay=False, path_type=Path)
@@ -184,7 +185,7 @@ def _report(written: Any, as_json: bool, verb: str) -> None:
         return
     click.echo(str(written.path))
     click.echo(
-        f"{len(written.akten)} Akte(n) {verb} (Prozess {written.process_id}): "
+        f"{wording.akten(len(written.akten))} {verb} (Prozess {written.process_id}): "
         + ", ".join(written.akten),
         err=True,
     )
@@ -238,7 +239,7 @@ def loeschen(stichtag: Any, as_json: bool) -> None:
     if not done:
         click.echo("Nichts zu löschen.", err=True)
     for aktenzeichen, removed in done.items():
-        click.echo(f"{aktenzeichen}: {len(removed)} Dokument(e) gelöscht")
+        click.echo(f"{aktenzeichen}: {wording.documents(len(removed))} gelöscht")
 
 
 @aussonderung.command("loeschprotokoll")
