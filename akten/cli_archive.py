@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from akten.cli import actor, emit, register
-from akten.xdomea import Party
 from eakte import wording
 from eakte.settings import load_settings
+
+if TYPE_CHECKING:  # lxml is imported by the commands that write or read messages
+    from akten.xdomea import Party
 
 _FOLDER = click.Path(file_okay=False, path_type=Path)
 
 
 def _parties(options: dict[str, Any]) -> tuple[Party, Party]:
+    from akten.xdomea import Party
+
     return (
         Party(options["sender_code"], options["sender"]),
         Party(options["archive_code"], options["archive"]),
