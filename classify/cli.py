@@ -179,7 +179,7 @@ def classify_command(path: Path, as_json: bool) -> None:
 @click.argument("record_id")
 @click.argument("type_id")
 def correct(record_id: str, type_id: str) -> None:
-    """Den Dokumenttyp einer Akte korrigieren; das nächste `eakte train` lernt daraus."""
+    """Den Dokumenttyp eines Dokuments korrigieren; das nächste `eakte train` lernt daraus."""
     from classify.corrections import correct as apply
     from eakte.retrieval import get_manifest
 

@@ -18,7 +18,7 @@ def correct(ctx: Context, manifest: Manifest, type_id: str, who: str = "cli") ->
     types = load_types(ctx.settings.document_types_file)
     chosen = types.get(type_id)
     if manifest.status != "stored":
-        raise InputRejected("Nur gespeicherte Akten können korrigiert werden")
+        raise InputRejected("Nur gespeicherte Dokumente können korrigiert werden")
     before = manifest.classification
     corrected = Classification(
         type=chosen.id,

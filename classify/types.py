@@ -1,14 +1,19 @@
-"""Document types and their routing, read from a YAML file (configuration, not code)."""
+"""Document types and their routing, read from a YAML file (configuration, not code).
+
+The same file holds the departments and the Aktenplan (``akten.plan``): a type routes to
+a position, the position says who keeps the Akte and for how long."""
 
 from __future__ import annotations
 
 import functools
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from akten.plan import Aktenplan, parse_plan
 from eakte.errors import ConfigurationError
 from eakte.ports import Prediction
 from eakte.record import Classification
@@ -31,6 +36,12 @@ class DocumentTypes(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     types: list[DocumentType] = Field(min_length=2)
+    departments: list[str] = Field(default_factory=list)  # empty: not checked
+    aktenplan: list[Any] = Field(default_factory=list)  # checked by ``akten.plan``
+
+    @property
+    def plan(self) -> Aktenplan:
+        return parse_plan(self.aktenplan, self.departments, DEFAULT_TYPES)
 
     def ids(self) -> list[str]:
         return [t.id for t in self.types]
@@ -63,7 +74,25 @@ def load_types(path: Path | None = None) -> DocumentTypes:
     ids = types.ids()
     if len(set(ids)) != len(ids):
         raise ConfigurationError(f"Dokumenttypen in {path or DEFAULT_TYPES}: doppelte Kennung")
+    check_routing(types, str(path or DEFAULT_TYPES))
     return types
+
+
+def check_routing(types: DocumentTypes, source: str) -> None:
+    """Every type routes to a known department and, once there is an Aktenplan, to one
+    of its positions; the plan itself is checked too (German, every problem at once)."""
+    plan = parse_plan(types.aktenplan, types.departments, source)
+    problems = []
+    for document_type in types.types:
+        if types.departments and document_type.department not in types.departments:
+            problems.append(
+                f"Typ {document_type.id}: unbekannte Abteilung {document_type.department!r}"
+            )
+        number = document_type.aktenplan
+        if plan.positions and number is not None and number not in plan.positions:
+            problems.append(f"Typ {document_type.id}: Position {number} fehlt im Aktenplan")
+    if problems:
+        raise ConfigurationError(f"Dokumenttypen in {source} ungültig: " + "; ".join(problems))
 
 
 class TypeRouter:

@@ -21,6 +21,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from accounts.cli import audit, users
+from akten.cli import ablegen, akte
+from akten.cli_archive import aussonderung
 from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.cli_hotfolder import watch
@@ -127,7 +129,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> N
     "--signatur",
     "signature",
     type=click.Choice(VERDICTS),
-    help="Nur Akten mit diesem Signaturergebnis (z. B. TOTAL_PASSED: signiert und gültig).",
+    help="Nur Dokumente mit diesem Signaturergebnis (z. B. TOTAL_PASSED: signiert und gültig).",
 )
 @click.option("--json", "as_json", is_flag=True)
 def search(query: str, limit: int, signature: Verdict | None, as_json: bool) -> None:
@@ -146,7 +148,7 @@ def search(query: str, limit: int, signature: Verdict | None, as_json: bool) -> 
 @click.argument("record_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True)
 def show(record_id: str, as_json: bool) -> None:
-    """Das Manifest einer Akte anzeigen (Kennung oder eindeutiger Anfang davon)."""
+    """Das Manifest eines Dokuments anzeigen (Kennung oder eindeutiger Anfang davon)."""
     with service() as ctx:
         manifest = manifest_view(ctx, record_id)
     if as_json:
@@ -250,10 +252,11 @@ def quarantine(as_json: bool) -> None:
 @cli.command()
 @click.option("--rescan", is_flag=True, help="Nur Seiten, die neu gescannt werden müssen.")
 @click.option("--typ", "doc_type", is_flag=True, help="Nur unsichere Dokumenttypen.")
+@click.option("--akte", "akte", is_flag=True, help="Nur Dokumente, die noch in keiner Akte sind.")
 @click.option("--json", "as_json", is_flag=True)
-def review(rescan: bool, doc_type: bool, as_json: bool) -> None:
+def review(rescan: bool, doc_type: bool, akte: bool, as_json: bool) -> None:
     """Was eine Person prüfen muss: Seiten zum Neuscannen (vor dem Vernichten des
-    Papiers, BSI TR-RESISCAN) und unsichere Dokumenttypen."""
+    Papiers, BSI TR-RESISCAN), unsichere Dokumenttypen und Post ohne Akte."""
     from eakte import review as review_ledger
     from eakte.records import load_manifest
 
@@ -262,6 +265,8 @@ def review(rescan: bool, doc_type: bool, as_json: bool) -> None:
         kinds += ("rescan",)
     if doc_type:
         kinds += ("type",)
+    if akte:
+        kinds += ("akte",)
     with service() as ctx:
         items = review_ledger.list_review(ctx.store, kinds or review_ledger.KINDS, load_manifest)
     if as_json:
@@ -270,7 +275,7 @@ def review(rescan: bool, doc_type: bool, as_json: bool) -> None:
     if not items:
         err.print("Nichts zu prüfen.")
     for item in items:
-        label = "neu scannen" if item.kind == "rescan" else "Typ prüfen"
+        label = {"rescan": "neu scannen", "type": "Typ prüfen", "akte": "ablegen"}[item.kind]
         where = ", ".join(
             f"S. {page['number']}: {'; '.join(page['reasons'])}" for page in item.pages
         )
@@ -322,6 +327,9 @@ for command in (
     correct,
     users,
     audit,
+    akte,
+    ablegen,
+    aussonderung,
 ):
     cli.add_command(command)
 cli.add_command(watch)

@@ -12,6 +12,7 @@ from eakte.ports import (
     Classifier,
     DocumentRouter,
     FieldExtractor,
+    Filing,
     ObjectStore,
     PageReader,
     SearchIndex,
@@ -39,3 +40,4 @@ class Context:
     sniff: Callable[[bytes], str]
     classifier: Classifier | None = None
     archive_pdf: ArchivePdfBuilder | None = None
+    filing: Filing | None = None  # None: incoming post is not filed into Akten

@@ -66,7 +66,7 @@ def index_again(ctx: Context, record_ids: list[str]) -> str | None:
         ctx.index.upsert(documents)
     except (Transient, ToolFailed) as exc:
         return (
-            f"Suchindex nicht aktualisiert: {exc.message} – die Akte ist gespeichert; "
+            f"Suchindex nicht aktualisiert: {exc.message} – das Dokument ist gespeichert; "
             "bitte `eakte reindex` ausführen"
         )
     return None

@@ -2,7 +2,7 @@
 
     store_original ─► prepare (sniff → text layer → signatures) ─► take_parts ─► plan_ocr
         ─► [read_page × pages without text] ─► finish (merge → rendition → classify
-        → complete) ─► index
+        → file into its Akte → complete) ─► index
 
 The local runner (``eakte.local_runner``) and the Celery workers (``workers.steps``)
 call ``prepare``, ``take_parts``, ``plan_ocr``, ``read_page`` and ``finish``; they only
@@ -28,6 +28,7 @@ from eakte import records, review
 from eakte.context import Context
 from eakte.errors import EakteError, InputRejected, LimitExceeded, ModelMissing, ToolFailed
 from eakte.filenames import sanitize_filename
+from eakte.filing import file_document
 from eakte.handlers import MediaHandler, Part, TextLayer
 from eakte.ports import PageJob, PageRead, PageReader, SignatureCheck
 from eakte.record import Channel, Event, Manifest, PageText, SignatureSummary, utc_now
@@ -356,9 +357,10 @@ def finish(
     ocr_pdfs: Mapping[int, bytes],
 ) -> Manifest:
     """Everything after OCR, in order: merge the pages, the archival rendition,
-    classification, the stored manifest."""
+    classification, filing into the Akte it cites, the stored manifest."""
     manifest = store_archive_rendition(merge_ocr(manifest, pages), ocr_pdfs, ctx)
-    return complete(classify_document(with_part_states(manifest, ctx), ctx), ctx)
+    classified = classify_document(with_part_states(manifest, ctx), ctx)
+    return complete(file_document(classified, ctx), ctx)
 
 
 def with_part_states(manifest: Manifest, ctx: Context) -> Manifest:

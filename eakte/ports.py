@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, Protocol
+from typing import Any, BinaryIO, Literal, Protocol, runtime_checkable
 
 from PIL import Image
 
@@ -56,6 +56,30 @@ class ObjectStore(Protocol):
     def delete_derived(self, key: str) -> None: ...
 
     def list_originals(self) -> Iterator[str]: ...
+
+
+@runtime_checkable
+class RetentionLock(Protocol):
+    """A store whose server enforces retention (MinIO object lock): closing an Akte
+    extends its originals' lock to their retention end."""
+
+    def extend_retention(self, sha256: str, until: datetime) -> datetime:
+        """Lock the original at least until ``until``, never shorter than it is; returns
+        the earliest retain-until in force."""
+        ...
+
+    def set_legal_hold(self, sha256: str, on: bool) -> None:
+        """Hold the original regardless of its retention (a file under litigation)."""
+        ...
+
+
+@runtime_checkable
+class OriginalEraser(Protocol):
+    """A store that can delete an original. Only the Aussonderung does, for Akten the
+    archive confirmed it took or decided to destroy, after their retention ended; a
+    server's lock (MinIO object lock) still has the last word."""
+
+    def delete_original(self, sha256: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -279,3 +303,30 @@ class DocumentRouter(Protocol):
     Aktenplan position, whether a person should review it) from the configured types."""
 
     def route(self, prediction: Prediction) -> Classification: ...
+
+
+@dataclass(frozen=True)
+class FilingDecision:
+    """What the filing stage did with a Dokument: filed into the Akte it cites, or left
+    for a person with the reason and the Aktenplan position its type proposes."""
+
+    aktenzeichen: str | None  # canonical; None: not filed, waits in review
+    reason: str  # German
+    proposed_position: str | None = None
+    restricted: bool = False  # the Akte's position restricts access: so does the Dokument
+
+
+class Filing(Protocol):
+    """Files incoming post into existing Akten (``akten.filing``)."""
+
+    def file_incoming(
+        self,
+        record_id: str,
+        received_on: date,
+        cited: Sequence[str],
+        text: str,
+        proposed_position: str | None,
+    ) -> FilingDecision:
+        """File the Dokument when ``cited`` (extracted reference values) or ``text``
+        name exactly one open Akte; never raises for a letter that names none."""
+        ...

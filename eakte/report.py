@@ -28,6 +28,7 @@ STAGE_DE = {
     "signatures": "Signaturprüfung",
     "ocr": "Texterkennung (Summe je Seite)",
     "classify": "Klassifikation und Felder",
+    "filing": "Ablage in Akten",
     "manifest": "Manifest schreiben",
     "index": "Suchindex",
 }

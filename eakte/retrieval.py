@@ -30,7 +30,7 @@ def resolve_id(ctx: Context, record_id: str) -> str:
     if len(record_id) == 64 and ctx.store.has_original(record_id):
         return record_id
     if len(record_id) < MIN_PREFIX or not all(c in "0123456789abcdef" for c in record_id):
-        raise RecordNotFound(f"Keine Akte mit der Kennung {record_id!r}")
+        raise RecordNotFound(f"Kein Dokument mit der Kennung {record_id!r}")
     matches = [
         key.removeprefix("manifests/").removesuffix(".json")
         for key in ctx.store.list_derived("manifests")
@@ -118,7 +118,8 @@ def copy_rendition(ctx: Context, manifest: Manifest, name: str, destination: Pat
     data = ctx.store.get_derived(key) if key else None
     if key is None or data is None:
         raise RecordNotFound(
-            f"Zu {manifest.id[:12]}… gibt es keine Archivfassung (nur gescannte Akten haben eine)"
+            f"Zu {manifest.id[:12]}… gibt es keine Archivfassung "
+            "(nur gescannte Dokumente haben eine)"
         )
     tmp = destination.with_name(f".{destination.name}.{os.getpid()}.part")
     tmp.write_bytes(data)

@@ -1,5 +1,6 @@
 """What a person must look at: pages to scan again before the paper may be destroyed
-(BSI TR-RESISCAN), and document types the classifier was unsure of.
+(BSI TR-RESISCAN), document types the classifier was unsure of, and incoming post that
+cited no known Akte (to be filed by hand, with the position its type proposes).
 
 Kept as a small ledger in the store (``review/<kind>/<id>.json``), written whenever a
 record is completed, so listing it needs no walk over every manifest. The ledger is
@@ -17,8 +18,8 @@ from typing import Any, Literal
 from eakte.ports import ObjectStore
 from eakte.record import Manifest
 
-ReviewKind = Literal["rescan", "type"]
-KINDS: tuple[ReviewKind, ...] = ("rescan", "type")
+ReviewKind = Literal["rescan", "type", "akte"]
+KINDS: tuple[ReviewKind, ...] = ("rescan", "type", "akte")
 # eakte.records.load_manifest, passed in: the pipeline writes this ledger
 ManifestLoader = Callable[[ObjectStore, str], Manifest | None]
 
@@ -53,6 +54,12 @@ def items_of(manifest: Manifest) -> list[ReviewItem]:
     if classification and classification.needs_review and not classification.corrected:
         reason = f"Dokumenttyp unsicher: {classification.label} ({classification.confidence:.0%})"
         items.append(ReviewItem("type", manifest.id, manifest.original_filename, [reason], []))
+    filing = manifest.fields.get("filing")
+    if isinstance(filing, dict) and filing.get("status") == "waiting":
+        reason = f"Akte zuordnen: {filing.get('reason') or 'kein Aktenzeichen erkannt'}"
+        if filing.get("proposed_position"):
+            reason += f"; Vorschlag Aktenplan {filing['proposed_position']}"
+        items.append(ReviewItem("akte", manifest.id, manifest.original_filename, [reason], []))
     return items
 
 

@@ -159,6 +159,9 @@ class Settings(BaseSettings):
     classifier_bf16: bool = True  # bfloat16 inference: measured 2.3x faster, same F1
     classifier_threads: int = Field(default=2, ge=1)
     training_per_type: int = Field(default=100, ge=4)  # generated letters per type (default)
+    # Incoming post citing an existing Aktenzeichen is filed into its Akte (Akten live in
+    # the accounts database); false: nothing is filed automatically, nothing waits for it
+    auto_filing: bool = True
 
     # Limits for hostile or absurd input (pages and pixels also in ``settings.ocr``)
     max_file_bytes: int = Field(default=200 * MiB, ge=1)
@@ -305,7 +308,10 @@ class SignatureSettings(SettingsGroup):
 
 
 class ClassifierSettings(SettingsGroup):
+    """Types, routing and the Aktenplan; whether incoming post is filed into Akten."""
+
     document_types_file: Path | None
+    auto_filing: bool
     review_threshold: float | None
     review_max_error: float
     model_cache_dir: Path

@@ -18,7 +18,7 @@ from eakte.handlers import HandlerRegistry
 from eakte.indexing import all_stored_documents
 from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome, RunStats
-from eakte.ports import ObjectStore, SearchIndex
+from eakte.ports import Filing, ObjectStore, SearchIndex
 from eakte.record import Channel
 from eakte.settings import Settings
 from eakte.wording import documents
@@ -95,7 +95,17 @@ def build_context(settings: Settings) -> Context:
         sniff=sniff_media_type,
         classifier=build_classifier(settings, store),
         archive_pdf=_build_archive_pdf,
+        filing=build_filing(settings),
     )
+
+
+def build_filing(settings: Settings) -> Filing | None:
+    """Automatic filing into the Akten of the accounts database (``EAKTE_AUTO_FILING``)."""
+    if not settings.auto_filing:
+        return None
+    from akten.filing import AutoFiling
+
+    return AutoFiling(settings.web.database, settings.document_types_file)
 
 
 def build_store(settings: Settings) -> ObjectStore:

@@ -82,6 +82,14 @@ class FilesystemStore:
     def original_path(self, sha256: str) -> Iterator[Path]:
         yield self._original_file(sha256)
 
+    def delete_original(self, sha256: str) -> None:
+        """Remove the original (the Aussonderung's decision, logged before); gone already
+        is fine, so an interrupted deletion can be run again."""
+        target = self._original_file(sha256)
+        target.unlink(missing_ok=True)
+        if target.parent.is_dir():
+            _fsync_dir(target.parent)
+
     def list_originals(self) -> Iterator[str]:
         for fan_out in sorted(self._originals.iterdir()):
             for path in sorted(fan_out.iterdir()):

@@ -118,6 +118,64 @@ class MinioStore:
         created = self._check_upload(key, sha256, size, written.version_id)
         return StoredOriginal(sha256=sha256, size=size, created=created)
 
+    def extend_retention(self, sha256: str, until: datetime) -> datetime:
+        """Keep every version of the original locked at least until ``until`` (an Akte's
+        retention end). A later date already set stays: retention is only ever extended
+        (the server would refuse to shorten it in COMPLIANCE mode anyway). Returns the
+        earliest retain-until now in force over the versions."""
+        key = _original_key(sha256)
+        in_force: list[datetime] = []
+        with self._errors(missing=f"Original {sha256[:12]}… fehlt im Objektspeicher"):
+            versions = [
+                item.version_id
+                for item in self._client.list_objects(
+                    self.originals_bucket, key, include_version=True
+                )
+                if item.object_name == key and not item.is_delete_marker
+            ]
+            if not versions:
+                raise RecordNotFound(f"Original {sha256[:12]}… fehlt im Objektspeicher")
+            for version in versions:
+                current = self._client.get_object_retention(self.originals_bucket, key, version)
+                held = current.retain_until_date if current is not None else None
+                if held is not None and held >= until:
+                    in_force.append(held)
+                    continue
+                mode = current.mode if current is not None and current.mode else self.retention_mode
+                self._client.set_object_retention(
+                    self.originals_bucket, key, Retention(mode, until), version_id=version
+                )
+                in_force.append(until)
+        return min(in_force)
+
+    def set_legal_hold(self, sha256: str, on: bool) -> None:
+        """Legal hold on every version: no delete while it is on, whatever the date."""
+        key = _original_key(sha256)
+        with self._errors(missing=f"Original {sha256[:12]}… fehlt im Objektspeicher"):
+            for version in self._versions(key):
+                if on:
+                    self._client.enable_object_legal_hold(self.originals_bucket, key, version)
+                else:
+                    self._client.disable_object_legal_hold(self.originals_bucket, key, version)
+
+    def _versions(self, key: str) -> list[str | None]:
+        return [
+            item.version_id
+            for item in self._client.list_objects(self.originals_bucket, key, include_version=True)
+            if item.object_name == key and not item.is_delete_marker
+        ]
+
+    def delete_original(self, sha256: str) -> None:
+        """Remove every version of the original; the server refuses while one is still
+        locked (its retain-until not reached), and nothing is bypassed."""
+        key = _original_key(sha256)
+        with self._errors():
+            for item in self._client.list_objects(self.originals_bucket, key, include_version=True):
+                if item.object_name == key:
+                    self._client.remove_object(
+                        self.originals_bucket, key, version_id=item.version_id
+                    )
+
     def has_original(self, sha256: str) -> bool:
         return self._stat_size(self.originals_bucket, _original_key(sha256)) is not None
 

@@ -44,7 +44,7 @@ def _schedule_file() -> str:
 )
 @click.option("--beat", is_flag=True, help="Den periodischen Abgleich hier mitlaufen lassen.")
 def worker(queues: str, concurrency: int | None, beat: bool) -> None:
-    """Einen Worker starten, der Akten aus der Warteschlange verarbeitet."""
+    """Einen Worker starten, der Dokumente aus der Warteschlange verarbeitet."""
     from workers.app import QUEUES, create_app
 
     chosen = [name.strip() for name in queues.split(",") if name.strip()]
@@ -88,7 +88,7 @@ def flower(port: int, address: str) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True)
 def status(as_json: bool) -> None:
-    """Worker, Warteschlangen und ausstehende Akten auf einen Blick."""
+    """Worker, Warteschlangen und ausstehende Dokumente auf einen Blick."""
     from eakte.wiring import build_context
     from workers.app import create_app
     from workers.status import collect
@@ -111,6 +111,6 @@ def status(as_json: bool) -> None:
     queued = " · ".join(f"{name} {count}" for name, count in found.queued.items())
     click.echo(f"Warteschlangen: {queued or '–'} · in Arbeit {found.active_tasks}")
     click.echo(
-        f"Akten in Bearbeitung: {found.in_flight} · warten auf den Suchindex: "
+        f"Dokumente in Bearbeitung: {found.in_flight} · warten auf den Suchindex: "
         f"{found.waiting_for_index} · Quarantäne: {found.quarantined}"
     )

@@ -15,6 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 ADAPTER_PACKAGES = (
     "accounts",
+    "akten",
     "ingest",
     "classify",
     "signatures",
@@ -30,7 +31,8 @@ MAY_BRANCH_ON_MEDIA_TYPE = {"ingest/sniff.py", "eakte/handlers.py"}
 
 
 @pytest.mark.parametrize(
-    "module", ["eakte.pipeline", "eakte.local_runner", "eakte.records", "eakte.indexing"]
+    "module",
+    ["eakte.pipeline", "eakte.local_runner", "eakte.records", "eakte.indexing", "eakte.filing"],
 )
 def test_the_core_imports_no_adapter(module: str) -> None:
     probe = (

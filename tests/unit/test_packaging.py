@@ -48,6 +48,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
 def test_the_wheel_holds_the_product(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     assert {"eakte/cli.py", "classify/default_model.py", "classify/default_types.yaml"} <= names
+    schemas = "akten/schemas/xdomea_3.0.0/xdomea-Nachrichten-AussonderungDurchfuehren.xsd"
+    assert {schemas, "akten/schemas/xoev/code/1_0/xoev-code.xsd"} <= names  # xdomea checks
+    assert "akten/schemas/LICENSE-xdomea_toolkit.md" in names
 
 
 def test_the_wheel_holds_no_corpus_no_samples_and_no_test_pki(wheel: zipfile.ZipFile) -> None:
