@@ -10,8 +10,9 @@ PYTHON="${PYTHON:-python3}"
 # poppler-utils: pdfsig, the peer the signature tests and benchmark compare with
 # redis-server: broker for the distributed mode, started by the tests on loopback
 # postgresql: accounts and audit trail of the distributed mode; the tests initdb a cluster
+# chromium: the browser the web UI tests drive through Playwright (no browser download)
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core
-  poppler-utils redis-server dovecot-imapd postgresql)
+  poppler-utils redis-server dovecot-imapd postgresql chromium)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

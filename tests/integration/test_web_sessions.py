@@ -1,0 +1,154 @@
+"""Browser sessions without a browser: the cookie's flags, CSRF on every form, logout,
+throttled failed logins, the pages' CSP and German error pages, over a real `eakte
+serve` (the browser itself: test_web_ui.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from tests.integration.ui_fixtures import PASSWORD, UiServer, ui_server
+
+pytestmark = pytest.mark.integration
+__all__ = ["ui_server"]  # fixture
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def _client(server: UiServer) -> httpx.Client:
+    return httpx.Client(base_url=server.base_url, timeout=60)
+
+
+def _log_in(client: httpx.Client, user: str, password: str = PASSWORD) -> httpx.Response:
+    form = client.get("/anmelden")
+    token = _CSRF.search(form.text)
+    assert token, form.text
+    return client.post(
+        "/anmelden", data={"benutzer": user, "passwort": password, "csrf": token.group(1)}
+    )
+
+
+def _csrf_of(client: httpx.Client, path: str) -> str:
+    found = _CSRF.search(client.get(path).text)
+    assert found
+    return found.group(1)
+
+
+def test_login_sets_a_strict_httponly_session_cookie_and_lands_on_the_roles_page(
+    ui_server: UiServer,
+) -> None:
+    with _client(ui_server) as client:
+        answer = _log_in(client, "archiv")
+        assert answer.status_code == 303 and answer.headers["location"] == "/suche"
+        cookie = next(
+            value
+            for name, value in answer.headers.multi_items()
+            if name == "set-cookie" and value.startswith("eakte_sitzung=")
+        )
+        flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+        assert {"httponly", "samesite=strict", "path=/"} <= flags
+        assert "secure" not in flags  # EAKTE_SESSION_COOKIE_SECURE=false in this test
+        assert client.get("/").headers["location"] == "/suche"
+        page = client.get("/suche")
+        assert page.status_code == 200 and '<html lang="de">' in page.text
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+
+
+def test_without_a_session_every_page_sends_to_the_login_form(ui_server: UiServer) -> None:
+    letter = ui_server.ids["brief_widerspruch.pdf"]
+    with _client(ui_server) as client:
+        for path in ("/", "/suche?q=Widerspruch", f"/dokumente/{letter}", "/verwaltung"):
+            answer = client.get(path)
+            assert answer.status_code == 303, path
+            assert answer.headers["location"].startswith("/anmelden?weiter=")
+        forged = client.get("/suche", headers={"Cookie": "eakte_sitzung=eyJ1IjoiYWRtaW4ifQ.00"})
+        assert forged.status_code == 303
+
+
+def test_a_wrong_password_is_refused_in_german_and_audited(ui_server: UiServer) -> None:
+    with _client(ui_server) as client:
+        answer = _log_in(client, "bau", "falsch-falsch")
+        assert answer.status_code == 401
+        assert "Benutzername oder Passwort ist falsch." in answer.text
+        assert "eakte_sitzung" not in answer.headers.get("set-cookie", "")
+        unknown = _log_in(client, "niemand", PASSWORD)
+        assert unknown.status_code == 401 and unknown.text.count("falsch") == answer.text.count(
+            "falsch"
+        )
+    today = datetime.now(UTC).date().isoformat()
+    exported = ui_server.cli("audit", "export", "--from", today, "--to", today)
+    failures = [line for line in exported.json_lines() if line["action"] == "auth_failed"]
+    assert any(line["target"] == "/anmelden" for line in failures)
+    assert "falsch-falsch" not in exported.stdout  # a password never reaches the trail
+
+
+def test_login_without_the_forms_token_is_refused(ui_server: UiServer) -> None:
+    with _client(ui_server) as client:
+        client.get("/anmelden")
+        answer = client.post(
+            "/anmelden", data={"benutzer": "bau", "passwort": PASSWORD, "csrf": "geraten"}
+        )
+        assert answer.status_code == 403
+        assert "Formular ist abgelaufen" in answer.text
+        assert "eakte_sitzung" not in answer.headers.get("set-cookie", "")
+
+
+def test_every_state_changing_form_needs_the_sessions_csrf_token(ui_server: UiServer) -> None:
+    letter = ui_server.ids["rechnung.pdf"]
+    with _client(ui_server) as client:
+        assert _log_in(client, "post").status_code == 303
+        token = _csrf_of(client, "/posteingang")
+        for path, data in (
+            (f"/posteingang/dokumente/{letter}", {"department": "rechtsamt"}),
+            ("/abmelden", {}),
+        ):
+            for csrf in ("", "x" * 64):
+                refused = client.post(path, data={**data, "csrf": csrf})
+                assert refused.status_code in (403, 422), (path, refused.text)
+        upload = client.post(
+            "/posteingang", data={"csrf": "x"}, files={"dateien": ("a.pdf", b"%PDF-1.4\n")}
+        )
+        assert upload.status_code == 403
+        other_site = client.post(
+            f"/posteingang/dokumente/{letter}",
+            data={"department": "rechtsamt", "csrf": token},
+            headers={"Origin": "https://boese.example"},
+        )
+        assert other_site.status_code == 403
+    shown = ui_server.cli("show", letter, "--json").json()
+    assert shown["assigned_department"] == "kaemmerei"  # nothing was changed
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(ui_server: UiServer) -> None:
+    with _client(ui_server) as client:
+        assert _log_in(client, "bau").status_code == 303
+        copied = client.cookies["eakte_sitzung"]
+        token = _csrf_of(client, "/suche")
+        out = client.post("/abmelden", data={"csrf": token})
+        assert out.status_code == 303 and out.headers["location"] == "/anmelden?abgemeldet=1"
+        assert "Sie sind abgemeldet." in client.get("/anmelden?abgemeldet=1").text
+    with _client(ui_server) as thief:
+        answer = thief.get("/suche", headers={"Cookie": f"eakte_sitzung={copied}"})
+        assert answer.status_code == 303
+        assert "abgelaufen=1" in answer.headers["location"]
+
+
+def test_errors_are_german_pages_without_internals(ui_server: UiServer) -> None:
+    with _client(ui_server) as client:
+        assert _log_in(client, "bau").status_code == 303
+        missing = client.get("/gibt-es-nicht")
+        assert missing.status_code == 404 and "Nicht gefunden" in missing.text
+        assert missing.headers["content-type"].startswith("text/html")
+        bad = client.get("/suche", params={"q": "x", "seite": "zwei"})
+        assert bad.status_code == 422 and "ganze Zahl" in bad.text
+        assert "Traceback" not in bad.text and "/tmp" not in bad.text
+        forbidden_role = client.get("/verwaltung")
+        assert forbidden_role.status_code == 403 and "Ihre Rolle erlaubt das nicht." in (
+            forbidden_role.text
+        )
+        api = client.get("/api/search", params={"q": "x"})  # the API stays JSON
+        assert api.status_code == 401 and api.json()["detail"].startswith("Anmeldung")
