@@ -10,9 +10,10 @@ PYTHON="${PYTHON:-python3}"
 # poppler-utils: pdfsig, the peer the signature tests and benchmark compare with
 # redis-server: broker for the distributed mode, started by the tests on loopback
 # postgresql: accounts and audit trail of the distributed mode; the tests initdb a cluster
-# chromium: the browser the web UI tests drive through Playwright (no browser download)
+# chromium: the browser the web UI tests drive through Playwright (no browser download);
+# chromium-l10n: its German texts (the file chooser says "Dateien auswählen")
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core
-  poppler-utils redis-server dovecot-imapd postgresql chromium)
+  poppler-utils redis-server dovecot-imapd postgresql chromium chromium-l10n)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -152,3 +152,20 @@ def test_errors_are_german_pages_without_internals(ui_server: UiServer) -> None:
         )
         api = client.get("/api/search", params={"q": "x"})  # the API stays JSON
         assert api.status_code == 401 and api.json()["detail"].startswith("Anmeldung")
+
+
+def test_an_upload_with_the_token_is_taken_in(ui_server: UiServer) -> None:
+    with _client(ui_server) as client:
+        assert _log_in(client, "post").status_code == 303
+        token = _csrf_of(client, "/posteingang")
+        invoice = ui_server.files["rechnung.pdf"]
+        answer = client.post(
+            "/posteingang",
+            data={"csrf": token},
+            files={"dateien": (invoice.name, invoice.read_bytes(), "application/pdf")},
+            headers={"Origin": ui_server.base_url},
+        )
+        assert answer.status_code == 303, answer.text
+        batch = client.get(answer.headers["location"])
+        main = batch.text.split("<main", 1)[1]
+        assert "schon vorhanden" in main and "rechnung.pdf" in main, main

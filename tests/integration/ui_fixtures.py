@@ -113,13 +113,18 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Ite
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless; Playwright never downloads a browser of its own."""
+def browser(ui_server: UiServer) -> Iterator[Browser]:
+    """Debian's Chromium, headless; Playwright never downloads a browser of its own.
+    After the server: Playwright's sync API runs an event loop, and pyHanko's signing
+    of the sample Bescheid needs to start its own."""
     if not CHROMIUM.is_file():
         pytest.fail("Chromium fehlt: apt-get install chromium (scripts/setup.sh)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--lang=de-DE"],
+            env={**os.environ, "LANGUAGE": "de"},  # German texts (chromium-l10n)
         )
         yield launched
         launched.close()
@@ -127,13 +132,19 @@ def browser() -> Iterator[Browser]:
 
 def log_in(browser: Browser, server: UiServer, user: str) -> Page:
     """A fresh browser context (its own cookies) logged in through the form."""
-    context = browser.new_context(base_url=server.base_url, locale="de-DE", accept_downloads=True)
+    context = browser.new_context(
+        base_url=server.base_url,
+        locale="de-DE",
+        accept_downloads=True,
+        viewport={"width": 1280, "height": 960},
+    )
+    context.set_default_timeout(0)  # no time limits: OCR of a scan batch takes its time
     page = context.new_page()
     page.goto("/anmelden")
     page.get_by_label("Benutzername").fill(user)
     page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anmelden").click()
     assert "/anmelden" not in page.url, page.content()
     return page
 

@@ -88,8 +88,9 @@ class CsrfRejected(Exception):
 
 
 def check_form(request: Request, token: str) -> None:
-    """Every POST of a page: the session's CSRF token, and, where the browser names it,
-    an Origin of this very server (SameSite=Strict cookies already keep most out)."""
+    """Every POST of a page: the session's CSRF token, and, where the browser sends one,
+    an Origin of this very server ("null" included: pages ask for same-origin referrers,
+    so our own forms name their origin). SameSite=Strict cookies already keep most out."""
     session: Session | None = getattr(request.state, "session", None)
     codec: SessionCodec = request.app.state.sessions
     if session is None or not codec.csrf_ok(session, token):

@@ -178,6 +178,6 @@ def _letter(
         confidence=found.confidence if found else None,
         needs_review=bool(found and found.needs_review),
         department=manifest.department if manifest else None,
-        status=manifest.status if manifest else status,
+        status=manifest.status if manifest and status == "stored" else status,
         error=error,
     )
