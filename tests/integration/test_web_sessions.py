@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from tests.integration.ui_fixtures import PASSWORD, UiServer, ui_server
+from tests.integration.ui_fixtures import MARKUP, PASSWORD, UiServer, ui_server
 
 pytestmark = pytest.mark.integration
 __all__ = ["ui_server"]  # fixture
@@ -169,3 +169,19 @@ def test_an_upload_with_the_token_is_taken_in(ui_server: UiServer) -> None:
         batch = client.get(answer.headers["location"])
         main = batch.text.split("<main", 1)[1]
         assert "schon vorhanden" in main and "rechnung.pdf" in main, main
+
+
+def test_markup_in_a_documents_text_reaches_the_page_as_text(ui_server: UiServer) -> None:
+    record_id = ui_server.ids[MARKUP]
+    with _client(ui_server) as client:
+        assert _log_in(client, "bau").status_code == 303
+        found = client.get("/suche", params={"q": "Zaunbau"})
+        main = found.text.split("<main", 1)[1]
+        assert record_id in main
+        for raw in ("<script>alert", "<img src=x", "<mark><mark>"):
+            assert raw not in main, raw
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in main
+        assert "&lt;mark&gt;<mark>Zaunbau</mark>&lt;/mark&gt;" in main
+        marks = re.findall(r"<mark>([^<]*)</mark>", main)
+        assert marks == ["Zaunbau", "Zaunbau"]  # ours, around the hits only
+        assert "Flurstück «12»" in main  # the document's own guillemets stay text

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from samples.render import make_text_pdf
 from samples.signed import write_signed_samples
 from tests.conftest import REPO, Cli
 from tests.integration.web_fixtures import add_user, api_server, assign
@@ -27,6 +28,12 @@ from tests.integration.web_fixtures import add_user, api_server, assign
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "docs" / "screenshots"
 SIGNED = "bescheid_signiert.pdf"
+# a letter whose text is markup: the pages must show it as text
+MARKUP = "markup.pdf"
+MARKUP_TEXT = (
+    "Stadt Lindenau\nBetreff: Antrag Zaunbau <script>alert('x')</script>\n"
+    "<img src=x onerror=alert(1)> Flurstück «12» & <mark>Zaunbau</mark> genehmigen"
+)
 PASSWORD = "Korrekt-Pferd-Batterie"
 # user name → (role, departments)
 USERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -41,6 +48,7 @@ ASSIGNED = {
     "brief_widerspruch.pdf": "bauamt",
     "brief_bauantrag.pdf": "bauamt",
     SIGNED: "bauamt",
+    MARKUP: "bauamt",
     "rechnung.pdf": "kaemmerei",
     "brief_gemeinderat.pdf": "kaemmerei",
 }
@@ -86,8 +94,9 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Ite
     post = tmp / "post"
     post.mkdir()
     for name in ASSIGNED:
-        if name != SIGNED:
+        if name not in (SIGNED, MARKUP):
             shutil.copyfile(sample_dir / name, post / name)
+    make_text_pdf(post / MARKUP, [MARKUP_TEXT])
     trust_dir, crl_dir = write_signed_samples(post)
     (post / "bescheid_manipuliert.pdf").unlink()
     trust = {"EAKTE_TRUST_DIR": str(trust_dir), "EAKTE_CRL_DIR": str(crl_dir)}

@@ -7,6 +7,7 @@ code: KERN's icons are SVG ``data:`` images in its stylesheet, hence ``img-src d
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from markupsafe import Markup, escape
 
 from eakte.ports import NO_DEPARTMENT
 from eakte.record import VERDICT_WORDS
+from search import german
 from search.german import MARK_CLOSE, MARK_OPEN
 from web.policy import Principal, allows
 from web.ui.sessions import Session, SessionCodec
@@ -32,6 +34,7 @@ PAGE_CSP = (
 # Referrer only to this server: the browser then names our origin in the Origin header of
 # our own forms (with no-referrer it sends "null"), which ``check_form`` verifies.
 PAGE_HEADERS = {"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "same-origin"}
+_MARKED = re.compile(f"{MARK_OPEN}([^{MARK_OPEN}{MARK_CLOSE}]+){MARK_CLOSE}")
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
 ROLE_WORDS = {
     "mailroom": "Posteingang",
@@ -55,15 +58,25 @@ environment = Environment(
 )
 
 
-def highlight(snippet: str) -> Markup:
-    """The snippet with every character escaped, then only our own ``<mark>`` around the
-    hits the index marked (« »): nothing of a document ever becomes markup."""
-    escaped = str(escape(snippet))
-    return Markup(
-        escaped.replace(str(escape(MARK_OPEN)), "<mark>").replace(
-            str(escape(MARK_CLOSE)), "</mark>"
-        )
-    )
+def highlight(snippet: str, query: str) -> Markup:
+    """The snippet with every character escaped and only our own ``<mark>`` around the
+    hits the index marked (« »). A document's own guillemets (»so« in German print,
+    or markup it contains) stay text: a « » pair becomes a mark only around words the
+    query matches."""
+    terms = set(german.query_terms(query))
+    parts: list[str] = []
+    position = 0
+    for found in _MARKED.finditer(snippet):
+        parts.append(str(escape(snippet[position : found.start()])))
+        inner = found.group(1)
+        words = german.analyze(inner)
+        if words and all(word in terms for word in words):
+            parts.append(f"<mark>{escape(inner)}</mark>")
+        else:
+            parts.append(str(escape(found.group(0))))
+        position = found.end()
+    parts.append(str(escape(snippet[position:])))
+    return Markup("".join(parts))
 
 
 def local_time(value: datetime | str | None) -> str:
