@@ -169,6 +169,15 @@ def test_an_upload_with_the_token_is_taken_in(ui_server: UiServer) -> None:
         batch = client.get(answer.headers["location"])
         main = batch.text.split("<main", 1)[1]
         assert "schon vorhanden" in main and "rechnung.pdf" in main, main
+        # without JavaScript a correction is a plain form post answered by a redirect
+        record_id = ui_server.ids["rechnung.pdf"]
+        sendung = answer.headers["location"].split("sendung=")[1]
+        corrected = client.post(
+            f"/posteingang/dokumente/{record_id}",
+            data={"csrf": token, "department": "kaemmerei", "sendung": sendung},
+        )
+        assert corrected.status_code == 303
+        assert corrected.headers["location"].startswith(f"/posteingang?sendung={sendung}")
 
 
 def test_markup_in_a_documents_text_reaches_the_page_as_text(ui_server: UiServer) -> None:

@@ -90,9 +90,13 @@ def test_mailroom_uploads_a_scan_batch_sees_its_letters_and_corrects_a_type(
     letter_id = (second.locator("form").get_attribute("action") or "").rsplit("/", 1)[-1]
     second.get_by_label("Dokumenttyp").select_option(label="Rechnung")
     second.get_by_label("Abteilung").fill("kaemmerei")
-    _follow(page, second.get_by_role("button", name="Speichern"))
+    batch_url = page.url
+    second.get_by_role("button", name="Speichern").click()  # htmx: the row alone comes back
+    type_cells = page.locator("table.eakte-batch tbody tr td:nth-child(4)")
+    type_cells.filter(has_text="Rechnung").wait_for()
     corrected = page.locator("table.eakte-batch tbody tr").filter(has_text="Seite 4")
     assert corrected.locator("td").nth(3).inner_text() == "Rechnung"
+    assert page.url == batch_url and rows.count() == len(spans) + 1  # no reload, one row
     shown = ui_server.cli("show", letter_id, "--json").json()
     assert shown["classification"]["type"] == "rechnung"
     assert shown["classification"]["corrected"] is True

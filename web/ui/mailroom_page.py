@@ -123,8 +123,21 @@ def correct_letter(
         body = Correction(doc_type=doc_type or None, department=department.strip() or None)
     except ValidationError:
         raise InputRejected("Ungültige Korrektur.") from None
-    correct(request, _ctx(request), caller, record_id, body)
-    target = f"/posteingang?sendung={sendung}" if _BATCH.fullmatch(sendung) else "/posteingang"
+    ctx = _ctx(request)
+    corrected = correct(request, ctx, caller, record_id, body)
+    in_batch = _BATCH.fullmatch(sendung) is not None
+    if request.headers.get("HX-Request") == "true" and in_batch:
+        # htmx (JavaScript on): only the Dokument's row of the batch table, swapped in place
+        rows = [letter for letter in _batch(ctx, sendung) if letter.id == corrected.id]
+        if rows:
+            return page(
+                request,
+                "posteingang_zeile.html",
+                letter=rows[0],
+                sendung=sendung,
+                types=load_types(ctx.settings.document_types_file).types,
+            )
+    target = f"/posteingang?sendung={sendung}" if in_batch else "/posteingang"
     return RedirectResponse(target + "#warteschlange", status_code=303)
 
 
