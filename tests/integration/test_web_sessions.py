@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from tests.integration.ui_fixtures import MARKUP, PASSWORD, UiServer, ui_server
+from tests.integration.ui_fixtures import MARKUP, PASSWORD, UiServer, set_password, ui_server
+from tests.integration.web_fixtures import add_user
 
 pytestmark = pytest.mark.integration
 __all__ = ["ui_server"]  # fixture
@@ -194,3 +195,33 @@ def test_markup_in_a_documents_text_reaches_the_page_as_text(ui_server: UiServer
         marks = re.findall(r"<mark>([^<]*)</mark>", main)
         assert marks == ["Zaunbau", "Zaunbau"]  # ours, around the hits only
         assert "Flurstück «12»" in main  # the document's own guillemets stay text
+
+
+def test_page_previews_go_through_the_policy(ui_server: UiServer) -> None:
+    letter = ui_server.ids["brief_widerspruch.pdf"]  # bauamt
+    path = f"/dokumente/{letter}/seiten/1.png"
+    seen = {}
+    for user in ("bau", "archiv", "post", "kasse", "admin"):
+        with _client(ui_server) as client:
+            assert _log_in(client, user).status_code == 303
+            answer = client.get(path)
+            seen[user] = answer.status_code
+            if answer.status_code == 200:
+                assert answer.headers["content-type"] == "image/png"
+                assert answer.content.startswith(b"\x89PNG")
+            if user == "kasse":
+                assert client.get(path.replace(letter, "f" * 64)).text == answer.text
+            if user == "bau":
+                assert client.get(f"/dokumente/{letter}/seiten/99.png").status_code == 404
+    assert seen == {"bau": 200, "archiv": 200, "post": 200, "kasse": 404, "admin": 403}
+
+
+def test_a_disabled_users_session_ends_at_once(ui_server: UiServer) -> None:
+    add_user(ui_server.cli, "zeitweise", "archivist")
+    set_password(ui_server.cli, "zeitweise", PASSWORD)
+    with _client(ui_server) as client:
+        assert _log_in(client, "zeitweise").status_code == 303
+        assert client.get("/suche").status_code == 200
+        assert ui_server.cli("users", "disable", "zeitweise").returncode == 0
+        assert client.get("/suche").status_code == 303
+        assert _log_in(client, "zeitweise").status_code == 401

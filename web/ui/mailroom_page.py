@@ -28,6 +28,7 @@ from eakte.record import Manifest
 from eakte.records import load_manifest
 from web.mailroom import Correction, ReviewEntry, correct, review, upload
 from web.policy import require
+from web.ui.document_page import MAX_PREVIEWS
 from web.ui.identity import PageUser, check_form
 from web.ui.render import page
 
@@ -63,6 +64,7 @@ class QueueItem:
     pages: list[dict[str, object]]
     doc_type: str | None
     department: str | None
+    preview_pages: list[int]  # the pages to scan again, else the first
 
 
 def _ctx(request: Request) -> Context:
@@ -154,9 +156,17 @@ def _queue(ctx: Context, entries: list[ReviewEntry]) -> list[QueueItem]:
                 pages=entry.pages,
                 doc_type=manifest.doc_type if manifest else None,
                 department=manifest.department if manifest else None,
+                preview_pages=_preview_pages(entry, manifest),
             )
         )
     return items
+
+
+def _preview_pages(entry: ReviewEntry, manifest: Manifest | None) -> list[int]:
+    if manifest is None or manifest.page_count == 0:
+        return []
+    flagged = [int(str(page["number"])) for page in entry.pages if "number" in page]
+    return [n for n in flagged if 1 <= n <= min(manifest.page_count, MAX_PREVIEWS)][:3] or [1]
 
 
 def _batch(ctx: Context, batch: str) -> list[Letter]:
