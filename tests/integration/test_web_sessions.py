@@ -5,13 +5,14 @@ serve` (the browser itself: test_web_ui.py)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from tests.integration.ui_fixtures import MARKUP, PASSWORD, UiServer, set_password, ui_server
-from tests.integration.web_fixtures import add_user
+from tests.integration.web_fixtures import add_user, api_server
 
 pytestmark = pytest.mark.integration
 __all__ = ["ui_server"]  # fixture
@@ -225,3 +226,18 @@ def test_a_disabled_users_session_ends_at_once(ui_server: UiServer) -> None:
         assert ui_server.cli("users", "disable", "zeitweise").returncode == 0
         assert client.get("/suche").status_code == 303
         assert _log_in(client, "zeitweise").status_code == 401
+
+
+def test_failed_logins_are_throttled_per_address_like_wrong_tokens(ui_server: UiServer) -> None:
+    env = {**ui_server.env, "EAKTE_AUTH_FAILURES_PER_MINUTE": "3"}
+    with api_server(env) as strict:
+        server = replace(ui_server, base_url=str(strict.base_url))
+        with _client(server) as client:
+            for _ in range(3):
+                assert _log_in(client, "bau", "falsch-falsch").status_code == 401
+            blocked = _log_in(client, "bau")  # even the right password, for a minute
+            assert blocked.status_code == 429 and blocked.headers["retry-after"] == "60"
+            assert "Zu viele fehlgeschlagene Anmeldungen" in blocked.text
+            assert "eakte_sitzung" not in blocked.headers.get("set-cookie", "")
+            token = client.get("/api/search", headers={"Authorization": "Bearer x"})
+            assert token.status_code == 429  # one counter for tokens and passwords

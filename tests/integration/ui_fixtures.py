@@ -62,6 +62,7 @@ class UiServer:
     files: dict[str, Path]
     data_dir: Path
     cli: Cli
+    env: dict[str, str]  # the server's settings
 
 
 def set_password(cli: Cli, name: str, password: str) -> None:
@@ -118,7 +119,7 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Ite
         for name, department in ASSIGNED.items():
             assign(client, tokens["post"], ids[name], {"department": department})
         files = {name: post / name for name in ids}
-        yield UiServer(str(client.base_url), client, ids, files, cli.data_dir, cli)
+        yield UiServer(str(client.base_url), client, ids, files, cli.data_dir, cli, env)
 
 
 @pytest.fixture(scope="module")

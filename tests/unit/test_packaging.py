@@ -48,6 +48,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
 def test_the_wheel_holds_the_product(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     assert {"eakte/cli.py", "classify/default_model.py", "classify/default_types.yaml"} <= names
+    # the web UI's templates and vendored assets (served by eakte serve from the package)
+    assert {
+        "web/templates/base.html",
+        "web/static/eakte.css",
+        "web/static/vendor/htmx/htmx.min.js",
+        "web/static/vendor/kern/kern.min.css",
+        "web/static/vendor/kern/fonts/fira-sans/FiraSans-Regular.woff2",
+    } <= names
 
 
 def test_the_wheel_holds_no_corpus_no_samples_and_no_test_pki(wheel: zipfile.ZipFile) -> None:
