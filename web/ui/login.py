@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from accounts.audit import AuditEvent, AuditLog
+from accounts.users import Accounts
 from web.auth import WINDOW_SECONDS, FailureThrottle, client_address
 from web.policy import Principal, allows
 from web.trail import audit
@@ -128,8 +129,8 @@ async def login(
         return _login_again(request, "Benutzername oder Passwort ist falsch.", benutzer, 401)
     codec: SessionCodec = request.app.state.sessions
     session = codec.issue(name)
-    account = request.app.state.accounts.get(name)
-    principal = Principal.of(account)
+    accounts: Accounts = request.app.state.accounts
+    principal = Principal.of(await run_in_threadpool(accounts.get, name))
     await run_in_threadpool(audit, request, principal, "login", "/anmelden")
     response = RedirectResponse(safe_next(weiter) or start_page(principal), status_code=303)
     set_session_cookie(request, response, session)
