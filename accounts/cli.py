@@ -21,6 +21,8 @@ from eakte.settings import load_settings
 if TYPE_CHECKING:
     from accounts.db import Database
 
+MIN_PASSWORD = 10
+
 # SQLAlchemy and Alembic cost a third of a second to import: only these commands pay it.
 
 
@@ -90,6 +92,24 @@ def reset(name: str) -> None:
         token = Accounts(database).reset(name)
     click.echo(f"Neues API-Token für {name} (nur jetzt sichtbar):", err=True)
     click.echo(token)
+
+
+@users.command("password")
+@click.argument("name")
+@click.option("--stdin", "from_stdin", is_flag=True, help="Passwort aus der Standardeingabe lesen")
+def password(name: str, from_stdin: bool) -> None:
+    """Das Passwort für die Anmeldung im Browser setzen (gespeichert nur als argon2-Hash)."""
+    from accounts.users import Accounts
+
+    if from_stdin:
+        secret = sys.stdin.readline().rstrip("\n")
+    else:
+        secret = click.prompt("Neues Passwort", hide_input=True, confirmation_prompt=True)
+    if len(secret) < MIN_PASSWORD:
+        raise click.BadParameter(f"Das Passwort braucht mindestens {MIN_PASSWORD} Zeichen.")
+    with _database() as database:
+        Accounts(database).set_password(name, secret)
+    click.echo(f"Passwort für {name} gesetzt.", err=True)
 
 
 @click.group()

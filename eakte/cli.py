@@ -310,7 +310,7 @@ def doctor(as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(host: str, port: int) -> None:
-    """Die Web-Schnittstelle (API) starten."""
+    """Die Web-Oberfläche (unter /) und die API (unter /api) starten."""
     from web.server import run_server  # FastAPI and uvicorn only for this command
 
     run_server(load_settings(), host, port)

@@ -181,6 +181,13 @@ class Settings(BaseSettings):
     database_url: str = ""
     # Failed authentications per client address and minute before the API answers 429
     auth_failures_per_minute: int = Field(default=10, ge=1)
+    # Browser sessions (the web UI): the key that signs session cookies (empty: a random
+    # key kept in <data dir>/session.key, shared by the processes on this machine; set it
+    # when several machines serve the UI), minutes without a request until a session
+    # ends, and whether the cookie is sent over HTTPS only (off only for plain-HTTP tests)
+    session_secret: str = ""
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_cookie_secure: bool = True
 
     @property
     def ocr(self) -> OcrSettings:
@@ -351,6 +358,9 @@ class WebSettings(SettingsGroup):
     data_dir: Path
     database_url: str
     auth_failures_per_minute: int
+    session_secret: str
+    session_idle_minutes: int
+    session_cookie_secure: bool
 
     @property
     def database(self) -> str:

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The embedded default needs no servers and no peers: skip building MinIO, Elasticsearch,
-# veraPDF and EU DSS (the test command sets those up).
-EAKTE_SKIP_SERVERS=1 EAKTE_SKIP_VERAPDF=1 EAKTE_SKIP_DSS=1 ./scripts/setup.sh
+# veraPDF, EU DSS and the test browser (the test command sets those up).
+EAKTE_SKIP_SERVERS=1 EAKTE_SKIP_VERAPDF=1 EAKTE_SKIP_DSS=1 EAKTE_SKIP_BROWSER=1 ./scripts/setup.sh
 export EAKTE_DATA_DIR="${EAKTE_DATA_DIR:-$PWD/eakte-data}"
 .venv/bin/python -m samples samples/out --signed --capture
 export EAKTE_TRUST_DIR="$PWD/samples/out/.pki/trust" EAKTE_CRL_DIR="$PWD/samples/out/.pki/crl"

@@ -24,12 +24,14 @@ from web.auth import FailureThrottle
 from web.errors import install_error_handlers
 from web.mailroom import mailroom
 from web.routes import api, health_router
+from web.ui.install import install_ui
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("eakte.access")
 
 # Sent with every answer: nothing is cached (confidential Dokumente, per-caller
-# answers), nothing is sniffed, framed or told where it came from.
+# answers), nothing is sniffed, framed or told where it came from. The web UI's pages
+# set a CSP of their own (``web.ui.render.PAGE_CSP``: scripts and styles from here).
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -69,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.middleware("http")(headers_and_access_log)
     for router in (health_router, api, mailroom, admin):
         app.include_router(router)
+    install_ui(app, settings)
     return app
 
 
@@ -80,6 +83,8 @@ async def headers_and_access_log(
     searched is in the audit trail, readable only by admins."""
     started = time.perf_counter()
     response = await call_next(request)
+    if request.url.path.startswith("/static/"):  # the vendored CSS, fonts, htmx: public
+        response.headers["Cache-Control"] = "public, max-age=86400"
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     principal = getattr(request.state, "principal", None)

@@ -8,13 +8,13 @@ here so a caller never sees a mix of languages.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -77,7 +77,18 @@ def _detail(status: int, detail: str, headers: Mapping[str, str] | None = None) 
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
-async def _eakte_error(request: Request, exc: Exception) -> JSONResponse:
+def _answer(
+    request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """JSON for the API; the web UI (``web.ui.errors``) answers its pages in HTML."""
+    is_page = getattr(request.app.state, "is_page", None)
+    if is_page is not None and is_page(request):
+        page: Callable[..., Response] = request.app.state.error_page
+        return page(request, status, detail, headers)
+    return _detail(status, detail, headers)
+
+
+async def _eakte_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EakteError)
     status = status_for(exc)
     if status >= 500:
@@ -85,27 +96,27 @@ async def _eakte_error(request: Request, exc: Exception) -> JSONResponse:
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(exc, Transient) else None
     if isinstance(exc, RecordNotFound):
         await _audit_refusal(request, "not_found")
-    return _detail(status, exc.message, headers)
+    return _answer(request, status, exc.message, headers)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail
     if detail == HTTPStatus(exc.status_code).phrase:  # the framework's English default
         detail = GERMAN_STATUS.get(exc.status_code, f"HTTP-Fehler {exc.status_code}.")
-    return _detail(exc.status_code, str(detail), exc.headers)
+    return _answer(request, exc.status_code, str(detail), exc.headers)
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = [_german_problem(error) for error in exc.errors()]
-    return _detail(422, "Ungültige Anfrage: " + "; ".join(problems))
+    return _answer(request, 422, "Ungültige Anfrage: " + "; ".join(problems))
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     """A bug: the caller gets no internals; the server logs the traceback (Starlette
     re-raises it to uvicorn after this response)."""
-    return _detail(500, "Interner Fehler; er wurde protokolliert.")
+    return _answer(request, 500, "Interner Fehler; er wurde protokolliert.")
 
 
 def _german_problem(error: dict[str, Any]) -> str:
@@ -118,10 +129,10 @@ def _german_problem(error: dict[str, Any]) -> str:
         return f"{where} ungültiger Wert"
 
 
-async def _forbidden(request: Request, exc: Exception) -> JSONResponse:
+async def _forbidden(request: Request, exc: Exception) -> Response:
     """The role may not do this at all; nothing about any Dokument is said."""
     await _audit_refusal(request, "denied")
-    return _detail(403, "Ihre Rolle erlaubt das nicht.")
+    return _answer(request, 403, "Ihre Rolle erlaubt das nicht.")
 
 
 async def _audit_refusal(request: Request, action: str) -> None:

@@ -184,7 +184,9 @@ def test_pruefprotokoll_as_json_and_pdf(served: Served) -> None:
 
 
 def test_framework_errors_are_german_too(served: Served) -> None:
-    assert served.client.get("/gibt-es-nicht").json() == {"detail": "Nicht gefunden."}
+    assert served.client.get("/api/gibt-es-nicht").json() == {"detail": "Nicht gefunden."}
+    page = served.client.get("/gibt-es-nicht")  # outside /api: the web UI's German page
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     response = served.client.post("/health")
     assert response.status_code == 405
     assert response.json() == {"detail": "Diese Methode ist hier nicht erlaubt."}

@@ -51,6 +51,14 @@ def test_the_wheel_holds_the_product(wheel: zipfile.ZipFile) -> None:
     schemas = "akten/schemas/xdomea_3.0.0/xdomea-Nachrichten-AussonderungDurchfuehren.xsd"
     assert {schemas, "akten/schemas/xoev/code/1_0/xoev-code.xsd"} <= names  # xdomea checks
     assert "akten/schemas/LICENSE-xdomea_toolkit.md" in names
+    # the web UI's templates and vendored assets (served by eakte serve from the package)
+    assert {
+        "web/templates/base.html",
+        "web/static/eakte.css",
+        "web/static/vendor/htmx/htmx.min.js",
+        "web/static/vendor/kern/kern.min.css",
+        "web/static/vendor/kern/fonts/fira-sans/FiraSans-Regular.woff2",
+    } <= names
 
 
 def test_the_wheel_holds_no_corpus_no_samples_and_no_test_pki(wheel: zipfile.ZipFile) -> None:

@@ -1,0 +1,116 @@
+"""Dokument: metadata, extracted fields, the signature panel, downloads, history and
+page previews.
+
+Lookups go through ``web.policy.find_record`` (a forbidden id answers exactly like a
+missing one); downloads call the API's own handlers (``web.routes``), so the checked
+copy of the original, the SHA-256 header and the audit entry are the API's.
+"""
+
+from __future__ import annotations
+
+import io
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+
+from eakte.context import Context
+from eakte.errors import EakteError
+from eakte.record import Manifest
+from eakte.report import FIELD_DE
+from eakte.retrieval import stored_report
+from web.policy import Action, allows, find_record, not_found
+from web.routes import original, pruefprotokoll, public_manifest
+from web.trail import audit
+from web.ui.identity import PageUser
+from web.ui.render import page
+
+document_router = APIRouter(include_in_schema=False)
+PREVIEW_DPI = 40
+MAX_PREVIEWS = 12
+
+
+def _ctx(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+@document_router.get("/dokumente/{record_id}")
+def document_page(request: Request, caller: PageUser, record_id: str) -> Response:
+    ctx = _ctx(request)
+    manifest = find_record(ctx, caller, "view", record_id)
+    audit(request, caller, "view", manifest.id)
+    shown = public_manifest(manifest)
+    return page(
+        request,
+        "dokument.html",
+        doc=shown,
+        fields=_fields(shown),
+        signatures=shown.signature.signatures if shown.signature else [],
+        may_download=allows(caller, "download"),
+        has_report=stored_report(ctx, manifest) is not None,
+        previews=range(1, min(shown.page_count, MAX_PREVIEWS) + 1),
+        events=list(reversed(shown.events)),
+    )
+
+
+@document_router.get("/dokumente/{record_id}/original")
+def original_download(request: Request, caller: PageUser, record_id: str) -> StreamingResponse:
+    """The exact bytes, as ``GET /api/records/{id}/original`` serves them."""
+    return original(request, _ctx(request), caller, record_id)
+
+
+@document_router.get("/dokumente/{record_id}/pruefprotokoll")
+def report_download(request: Request, caller: PageUser, record_id: str) -> Response:
+    """The Prüfprotokoll as PDF, as ``GET /api/records/{id}/pruefprotokoll`` serves it."""
+    return pruefprotokoll(request, _ctx(request), caller, record_id, "pdf")
+
+
+@document_router.get("/dokumente/{record_id}/seiten/{number}.png")
+def preview(request: Request, caller: PageUser, record_id: str, number: int) -> Response:
+    """A small grayscale picture of one page, rendered once and kept as a derived
+    object; for callers who may view the Dokument, and for the mailroom, which reviews
+    every page without reading Dokumente otherwise."""
+    ctx = _ctx(request)
+    action: Action = "view" if allows(caller, "view") else "review"
+    manifest = find_record(ctx, caller, action, record_id)
+    if not 1 <= number <= min(manifest.page_count, MAX_PREVIEWS):
+        raise not_found()
+    key = f"previews/{manifest.id}/{number}.png"
+    data = ctx.store.get_derived(key)
+    if data is None:
+        data = _render(ctx, manifest, number)
+        ctx.store.put_derived(key, data)
+    return Response(data, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+
+
+def _render(ctx: Context, manifest: Manifest, number: int) -> bytes:
+    try:
+        handler = ctx.handlers.for_type(manifest.media_type)
+        with ctx.store.original_path(manifest.id) as path:
+            image = handler.page_image(path, number - 1, PREVIEW_DPI, draft=True)
+    except EakteError:
+        raise not_found() from None
+    image.thumbnail((400, 560))
+    out = io.BytesIO()
+    image.convert("L").save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _fields(manifest: Manifest) -> list[tuple[str, str]]:
+    """The extracted fields as (German label, readable value), as ``eakte show`` prints
+    them."""
+    shown = []
+    for key, label in FIELD_DE.items():
+        value = manifest.fields.get(key)
+        if not value:
+            continue
+        if key == "references" and isinstance(value, list):
+            text = "; ".join(f"{r.get('label', '')} {r.get('value', '')}" for r in value)
+        elif key == "total_amount" and isinstance(value, dict):
+            text = str(value.get("text", ""))
+        elif isinstance(value, list):
+            text = ", ".join(map(str, value))
+        else:
+            text = str(value)
+        shown.append((label, text))
+    return shown
