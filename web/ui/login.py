@@ -73,22 +73,10 @@ def home(caller: PageUser) -> RedirectResponse:
 
 @login_router.get("/anmelden")
 def login_form(request: Request, weiter: str = "", abgemeldet: str = "") -> Response:
-    token = secrets.token_urlsafe(16)
     notice = "Sie sind abgemeldet." if abgemeldet else ""
     if request.query_params.get("abgelaufen"):
         notice = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."
-    response = page(
-        request, "anmelden.html", form_token=token, weiter=safe_next(weiter), hinweis=notice
-    )
-    response.set_cookie(
-        LOGIN_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=request.app.state.cookie_secure,
-        path="/anmelden",
-    )
-    return response
+    return _form(request, 200, weiter=safe_next(weiter), hinweis=notice)
 
 
 @login_router.post("/anmelden")
@@ -145,10 +133,17 @@ def _login_again(
     status: int,
     headers: dict[str, str] | None = None,
 ) -> Response:
+    response = _form(request, status, fehler=message, benutzer=name)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _form(request: Request, status: int, **context: str) -> Response:
+    """The login form with a fresh form token, also set as a cookie only the login path
+    sees: the post must carry both (CSRF before there is a session)."""
     token = secrets.token_urlsafe(16)
-    response = page(
-        request, "anmelden.html", status, form_token=token, fehler=message, benutzer=name
-    )
+    response = page(request, "anmelden.html", status, form_token=token, **context)
     response.set_cookie(
         LOGIN_COOKIE,
         token,
@@ -157,8 +152,6 @@ def _login_again(
         secure=request.app.state.cookie_secure,
         path="/anmelden",
     )
-    for key, value in (headers or {}).items():
-        response.headers[key] = value
     return response
 
 
