@@ -3,6 +3,7 @@ the rescan checks and the page of the archival rendition."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from PIL import Image
@@ -84,6 +85,13 @@ def _confidence(read: PageOcr) -> float:
     return read.result.confidence or 0.0
 
 
+@functools.cache
+def _installed(languages: str, tessdata: str) -> bool:
+    """Whether all of ``languages`` lie in the language data folder; asked once per
+    worker process, not once per page."""
+    return set(languages.split("+")) <= installed_languages(tessdata)
+
+
 def _fraktur_if_better(
     reader: ScanPageReader,
     engine: TesseractOcr,
@@ -94,8 +102,7 @@ def _fraktur_if_better(
     """Read a page OSD finds set in Fraktur again with the Fraktur model; keep that
     reading only if it reads better. Without the model installed, nothing changes
     (`eakte doctor` names it)."""
-    wanted = set(reader.fraktur_languages.split("+"))
-    if not wanted <= installed_languages(reader.tessdata):
+    if not _installed(reader.fraktur_languages, reader.tessdata):
         return read, reader.languages
     found = orientation or engine.orientation(image)
     if found is None or found.script != FRAKTUR:
