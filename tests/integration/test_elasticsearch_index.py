@@ -151,7 +151,13 @@ def test_empty_or_punctuation_query_matches_nothing(
     corpus_index: ElasticsearchIndex, query: str
 ) -> None:
     assert corpus_index.search(query).total == 0
-    assert corpus_index.facets(query) == {"doc_type": {}, "signature": {}, "department": {}}
+    assert corpus_index.facets(query) == {
+        "doc_type": {},
+        "signature": {},
+        "department": {},
+        "holding": {},
+        "place": {},
+    }
 
 
 def test_upsert_replaces_by_id(open_index: Opener) -> None:
@@ -289,6 +295,8 @@ def test_facets_count_the_matches(open_index: Opener) -> None:
         "doc_type": {"bescheid": 2, "antrag": 1},
         "signature": {"TOTAL_PASSED": 2, "TOTAL_FAILED": 1},
         "department": {"-": 3, "Umweltamt": 1},
+        "holding": {},
+        "place": {},
     }
     assert index.facets("Abfall", {"doc_type": "bescheid"})["signature"] == {
         "TOTAL_PASSED": 1,
@@ -319,6 +327,8 @@ def test_visibility_filters_hits_totals_and_facets(open_index: Opener) -> None:
         "doc_type": {"plan": 2},
         "signature": {},
         "department": {"bauamt": 2},
+        "holding": {},
+        "place": {},
     }
     assert index.facets("Haushaltsplan", visible=archivist)["department"] == {
         "bauamt": 1,
