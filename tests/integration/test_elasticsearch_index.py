@@ -417,3 +417,28 @@ def test_historical_print_is_found_by_todays_spelling(open_index: Opener) -> Non
     index.upsert([doc("fraktur", "Die Straſſe nach der Reſidenz-Stadt"), doc("x", "Markt")])
     for query in ("Strasse", "Straße", "Residenz"):
         assert [hit.id for hit in index.search(query).hits] == ["fraktur"], query
+
+
+def test_archival_description_is_a_facet_and_a_period_filter(open_index: Opener) -> None:
+    from datetime import date
+
+    from eakte.ports import Period
+
+    index = open_index()
+    index.upsert(
+        [
+            doc("markt", "", "markt.jpg", keywords=("Marktplatz mit Straßenbahn",),
+                holding="Fotos", place="Konstanz", date_from=date(1920, 1, 1),
+                date_to=date(1930, 12, 31)),
+            doc("alt", "Marktplatz", holding="Fotos", date_to=date(1899, 12, 31)),
+            doc("ohne", "Marktplatz"),
+        ]
+    )  # fmt: skip
+    assert ids(index, "Straßenbahn") == {"markt"}
+    assert index.facets("Marktplatz")["holding"] == {"Fotos": 2}
+    assert index.facets("Marktplatz")["place"] == {"Konstanz": 1}
+    assert ids(index, "", filters={"holding": "Fotos"}) == {"markt", "alt"}
+    assert ids(index, "Marktplatz", period=Period(date(1925, 1, 1), date(1925, 12, 31))) == {
+        "markt"
+    }
+    assert ids(index, "", period=Period(None, date(1920, 6, 1))) == {"markt", "alt"}
