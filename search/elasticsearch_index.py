@@ -153,9 +153,7 @@ class ElasticsearchIndex:
         """Counts of the matches of ``search`` per document type, signature verdict,
         department, Bestand and place, under the same filters."""
         aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
-        response = self._search(
-            "Facettensuche", query, filters, visible, period, size=0, aggs=aggs
-        )
+        response = self._search("Facettensuche", query, filters, visible, period, size=0, aggs=aggs)
         buckets = {n: response["aggregations"][n]["buckets"] if response else [] for n in aggs}
         return {n: {b["key"]: int(b["doc_count"]) for b in bs} for n, bs in buckets.items()}
 
