@@ -153,3 +153,21 @@ def test_the_schema_accepts_the_finding_aid_and_rejects_a_broken_one() -> None:
     bad_date = good.replace(b'normal="1933/1945"', b'normal="um 1925"')
     assert bad_date != good and schema_errors(bad_date)
     assert schema_errors(b"<ead>") != []
+
+
+def test_a_changed_description_is_a_new_version_that_keeps_the_old_one() -> None:
+    from eakte.description import describe
+    from eakte.records import load_manifest
+    from tests.fakes.store import FakeStore
+
+    store = FakeStore()
+    manifest = Manifest(id="b" * 64, sha256="b" * 64, size=1, original_filename="b.jpg")
+    first = describe(store, manifest, ArchivalDescription(title="Rathaus"), who="anna")
+    second = describe(store, first, ArchivalDescription(title="Rathaus, Südseite"), who="ben")
+    stored = load_manifest(store, manifest.id)
+    assert stored is not None and stored.archival == ArchivalDescription(title="Rathaus, Südseite")
+    events = [e for e in stored.events if e.kind == "described"]
+    assert [e.details["by"] for e in events] == ["anna", "ben"]
+    assert events[1].details["before"]["title"] == "Rathaus"
+    assert "geändert" in events[1].message
+    assert describe(store, second, ArchivalDescription(title="Rathaus, Südseite")) is second
