@@ -10,6 +10,7 @@ from eakte.context import Context
 from eakte.errors import ToolFailed, Transient, UnsupportedType
 from eakte.indexing import all_stored_documents, index_document, stored_documents
 from eakte.pipeline import check_signatures, handler_of, save_manifest
+from eakte.ports import GroupSync
 from eakte.record import Event, Manifest
 from eakte.records import rendition_key
 
@@ -55,6 +56,13 @@ def reindex(ctx: Context) -> int:
     return ctx.index.rebuild(all_stored_documents(ctx.store))
 
 
+def make_durable(ctx: Context) -> None:
+    """What the store was given so far reaches the disk (a store that groups its syncs,
+    ``GroupSync``, postpones it to the end of a batch): before an input leaves the inbox."""
+    if isinstance(ctx.store, GroupSync):
+        ctx.store.sync()
+
+
 def index_again(ctx: Context, record_ids: list[str]) -> str | None:
     """Upsert these stored records into the index now (idempotent, keyed by id); the
     German warning to show when the index cannot be reached, else None. The watchers
@@ -62,6 +70,7 @@ def index_again(ctx: Context, record_ids: list[str]) -> str | None:
     documents = stored_documents(ctx.store, record_ids)
     if not documents:
         return None
+    make_durable(ctx)  # the index never names a record the store could still lose
     try:
         ctx.index.upsert(documents)
     except (Transient, ToolFailed) as exc:

@@ -129,8 +129,14 @@ def build_index(settings: Settings) -> SearchIndex:
     if settings.mode == "distributed":
         from search.elasticsearch_index import ElasticsearchIndex
 
-        return ElasticsearchIndex(settings.elasticsearch_url, alias=settings.elasticsearch_alias)
-    return TantivyIndex(settings.index_dir)
+        return ElasticsearchIndex(
+            settings.elasticsearch_url,
+            alias=settings.elasticsearch_alias,
+            shards=settings.elasticsearch_shards,
+            replicas=settings.elasticsearch_replicas,
+            total_bound=settings.search_total_bound,
+        )
+    return TantivyIndex(settings.index_dir, total_bound=settings.search_total_bound)
 
 
 def build_validator(settings: Settings) -> PyHankoValidator:

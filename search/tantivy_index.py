@@ -58,8 +58,11 @@ def build_analyzer() -> tantivy.TextAnalyzer:
 class TantivyIndex:
     """``SearchIndex`` on a tantivy directory; created on first use."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, total_bound: int = 10_000) -> None:
+        """Totals are exact up to ``total_bound``; past it the result says "more than"
+        the bound, as Elasticsearch's does."""
         self.directory = directory
+        self._total_bound = total_bound
         directory.mkdir(parents=True, exist_ok=True)
         self._schema = build_schema()
         self.replaced_outdated = False
@@ -111,6 +114,18 @@ class TantivyIndex:
         self._index.reload()
         return int(self._index.searcher().num_docs)
 
+    def absent(self, ids: Sequence[str]) -> list[str]:
+        """One term lookup per id; counted, so deleted documents do not count."""
+        self._index.reload()
+        searcher = self._index.searcher()
+        return [
+            record_id
+            for record_id in ids
+            if not searcher.search(
+                tantivy.Query.term_query(self._schema, "id", record_id), 1, count=True
+            ).count  # type: ignore[attr-defined]  # missing from the stub
+        ]
+
     @probe_errors("Suchindex")
     def health(self) -> list[Probe]:
         """Counts the documents and runs a query through the German analysis."""
@@ -148,7 +163,8 @@ class TantivyIndex:
                 )
             )
         total = int(result.count)  # type: ignore[attr-defined]  # missing from the stub
-        return SearchResult(total=total, hits=hits)
+        bound = self._total_bound
+        return SearchResult(total=min(total, bound), hits=hits, more_than_total=total > bound)
 
     def facets(
         self,
