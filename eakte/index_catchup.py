@@ -87,12 +87,6 @@ def catch_up(store: ObjectStore, index: SearchIndex) -> int:
     return indexed
 
 
-def forget_dead_runs(store: ObjectStore) -> None:
-    """A full rebuild (``eakte reindex``) closed every gap: the markers can go."""
-    for key in dead_runs(store):
-        store.delete_derived(key)
-
-
 def fill_gap(store: ObjectStore, index: SearchIndex) -> int:
     """Index the stored records the index does not hold (upserts by id, so a record is
     never there twice)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
+from eakte import index_catchup
 from eakte.context import Context
 from eakte.errors import ToolFailed, Transient, UnsupportedType
 from eakte.indexing import all_stored_documents, index_document, stored_documents
@@ -52,8 +53,14 @@ def augment_for_archive(ctx: Context, manifest: Manifest) -> Manifest:
 
 
 def reindex(ctx: Context) -> int:
-    """Rebuild the index from the manifests in the store, the system of record."""
-    return ctx.index.rebuild(all_stored_documents(ctx.store))
+    """Rebuild the index from the manifests in the store, the system of record: read
+    and parsed on every core (``EAKTE_WORKERS``), written by one writer. It closes the
+    gap of any run that crashed before it began, so their markers go."""
+    crashed = index_catchup.dead_runs(ctx.store)
+    count = ctx.index.rebuild(all_stored_documents(ctx.store, workers=ctx.settings.workers))
+    for key in crashed:
+        ctx.store.delete_derived(key)
+    return count
 
 
 def make_durable(ctx: Context) -> None:

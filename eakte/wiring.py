@@ -77,7 +77,7 @@ def build_context(settings: Settings) -> Context:
     store = build_store(settings)  # first: it reports an unusable data dir
     index = build_index(settings)
     if isinstance(index, TantivyIndex) and index.replaced_outdated:
-        count = index.rebuild(all_stored_documents(store))
+        count = index.rebuild(all_stored_documents(store, workers=settings.workers))
         log.warning(
             "Suchindex hatte ein älteres Format oder war beschädigt: "
             "aus dem Speicher neu aufgebaut (%s).",
