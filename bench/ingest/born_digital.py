@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BORN = "born_digital"
 TRUTH_FILE = ".truth.json"
-MODES = ("no_model", "default_model")
+MODES = ("no_model", "default_model", "no_model_base")  # base: --base, the peer
 PROJECT_DIRS = ("eakte/", "ingest/", "classify/", "signatures/", "search/", "storage/", "akten/")
 
 
@@ -46,18 +46,26 @@ def make_corpus(folder: Path, pages: int, seed: int) -> Path:
     return folder / BORN
 
 
-def mode_env(mode: str, empty_models: Path, data_dir: Path) -> dict[str, str]:
-    env = {**os.environ, "EAKTE_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
-    if mode == "no_model":  # a model cache without any model: records stay untyped
+def mode_env(
+    mode: str, empty_models: Path, data_dir: Path, base: Path | None = None
+) -> dict[str, str]:
+    code = base if mode.endswith("_base") and base else ROOT
+    env = {**os.environ, "EAKTE_DATA_DIR": str(data_dir), "PYTHONPATH": str(code)}
+    if mode.startswith("no_model"):  # a model cache without any model: records stay untyped
         env["EAKTE_MODEL_CACHE_DIR"] = str(empty_models)
     return env
 
 
 def run_once(
-    mode: str, corpus: Path, work: Path, name: str, profile: Path | None = None
+    mode: str,
+    corpus: Path,
+    work: Path,
+    name: str,
+    profile: Path | None = None,
+    base: Path | None = None,
 ) -> dict[str, Any]:
     data_dir, stats = work / f"{name}-data", work / f"{name}-stats.json"
-    env = mode_env(mode, work / "no-models", data_dir)
+    env = mode_env(mode, work / "no-models", data_dir, base)
     prefix = [sys.executable] + (["-m", "cProfile", "-o", str(profile)] if profile else [])
     command = [*prefix, "-m", "eakte", "ingest", str(corpus), "--json"]
     load = os.getloadavg()[0]
@@ -169,9 +177,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--corpus", type=Path, help="generate here (or reuse) and keep it")
     parser.add_argument("--profile", action="store_true", help="one cProfile run per mode")
+    parser.add_argument(
+        "--base",
+        type=Path,
+        help="an unpacked older tree (git archive REV | tar -x -C DIR): its no-model run "
+        "is the peer, interleaved in the same rounds (mode no_model_base)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/born_digital.json")
     args = parser.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m in MODES]
+    if args.base:
+        modes.append("no_model_base")
     with tempfile.TemporaryDirectory(prefix="eakte-born-digital-") as tmp:
         work = Path(tmp)
         (work / "no-models").mkdir()
@@ -181,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for number in range(args.rounds):
             for mode in modes:
-                run = run_once(mode, corpus, work, f"{mode}-{number}")
+                run = run_once(mode, corpus, work, f"{mode}-{number}", base=args.base)
                 runs.append(run)
                 print(
                     f"round {number + 1} {mode:14} {run['pages']} pages: "
@@ -192,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
         profiles = {}
         if args.profile:
-            for mode in modes:
+            for mode in (m for m in modes if not m.endswith("_base")):
                 path = work / f"{mode}.prof"
                 run = run_once(mode, corpus, work, f"{mode}-profile", profile=path)
                 profiles[mode] = {"run_under_cprofile": run, **top_costs(path)}
