@@ -22,7 +22,7 @@ from rich.markup import escape
 from eakte import records
 from eakte.context import Context
 from eakte.errors import ConfigurationError, Transient
-from eakte.maintenance import index_again
+from eakte.maintenance import index_again, make_durable
 from eakte.outcome import FileOutcome
 from eakte.settings import load_settings
 from eakte.shutdown import stop_on_sigterm
@@ -106,6 +106,7 @@ class Sorter:
             warning = index_again(self.ctx, [record_id, *(parts or [])])
             if warning:
                 err.print(f"[yellow]{escape(warning)}[/]")
+        make_durable(self.ctx)  # the stored original is on disk before the input moves
         try:
             target = hotfolder.move_to(state.path, self.folder / fate.folder, fate.reason)
         except FileNotFoundError:

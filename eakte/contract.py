@@ -72,8 +72,9 @@ class SearchHitView(Contract):
 class SearchResponse(Contract):
     """``eakte search --json`` and ``GET /api/search``."""
 
-    total: int
+    total: int  # exact up to EAKTE_SEARCH_TOTAL_BOUND
     hits: list[SearchHitView]
+    more_than_total: bool = False  # more matches than ``total`` (the bound)
 
     @classmethod
     def of(cls, result: SearchResult) -> SearchResponse:

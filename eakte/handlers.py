@@ -79,7 +79,9 @@ class MediaHandler(Protocol):
         ...
 
     def split(self, manifest: Manifest, ctx: Context, folder: Path) -> Split:
-        """The parts of a container, written into ``folder``; no parts: ``Split(manifest)``."""
+        """The parts of a container, written into ``folder``, which the handler creates
+        (``mkdir(parents=True, exist_ok=True)``) when it writes one; no parts:
+        ``Split(manifest)``."""
         ...
 
 

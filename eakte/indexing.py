@@ -3,11 +3,17 @@ index can be rebuilt from the store at any time (``eakte reindex``)."""
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 from eakte import records
 from eakte.ports import IndexDocument, ObjectStore
 from eakte.record import Manifest
+
+READ_CHUNK = 200  # manifests per parsing job: large enough that pickling is cheap
 
 
 def index_terms(fields: Mapping[str, object]) -> list[str]:
@@ -69,12 +75,37 @@ def stored_documents(store: ObjectStore, record_ids: Sequence[str]) -> list[Inde
     return [index_document(m) for m in manifests if m is not None and m.status == "stored"]
 
 
-def all_stored_documents(store: ObjectStore) -> Iterator[IndexDocument]:
-    """Every stored record's index document, straight from the manifests."""
-    for key in store.list_derived("manifests"):
-        data = store.get_derived(key)
-        if data is None:
-            continue
-        manifest = Manifest.from_json(data)
-        if manifest.status == "stored":
-            yield index_document(manifest)
+def all_stored_documents(store: ObjectStore, workers: int = 1) -> Iterator[IndexDocument]:
+    """Every stored record's index document, straight from the manifests. With more
+    than one worker, threads read the manifests (a remote store waits on the network)
+    and as many processes parse them, while the caller's single index writer takes the
+    documents as they come (in no fixed order)."""
+    keys = store.list_derived("manifests")
+    if workers <= 1:
+        for key in keys:
+            yield from documents_of([store.get_derived(key)])
+        return
+    context = multiprocessing.get_context("forkserver")  # the caller may run threads
+    with (
+        ThreadPoolExecutor(workers) as readers,
+        ProcessPoolExecutor(workers, mp_context=context) as parsers,
+    ):
+        window: deque[Future[list[IndexDocument]]] = deque()
+        for chunk in _chunks(keys, READ_CHUNK):
+            blobs = list(readers.map(store.get_derived, chunk))
+            window.append(parsers.submit(documents_of, blobs))
+            if len(window) > 2 * workers:
+                yield from window.popleft().result()
+        while window:
+            yield from window.popleft().result()
+
+
+def documents_of(blobs: Sequence[bytes | None]) -> list[IndexDocument]:
+    """The index documents of those stored manifests (JSON) whose record is stored."""
+    manifests = (Manifest.from_json(data) for data in blobs if data is not None)
+    return [index_document(m) for m in manifests if m.status == "stored"]
+
+
+def _chunks(keys: Iterator[str], size: int) -> Iterator[list[str]]:
+    while chunk := list(itertools.islice(keys, size)):
+        yield chunk

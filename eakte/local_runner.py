@@ -10,6 +10,13 @@ The pool is Pebble's: when a worker process dies (a native library's segfault, t
 killer) only the page it held fails, the pool replaces the process, and the page is
 retried once in the fresh one; a page that kills its reader twice quarantines its
 record (``worker_crashed``). The standard library's pool would break as a whole.
+
+The index is written in batches: one commit per ``EAKTE_INDEX_BATCH_RECORDS`` finished
+records or ``EAKTE_INDEX_BATCH_SECONDS`` after the first of them, whichever comes first,
+and at the end of the run. The store's writes of a batch are made durable with one sync
+just before its commit (``GroupSync``), so the index never names a record the store could
+lose. A crash between store and commit is closed by the next start
+(``eakte.index_catchup``), or by ``eakte reindex``.
 """
 
 from __future__ import annotations
@@ -17,26 +24,26 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from eakte import outcome, pipeline
+from eakte import index_catchup, outcome, pipeline
 from eakte.context import Context
 from eakte.errors import EakteError, ToolFailed, Transient, WorkerCrashed
 from eakte.handlers import Part
 from eakte.indexing import index_document, stored_documents
 from eakte.intake import BatchIntake
 from eakte.outcome import FileOutcome, RunStats
-from eakte.ports import IndexDocument, PageJob, PageRead
+from eakte.ports import GroupSync, IndexDocument, PageJob, PageRead
 from eakte.record import Channel, Event, Manifest, utc_now
-
-INDEX_BATCH = 100
 
 
 @dataclass
@@ -77,6 +84,7 @@ class LocalRunner:
         self.stats = RunStats()
         self._on_page = on_page or (lambda n: None)
         self._to_index: list[IndexDocument] = []
+        self._batch_started: float | None = None  # monotonic time of its first record
         self._intake = BatchIntake(ctx)
         self._run_started = utc_now()
         self._pool: ProcessPool | None = None
@@ -85,6 +93,24 @@ class LocalRunner:
     def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]:
         """Yield one outcome per input file, in input order of completion."""
         started = time.perf_counter()
+        self._catch_up()
+        with ExitStack() as durability:
+            if isinstance(self.ctx.store, GroupSync):
+                durability.enter_context(self.ctx.store.grouped())
+            run = index_catchup.open_run(self.ctx.store)
+            try:
+                yield from self._run(paths, channel)
+                self._flush_index()
+            except BaseException:
+                index_catchup.abandon_run(run)  # the next start indexes what it stored
+                raise
+            if self.stats.index_error:
+                index_catchup.abandon_run(run)
+            else:
+                index_catchup.close_run(self.ctx.store, run)
+        self.stats.wall_seconds = time.perf_counter() - started
+
+    def _run(self, paths: Iterable[Path], channel: Channel) -> Iterator[FileOutcome]:
         pending: list[_Pending] = []
         try:
             for path in paths:
@@ -98,13 +124,12 @@ class LocalRunner:
                 manifest, jobs = prepared
                 pending.append(_Pending(path, manifest, self._submit(jobs)))
                 yield from self._drain(pending, wait=False)
+                self._flush_if_due()
             yield from self._drain(pending, wait=True)
         finally:
             self._close_pool(abandoned=bool(pending))
             for record_id in list(self._originals):
                 self._release_original(record_id)
-        self._flush_index()
-        self.stats.wall_seconds = time.perf_counter() - started
 
     # stages --------------------------------------------------------------------
 
@@ -147,7 +172,7 @@ class LocalRunner:
         next ingest of the same file (the hot folder after a restart) closes that gap."""
         if result.status == "duplicate" and result.pages and result.id is not None:
             ids = [result.id, *result.part_ids]
-            self._to_index.extend(stored_documents(self.ctx.store, ids))
+            self._add_to_batch(stored_documents(self.ctx.store, ids))
 
     def _plan_ocr(self, manifest: Manifest) -> list[PageJob]:
         """OCR jobs read the original from a local path; a remote store's temp copy must
@@ -207,7 +232,7 @@ class LocalRunner:
         results = []
         for page in item.pages:
             try:
-                results.append(page.future.result())
+                results.append(self._await(page.future))
             except ProcessExpired as exc:
                 if page.retried:
                     raise WorkerCrashed.twice(f"Seite {page.job.index + 1}") from exc
@@ -216,9 +241,19 @@ class LocalRunner:
                 results.append(self._retry_result(page))
         return results
 
+    def _await(self, future: Future[tuple[PageRead, float]]) -> tuple[PageRead, float]:
+        """A page's result; a batch that falls due while OCR runs is written meanwhile,
+        so finished records do not wait for a long document to become findable."""
+        while not future.done():
+            due = self._batch_due_in()
+            wait([future], timeout=due)
+            if due is not None and not future.done():
+                self._flush_index()
+        return future.result()
+
     def _retry_result(self, page: _Page) -> tuple[PageRead, float]:
         try:
-            return page.future.result()
+            return self._await(page.future)
         except ProcessExpired as exc:
             raise WorkerCrashed.twice(f"Seite {page.job.index + 1}") from exc
 
@@ -250,9 +285,7 @@ class LocalRunner:
         manifest = pipeline.finish(manifest, self.ctx, pages, pdfs)
         self.stats.stage_seconds["manifest"] += time.perf_counter() - started
         self.stats.count(manifest, ocr_pages=len(results), since=self._run_started)
-        self._to_index.append(index_document(manifest))
-        if len(self._to_index) >= INDEX_BATCH:
-            self._flush_index()
+        self._add_to_batch([index_document(manifest)])
         return outcome.finished(path, manifest, ocr_pages=len(results))
 
     def _quarantine(self, path: Path, manifest: Manifest, error: EakteError) -> FileOutcome:
@@ -260,10 +293,50 @@ class LocalRunner:
         self.stats.count(kept, ocr_pages=0, since=self._run_started)
         return outcome.finished(path, kept)
 
+    # the index batch ----------------------------------------------------------------
+
+    def _catch_up(self) -> None:
+        """Index what a crashed run stored but never committed (nothing to do, and
+        nothing read, unless a run died)."""
+        started = time.perf_counter()
+        try:
+            index_catchup.catch_up(self.ctx.store, self.ctx.index)
+        except (Transient, ToolFailed) as exc:
+            self.stats.index_error = (
+                f"nicht nachgeholt: {exc.message} – bitte `eakte reindex` ausführen"
+            )
+        self.stats.stage_seconds["index"] += time.perf_counter() - started
+
+    def _add_to_batch(self, documents: list[IndexDocument]) -> None:
+        if documents and not self._to_index:
+            self._batch_started = time.monotonic()
+        self._to_index.extend(documents)
+        if len(self._to_index) >= self.ctx.settings.index_batch_records:
+            self._flush_index()
+        else:
+            self._flush_if_due()
+
+    def _batch_due_in(self) -> float | None:
+        """Seconds until the open batch must be written; None without one."""
+        if self._batch_started is None:
+            return None
+        due = self._batch_started + self.ctx.settings.index_batch_seconds
+        return max(0.0, due - time.monotonic())
+
+    def _flush_if_due(self) -> None:
+        if self._batch_due_in() == 0.0:
+            self._flush_index()
+
     def _flush_index(self) -> None:
+        """Make the batch's store writes durable, then commit it to the index."""
+        self._batch_started = None
         if not self._to_index:
             return
         started = time.perf_counter()
+        if isinstance(self.ctx.store, GroupSync):
+            self.ctx.store.sync()
+        if self.ctx.settings.index_commit_hold:
+            _hold_before_commit(len(self._to_index))
         try:
             self.ctx.index.upsert(self._to_index)
         except (Transient, ToolFailed) as exc:
@@ -274,6 +347,14 @@ class LocalRunner:
             )
         self.stats.stage_seconds["index"] += time.perf_counter() - started
         self._to_index = []
+
+
+def _hold_before_commit(count: int) -> None:
+    """``EAKTE_INDEX_COMMIT_HOLD`` (the crash test): the batch is stored, not indexed;
+    say so and wait to be killed."""
+    print(f"eakte: index commit held ({count} records stored, not indexed)", file=sys.stderr)
+    sys.stderr.flush()
+    threading.Event().wait()
 
 
 def _noted(item: _Pending) -> Manifest:

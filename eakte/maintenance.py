@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 
+from eakte import index_catchup
 from eakte.context import Context
 from eakte.errors import ToolFailed, Transient, UnsupportedType
 from eakte.indexing import all_stored_documents, index_document, stored_documents
 from eakte.pipeline import check_signatures, handler_of, save_manifest
+from eakte.ports import GroupSync
 from eakte.record import Event, Manifest
 from eakte.records import rendition_key
 
@@ -51,8 +53,21 @@ def augment_for_archive(ctx: Context, manifest: Manifest) -> Manifest:
 
 
 def reindex(ctx: Context) -> int:
-    """Rebuild the index from the manifests in the store, the system of record."""
-    return ctx.index.rebuild(all_stored_documents(ctx.store))
+    """Rebuild the index from the manifests in the store, the system of record: read
+    and parsed on every core (``EAKTE_WORKERS``), written by one writer. It closes the
+    gap of any run that crashed before it began, so their markers go."""
+    crashed = index_catchup.dead_runs(ctx.store)
+    count = ctx.index.rebuild(all_stored_documents(ctx.store, workers=ctx.settings.workers))
+    for key in crashed:
+        ctx.store.delete_derived(key)
+    return count
+
+
+def make_durable(ctx: Context) -> None:
+    """What the store was given so far reaches the disk (a store that groups its syncs,
+    ``GroupSync``, postpones it to the end of a batch): before an input leaves the inbox."""
+    if isinstance(ctx.store, GroupSync):
+        ctx.store.sync()
 
 
 def index_again(ctx: Context, record_ids: list[str]) -> str | None:
@@ -62,6 +77,7 @@ def index_again(ctx: Context, record_ids: list[str]) -> str | None:
     documents = stored_documents(ctx.store, record_ids)
     if not documents:
         return None
+    make_durable(ctx)  # the index never names a record the store could still lose
     try:
         ctx.index.upsert(documents)
     except (Transient, ToolFailed) as exc:

@@ -13,11 +13,16 @@ registry, never an adapter: ``eakte.wiring`` builds the ``Context``.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import os
+import shutil
 import tempfile
 import time
 import traceback
 import unicodedata
+import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -169,15 +174,14 @@ _GARBAGE_CATEGORIES = frozenset({"Cc", "Co", "Cn", "Cs"})
 def is_garbage(text: str) -> bool:
     """True when a share of the visible characters are control, private-use, unassigned
     or replacement characters no reader can make sense of."""
-    visible = [char for char in text if not char.isspace()]
-    if not visible:
-        return False
-    bad = sum(
-        1
-        for char in visible
-        if char == "\ufffd" or unicodedata.category(char) in _GARBAGE_CATEGORIES
-    )
-    return bad / len(visible) >= GARBAGE_SHARE
+    visible = bad = 0
+    for char, count in Counter(text).items():  # each distinct character judged once
+        if char.isspace():
+            continue
+        visible += count
+        if char == "\ufffd" or unicodedata.category(char) in _GARBAGE_CATEGORIES:
+            bad += count
+    return visible > 0 and bad / visible >= GARBAGE_SHARE
 
 
 def check_signatures(manifest: Manifest, ctx: Context) -> Manifest:
@@ -238,11 +242,14 @@ def take_parts(manifest: Manifest, ctx: Context, take: PartTaker) -> Manifest:
     """Attachments, letters of a scan batch, the content of a ``.p7m``: each part is
     handed to ``take`` (the scheduler stores it as a record of its own and returns its
     id) while its temporary file exists; the container's manifest lists its parts."""
-    with tempfile.TemporaryDirectory(prefix="eakte-parts-") as folder:
-        split = handler_of(manifest, ctx).split(manifest, ctx, Path(folder))
+    folder = _parts_folder()
+    try:
+        split = handler_of(manifest, ctx).split(manifest, ctx, folder)
         if not split.parts:
             return split.manifest
         ids = [take(part) for part in split.parts]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     listed = [
         {"id": part_id, "pages": list(part.pages) if part.pages else None}
         for part, part_id in zip(split.parts, ids, strict=True)
@@ -251,6 +258,22 @@ def take_parts(manifest: Manifest, ctx: Context, take: PartTaker) -> Manifest:
     if split.content_part:
         fields["content_record"] = ids[0]
     return split.manifest.model_copy(update={"fields": fields})
+
+
+_SCRATCH: tuple[int, Path] | None = None  # (pid, private folder) of this process
+
+
+def _parts_folder() -> Path:
+    """A fresh path for one container's parts, created by the handler only when it
+    writes one: most records have no parts, and a temporary folder made and removed
+    per record cost more than reading a born-digital page. It lies in a private folder
+    (mode 0700) made once per process, so no one else can have created it first."""
+    global _SCRATCH
+    if _SCRATCH is None or _SCRATCH[0] != os.getpid():
+        scratch = Path(tempfile.mkdtemp(prefix="eakte-parts-"))
+        atexit.register(shutil.rmtree, scratch, True)
+        _SCRATCH = (os.getpid(), scratch)
+    return _SCRATCH[1] / uuid.uuid4().hex
 
 
 # 4. OCR --------------------------------------------------------------------------------

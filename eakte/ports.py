@@ -59,6 +59,20 @@ class ObjectStore(Protocol):
 
 
 @runtime_checkable
+class GroupSync(Protocol):
+    """A store that can make a batch's writes durable with one sync instead of one per
+    object (the filesystem store: one ``syncfs`` per batch instead of ~8 ``fsync`` calls
+    per record, see ``bench/ingest/born_digital.py``). Inside ``grouped()`` the calling
+    thread's writes are not yet durable; ``sync()`` makes everything written so far
+    durable. The local runner syncs before every index commit and at the end of a run,
+    so the index never names a record the store could still lose."""
+
+    def grouped(self) -> AbstractContextManager[None]: ...
+
+    def sync(self) -> None: ...
+
+
+@runtime_checkable
 class RetentionLock(Protocol):
     """A store whose server enforces retention (MinIO object lock): closing an Akte
     extends its originals' lock to their retention end."""
@@ -166,8 +180,13 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """``total`` is exact up to the engines' bound (``EAKTE_SEARCH_TOTAL_BOUND``);
+    ``more_than_total``: there are more matches; ``total`` is the bound ("mehr als
+    10.000 Treffer")."""
+
     total: int
     hits: list[SearchHit] = field(default_factory=list)
+    more_than_total: bool = False
 
 
 class SearchIndex(Protocol):
@@ -207,6 +226,10 @@ class SearchIndex(Protocol):
         ...
 
     def count(self) -> int: ...
+
+    def absent(self, ids: Sequence[str]) -> list[str]:
+        """Those of ``ids`` the index does not hold (the crash catch-up asks)."""
+        ...
 
     def clear(self) -> None:
         """Remove every document."""

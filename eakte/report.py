@@ -14,6 +14,7 @@ from rich.table import Table
 from eakte.contract import SearchResponse
 from eakte.outcome import FileOutcome, RunStats
 from eakte.record import VERDICT_WORDS, Manifest
+from eakte.wording import hit_count
 
 STATUS_DE = {
     "stored": "gespeichert",
@@ -113,7 +114,7 @@ def print_search(console: Console, query: str, result: SearchResponse) -> None:
     if not result.hits:
         console.print(f"Keine Treffer{label}.")
         return
-    console.print(f"{result.total} Treffer{label}:")
+    console.print(f"{hit_count(result.total, result.more_than_total)}{label}:")
     table = Table(show_header=True, header_style="bold")
     table.add_column("Kennung")
     table.add_column("Typ")

@@ -75,7 +75,25 @@ class Settings(BaseSettings):
     reconcile_interval_seconds: float = Field(default=30.0, gt=0)  # `eakte beat`
     stalled_after_seconds: float = Field(default=1800.0, gt=0)  # no progress → resubmit
 
+    elasticsearch_shards: int = Field(default=1, ge=1)  # primaries of a new index (reindex)
+    # replicas of a new index; empty: "0-1" auto-expanded (none on one node, one on more)
+    elasticsearch_replicas: int | None = Field(default=None, ge=0)
+
     workers: int = Field(default_factory=_default_workers, ge=1)
+
+    # Search totals: both engines count hits exactly up to this bound
+    # and say "mehr als 10.000 Treffer" past it (an exact count costs time per match)
+    search_total_bound: int = Field(default=10_000, ge=1)
+
+    # Index batching: the local runner commits the index once per
+    # this many finished records or once this many seconds after the first unwritten one,
+    # whichever comes first (a commit costs ~15 ms; a search sees a batch once committed).
+    # A crash before the commit loses nothing: the next start fills the gap from the store
+    index_batch_records: int = Field(default=500, ge=1)
+    index_batch_seconds: float = Field(default=1.0, gt=0)
+    # For the crash test only: before each index commit, say so on stderr and wait to be
+    # killed, so a test can kill the process between store and index for real
+    index_commit_hold: bool = False
     min_text_layer_chars: int = Field(default=20, ge=1)
 
     # OCR of scanned pages (``settings.ocr``)

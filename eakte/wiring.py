@@ -77,7 +77,7 @@ def build_context(settings: Settings) -> Context:
     store = build_store(settings)  # first: it reports an unusable data dir
     index = build_index(settings)
     if isinstance(index, TantivyIndex) and index.replaced_outdated:
-        count = index.rebuild(all_stored_documents(store))
+        count = index.rebuild(all_stored_documents(store, workers=settings.workers))
         log.warning(
             "Suchindex hatte ein älteres Format oder war beschädigt: "
             "aus dem Speicher neu aufgebaut (%s).",
@@ -129,8 +129,14 @@ def build_index(settings: Settings) -> SearchIndex:
     if settings.mode == "distributed":
         from search.elasticsearch_index import ElasticsearchIndex
 
-        return ElasticsearchIndex(settings.elasticsearch_url, alias=settings.elasticsearch_alias)
-    return TantivyIndex(settings.index_dir)
+        return ElasticsearchIndex(
+            settings.elasticsearch_url,
+            alias=settings.elasticsearch_alias,
+            shards=settings.elasticsearch_shards,
+            replicas=settings.elasticsearch_replicas,
+            total_bound=settings.search_total_bound,
+        )
+    return TantivyIndex(settings.index_dir, total_bound=settings.search_total_bound)
 
 
 def build_validator(settings: Settings) -> PyHankoValidator:

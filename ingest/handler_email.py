@@ -65,7 +65,7 @@ class EmailHandler:
                 )
                 continue
             path = folder / f"{number:03d}" / sanitize_filename(attachment.filename)
-            path.parent.mkdir()
+            path.parent.mkdir(parents=True)
             path.write_bytes(attachment.data)
             links: dict[str, Any] = {"part_of": manifest.id}
             if nested:

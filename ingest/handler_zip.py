@@ -70,7 +70,7 @@ class ZipHandler:
                 target = (
                     folder / f"{number:04d}" / sanitize_filename(PurePosixPath(info.filename).name)
                 )
-                target.parent.mkdir()
+                target.parent.mkdir(parents=True)
                 self._extract(archive, info, target, budget)
                 links: dict[str, Any] = {
                     "part_of": manifest.id,

@@ -46,6 +46,7 @@ def split_batch(
             return Split(manifest)
         stem = Path(manifest.original_filename).stem or "stapel"
         parts: list[Part] = []
+        folder.mkdir(parents=True, exist_ok=True)
         for number, letter in enumerate(letters, start=1):
             path = folder / sanitize_filename(f"{stem}-brief-{number:02d}{suffix}")
             write_pages(original, letter.pages, path)

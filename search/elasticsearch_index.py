@@ -71,11 +71,18 @@ class ElasticsearchIndex:
         analysis: Analysis | Literal["auto"] = "auto",
         request_timeout: float = 30.0,
         client: Elasticsearch | None = None,
+        shards: int = 1,
+        replicas: int | None = None,
+        total_bound: int = 10_000,
     ) -> None:
+        """``shards``/``replicas`` apply to indexes made from now on (``eakte reindex``
+        makes one); replicas None: ``0-1`` auto-expanded. Totals are exact up to
+        ``total_bound``; past it the result says "more than" the bound."""
         parts = urlsplit(url)
         self._endpoint = f"{parts.scheme}://{parts.hostname}:{parts.port or 9200}"  # no secrets
         self._alias = alias
         self._wanted = analysis
+        self._shards, self._replicas, self._total_bound = shards, replicas, total_bound
         self._analysis: Analysis | None = None  # that of the live index, once known
         self._client = client or Elasticsearch(
             url, request_timeout=request_timeout, retry_on_timeout=True, max_retries=2
@@ -124,7 +131,7 @@ class ElasticsearchIndex:
             visible,
             period,
             size=min(max(limit, 0), MAX_HITS),
-            track_total_hits=True,
+            track_total_hits=self._total_bound + 1,  # one more: "more than the bound"
             source_includes=["doc_type", "title", "text"] if client_side else ["doc_type"],
             highlight=None if client_side else _highlight(),
         )
@@ -140,7 +147,9 @@ class ElasticsearchIndex:
             )
             for hit in response["hits"]["hits"]
         ]
-        return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits)
+        counted = int(response["hits"]["total"]["value"])
+        bound = self._total_bound
+        return SearchResult(total=min(counted, bound), hits=hits, more_than_total=counted > bound)
 
     def facets(
         self,
@@ -156,6 +165,22 @@ class ElasticsearchIndex:
         response = self._search("Facettensuche", query, filters, visible, period, size=0, aggs=aggs)
         buckets = {n: response["aggregations"][n]["buckets"] if response else [] for n in aggs}
         return {n: {b["key"]: int(b["doc_count"]) for b in bs} for n, bs in buckets.items()}
+
+    def absent(self, ids: Sequence[str]) -> list[str]:
+        """One ``ids`` query per call, returning ids only."""
+        if not ids:
+            return []
+        self._live_analysis()
+        with self._errors("Abgleich"):
+            response = self._client.search(
+                index=self._alias,
+                query={"ids": {"values": list(ids)}},
+                size=len(ids),
+                source=False,
+                track_total_hits=False,
+            )
+        present = {hit["_id"] for hit in response.body["hits"]["hits"]}
+        return [record_id for record_id in ids if record_id not in present]
 
     def rebuild(self, documents: Iterable[IndexDocument]) -> int:
         """Load ``documents`` into a new index, then point the alias at it and drop the
@@ -274,7 +299,7 @@ class ElasticsearchIndex:
             self._client.indices.put_index_template(
                 name=self._alias,
                 index_patterns=[f"{self._alias}-*"],
-                template=_template(analysis),
+                template=_template(analysis, self._shards, self._replicas),
                 priority=len(self._alias),
             )
             if with_alias:
@@ -391,9 +416,13 @@ class ElasticsearchIndex:
             ) from exc
 
 
-def _template(analysis: Analysis) -> dict[str, Any]:
+def _template(analysis: Analysis, shards: int = 1, replicas: int | None = None) -> dict[str, Any]:
     """Settings and the explicit mapping of every index under the alias."""
-    settings: dict[str, Any] = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
+    settings: dict[str, Any] = {"number_of_shards": shards}
+    if replicas is None:
+        settings["auto_expand_replicas"] = "0-1"
+    else:
+        settings["number_of_replicas"] = replicas
     keywords = {name: {"type": "keyword"} for name in ("id", *FILTER_FIELDS)}
     mapping: dict[str, Any] = {
         "dynamic": "strict",

@@ -9,6 +9,7 @@ before they return, so CLI processes and workers can open the index one after an
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,7 +31,8 @@ FACET_FIELDS = ("doc_type", "signature", "department", "holding", "place")
 DATE_FIELDS = ("date_from", "date_to")  # yyyymmdd integers: compact, ordered, readable
 OPEN_PAST, OPEN_FUTURE = 1_01_01, 9999_12_31  # an open end of a dated span
 FACET_SIZE = 100
-REBUILD_BATCH = 500
+REBUILD_BATCH = 500  # documents handed to the writer per step of a rebuild
+REBUILD_THREADS = max(1, min(os.cpu_count() or 1, 8))  # tantivy's indexing threads
 TITLE_BOOST = 2.0
 WRITER_HEAP_BYTES = 64_000_000
 LOCK_ATTEMPTS = 50
@@ -63,8 +65,11 @@ def build_analyzer() -> tantivy.TextAnalyzer:
 class TantivyIndex:
     """``SearchIndex`` on a tantivy directory; created on first use."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, total_bound: int = 10_000) -> None:
+        """Totals are exact up to ``total_bound``; past it the result says "more than"
+        the bound, as Elasticsearch's does."""
         self.directory = directory
+        self._total_bound = total_bound
         directory.mkdir(parents=True, exist_ok=True)
         self._schema = build_schema()
         self.replaced_outdated = False
@@ -102,19 +107,38 @@ class TantivyIndex:
         self._write(lambda writer: writer.delete_all_documents())
 
     def rebuild(self, documents: Iterable[IndexDocument]) -> int:
-        """Clear, then load in batches; the embedded index is briefly empty meanwhile,
-        which a single-machine installation accepts (no concurrent searchers at scale)."""
-        self.clear()
+        """Clear and load under one writer with an indexing thread per core and one
+        commit at the end: searches see the old index until then, never a partial one,
+        and no commit waits for merges in between."""
         loaded = 0
-        iterator = iter(documents)
-        while batch := list(itertools.islice(iterator, REBUILD_BATCH)):
-            self.upsert(batch)
-            loaded += len(batch)
+
+        def write(writer: tantivy.IndexWriter) -> None:
+            nonlocal loaded
+            writer.delete_all_documents()
+            iterator = iter(documents)
+            while batch := list(itertools.islice(iterator, REBUILD_BATCH)):
+                for doc in batch:
+                    writer.add_document(self._to_tantivy(doc))
+                loaded += len(batch)
+
+        self._write(write, threads=REBUILD_THREADS)
         return loaded
 
     def count(self) -> int:
         self._index.reload()
         return int(self._index.searcher().num_docs)
+
+    def absent(self, ids: Sequence[str]) -> list[str]:
+        """One term lookup per id; counted, so deleted documents do not count."""
+        self._index.reload()
+        searcher = self._index.searcher()
+        return [
+            record_id
+            for record_id in ids
+            if not searcher.search(
+                tantivy.Query.term_query(self._schema, "id", record_id), 1, count=True
+            ).count  # type: ignore[attr-defined]  # missing from the stub
+        ]
 
     @probe_errors("Suchindex")
     def health(self) -> list[Probe]:
@@ -154,7 +178,8 @@ class TantivyIndex:
                 )
             )
         total = int(result.count)  # type: ignore[attr-defined]  # missing from the stub
-        return SearchResult(total=total, hits=hits)
+        bound = self._total_bound
+        return SearchResult(total=min(total, bound), hits=hits, more_than_total=total > bound)
 
     def facets(
         self,
@@ -283,9 +308,9 @@ class TantivyIndex:
             fields["date_to"] = _ymd(doc.date_to) if doc.date_to else OPEN_FUTURE
         return tantivy.Document(**fields)
 
-    def _write(self, action: Callable[[tantivy.IndexWriter], None]) -> None:
+    def _write(self, action: Callable[[tantivy.IndexWriter], None], threads: int = 1) -> None:
         """Run ``action`` under the writer lock, commit, wait for merges, release."""
-        writer = self._acquire_writer()
+        writer = self._acquire_writer(threads)
         try:
             action(writer)
             writer.commit()
@@ -296,11 +321,13 @@ class TantivyIndex:
             writer.wait_merging_threads()  # also drops the writer and its lock
         self._index.reload()
 
-    def _acquire_writer(self) -> tantivy.IndexWriter:
+    def _acquire_writer(self, threads: int = 1) -> tantivy.IndexWriter:
         """Another process may be writing; wait a few seconds before giving up."""
         for _ in range(LOCK_ATTEMPTS):
             try:
-                return self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
+                return self._index.writer(
+                    heap_size=WRITER_HEAP_BYTES * threads, num_threads=threads
+                )
             except ValueError as exc:
                 if "LockBusy" not in str(exc):
                     raise ToolFailed(f"Suchindex (tantivy) nicht beschreibbar: {exc}") from exc

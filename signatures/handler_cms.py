@@ -51,5 +51,6 @@ class CmsHandler:
         if name.lower().endswith(ENVELOPING_SUFFIX):
             name = name[: -len(ENVELOPING_SUFFIX)]
         path = folder / sanitize_filename(name or "inhalt")
+        folder.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
         return Split(manifest, [Part(path, None, {"enveloped_in": manifest.id})], True)

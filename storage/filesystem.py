@@ -5,14 +5,21 @@ temp file in the same filesystem, fsynced, made read-only and then hard-linked i
 place, which fails atomically if the target exists, so an original is never
 overwritten. A crash at any point leaves at most a temp file (removed on the next open),
 never a half-written original. Derived objects are replaced with ``os.replace``.
+
+Inside ``grouped()`` (the local runner's batches) the fsyncs are left out and ``sync()``
+makes the batch durable with one ``syncfs``: on a busy disk eight fsyncs per record cost
+more than everything else a born-digital letter needs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import os
 import shutil
+import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -23,6 +30,7 @@ from eakte.health import Probe, probe_errors
 from eakte.ports import StoredOriginal
 
 CHUNK = 1024 * 1024
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
 
 
 class FilesystemStore:
@@ -41,6 +49,36 @@ class FilesystemStore:
                 f"Datenverzeichnis {root} nicht beschreibbar: {exc.strerror}"
             ) from exc
         self._remove_stale_temp_files()
+        self._local = threading.local()  # grouping applies to the thread that asked
+
+    # durability ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def grouped(self) -> Iterator[None]:
+        """This thread's writes skip their fsyncs until the block ends; it ends with a
+        ``sync()``, and ``sync()`` inside it makes everything so far durable."""
+        self._local.depth = self._depth + 1
+        try:
+            yield
+        finally:
+            self._local.depth -= 1
+            self.sync()
+
+    def sync(self) -> None:
+        """Everything written to this store's filesystem so far reaches the disk."""
+        _syncfs(self.root)
+
+    @property
+    def _depth(self) -> int:
+        return int(getattr(self._local, "depth", 0))
+
+    def _fsync(self, fd: int) -> None:
+        if not self._depth:
+            os.fsync(fd)
+
+    def _fsync_dir(self, directory: Path) -> None:
+        if not self._depth:
+            _fsync_dir(directory)
 
     # originals -----------------------------------------------------------------
 
@@ -55,17 +93,16 @@ class FilesystemStore:
                     out.write(chunk)
                     size += len(chunk)
                 out.flush()
-                os.fsync(out.fileno())
+                self._fsync(out.fileno())
             os.chmod(tmp, 0o444)
             sha256 = digest.hexdigest()
             target = self._original_file(sha256)
-            target.parent.mkdir(exist_ok=True)
             try:
-                os.link(tmp, target)
-                created = True
-            except FileExistsError:
-                created = False
-            _fsync_dir(target.parent)
+                created = _link_new(tmp, target)
+            except FileNotFoundError:  # the first original in its fan-out folder
+                target.parent.mkdir(exist_ok=True)
+                created = _link_new(tmp, target)
+            self._fsync_dir(target.parent)
         finally:
             tmp.unlink(missing_ok=True)
         return StoredOriginal(sha256=sha256, size=size, created=created)
@@ -99,15 +136,18 @@ class FilesystemStore:
 
     def put_derived(self, key: str, data: bytes) -> None:
         target = self._derived_file(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._new_temp_path()
         try:
             with open(tmp, "xb") as out:
                 out.write(data)
                 out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, target)
-            _fsync_dir(target.parent)
+                self._fsync(out.fileno())
+            try:
+                os.replace(tmp, target)
+            except FileNotFoundError:  # its folder's first object (a mkdir each time costs)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, target)
+            self._fsync_dir(target.parent)
         finally:
             tmp.unlink(missing_ok=True)
 
@@ -181,6 +221,30 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _link_new(tmp: Path, target: Path) -> bool:
+    """Hard-link ``tmp`` as ``target``; False when it exists (never overwritten)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        return False
+    return True
+
+
+def _syncfs(path: Path) -> None:
+    """One ``syncfs(2)`` for the filesystem holding ``path`` (Linux), else ``sync()``:
+    one journal commit for the whole batch instead of one per fsync."""
+    if _LIBC is None:
+        os.sync()
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if _LIBC.syncfs(fd) != 0:
+            error = ctypes.get_errno()
+            raise OSError(error, os.strerror(error), str(path))
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -211,14 +211,17 @@ def bench_engine(
 
 
 def tantivy_engine(work: Path) -> Engine:
-    from search.tantivy_index import REBUILD_BATCH, TantivyIndex
+    from search.tantivy_index import REBUILD_THREADS, TantivyIndex
 
     path = work / "tantivy"
     return Engine(
         "tantivy",
         TantivyIndex(path),
         disk=lambda: {"index_bytes": dir_size(path)},
-        details=lambda: {"batch": REBUILD_BATCH, "version": version("tantivy")},
+        details=lambda: {
+            "rebuild": f"one writer, {REBUILD_THREADS} threads, one commit",
+            "version": version("tantivy"),
+        },
     )
 
 

@@ -84,6 +84,9 @@ class FakeIndex:
     def count(self) -> int:
         return len(self.documents)
 
+    def absent(self, ids: Sequence[str]) -> list[str]:
+        return [record_id for record_id in ids if record_id not in self.documents]
+
     def clear(self) -> None:
         self.documents.clear()
 

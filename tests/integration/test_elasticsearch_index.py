@@ -213,6 +213,22 @@ def test_total_counts_all_matches_not_only_returned(open_index: Opener) -> None:
     assert scores == sorted(scores, reverse=True)
 
 
+def test_totals_past_the_bound_say_more_than_the_bound(open_index: Opener) -> None:
+    """Exact up to the bound; past it the bound and "more than", as tantivy says it;
+    shards and replicas as set; the catch-up's ``absent`` names what is missing."""
+    index = open_index(total_bound=5, shards=2, replicas=0)
+    index.upsert([doc(f"d{i}", f"Bescheid Nummer {i} über Gebühren") for i in range(8)])
+    index.upsert([doc(f"w{i}", f"Widerspruch {i}") for i in range(5)])
+    many = index.search("Gebühr", limit=3)
+    assert (many.total, many.more_than_total, len(many.hits)) == (5, True, 3)
+    exact = index.search("Widerspruch")
+    assert (exact.total, exact.more_than_total) == (5, False)
+    assert index.absent(["d0", "gone", "w4"]) == ["gone"]
+    settings = next(iter(index._client.indices.get_settings(index=index._alias).values()))
+    assert settings["settings"]["index"]["number_of_shards"] == "2"
+    assert settings["settings"]["index"]["number_of_replicas"] == "0"
+
+
 def test_exact_record_id_is_searchable(open_index: Opener) -> None:
     record_id = "3fa9be0c" * 8
     index = open_index()

@@ -47,7 +47,10 @@ def test_search_response_from_the_index_result() -> None:
     assert SearchResponse.of(result).model_dump() == {
         "total": 7,
         "hits": [{"id": ID, "score": 1.5, "doc_type": None, "snippet": "…"}],
+        "more_than_total": False,
     }
+    capped = SearchResult(total=10_000, more_than_total=True)
+    assert SearchResponse.of(capped).model_dump()["more_than_total"] is True
 
 
 def test_report_document_names() -> None:

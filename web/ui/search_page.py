@@ -19,6 +19,7 @@ from classify.types import load_types
 from eakte.context import Context
 from eakte.record import VERDICTS, Manifest
 from eakte.records import load_manifest
+from eakte.wording import hit_count
 from web.policy import Principal, may_see, require, visibility
 from web.trail import audit
 from web.ui.identity import PageUser
@@ -71,6 +72,12 @@ class Found:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     pages: int
+    more_than_total: bool = False
+
+    @property
+    def heading(self) -> str:
+        """``12 Treffer``, ``mehr als 10.000 Treffer``: the engine counts up to a bound."""
+        return hit_count(self.total, self.more_than_total)
 
 
 @search_router.get("/suche")
@@ -143,7 +150,7 @@ def _search(
         for field in FACET_NAMES
     }
     pages = max(1, min(MAX_PAGE, -(-result.total // PAGE_SIZE)))
-    return Found(result.total, hits, facets, pages)
+    return Found(result.total, hits, facets, pages, result.more_than_total)
 
 
 def _type_labels(ctx: Context) -> dict[str, str]:
