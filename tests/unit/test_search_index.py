@@ -353,8 +353,10 @@ HISTORICAL_PAGE = (
 
 @pytest.mark.parametrize(
     "query",
-    ["Haustür", "Hausthür", "Rathaus", "Rat", "Urteil", "über", "Schaffner", "Teil"]
-    + ["Theil", "Wirtschaft", "Versammlung"],
+    [
+        *("Haustür", "Hausthür", "Rathaus", "Rat", "Urteil", "über", "Schaffner"),
+        *("Teil", "Theil", "Wirtschaft", "Versammlung"),
+    ],
 )
 def test_historical_spellings_are_found_by_todays(open_index: Factory, query: str) -> None:
     """Old umlaut (uͤ), long s, ligatures and spellings before 1901 ("Thür", "Theil",
