@@ -391,3 +391,22 @@ def test_german_terms_of_historical_print() -> None:
     assert german.analyze("Theater Thema Thron") == ["theat", "thema", "thron"]
     assert german.analyze("Schiﬀ ﬁnden ﬂach Laﬆ") == german.analyze("Schiff finden flach Last")
     assert german.analyze("Cæſar Œuvre") == german.analyze("Caesar Oeuvre")
+
+
+def test_elasticsearch_gets_the_same_historical_rules() -> None:
+    """The server's character filters are made from the tables ``search.german`` uses:
+    run as the server would (``$1`` for the group), they spell as ``modern_spelling``."""
+    import re
+
+    from search.elasticsearch_index import historical_char_filters
+
+    filters = historical_char_filters()
+    glyphs = filters.pop("historical_glyphs")["mappings"]
+    assert {"ſ => s", "ﬀ => ff", "u\u0364 => ü"} <= set(glyphs)
+    text = "Hausthür Urtheil Rath Rathhaus Wirthschaft Theater Thema Thron"
+    spelled = text
+    for spelling in filters.values():
+        replacement = spelling["replacement"].replace("$1", r"\1")
+        spelled = re.sub(spelling["pattern"], replacement, spelled, flags=re.IGNORECASE)
+    assert spelled == german.modern_spelling(text)
+    assert spelled == "Haustür Urteil Rat Rathaus Wirtschaft Theater Thema Thron"
