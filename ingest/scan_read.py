@@ -22,10 +22,12 @@ if TYPE_CHECKING:
 # first read): only then is Tesseract's orientation detection asked, which costs half a
 # reading (upright letters read at 85-95, upside-down ones at ~25; bench/ocr)
 ORIENTATION_CHECK_BELOW = 55.0
-# A page read with less than this may be historical print: modern letters and books
-# read at 85-95 with ``deu``, Fraktur pages at 39-70 (bench/ocr/realworld.py). Only
-# then is the script asked (OSD, reused from the orientation check when it ran).
-SCRIPT_CHECK_BELOW = 75.0
+# A page read with less than this may be historical print: only then is the script
+# asked (OSD, reused from the orientation check when it ran). Real Fraktur pages read
+# at 44-77 with ``deu``, but clean Fraktur (a page set in a Fraktur font today) at
+# ~84, the modern Antiqua pages of bench/ocr/realworld at 91-93 and modern letters
+# at 85-95; OSD on a page set in Antiqua costs ~0.5-1.5 s (bench/media/fraktur.py).
+SCRIPT_CHECK_BELOW = 90.0
 FRAKTUR = "Fraktur"  # OSD's name for the script
 
 

@@ -10,9 +10,11 @@ PYTHON="${PYTHON:-python3}"
 # poppler-utils: pdfsig, the peer the signature tests and benchmark compare with
 # redis-server: broker for the distributed mode, started by the tests on loopback
 # postgresql: accounts and audit trail of the distributed mode; the tests initdb a cluster
-# tesseract-ocr-frk: the Fraktur model for historical print (found by OSD, not configured)
+# tesseract-ocr-frk: the Fraktur model for historical print (found by OSD, not configured);
+# tesseract-ocr-script-frak: the script model the Fraktur benchmark compares with;
+# fonts-blankenburg: Debian's blackletter (Fraktur-style) font the Fraktur test sets a page in
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-frk
-  fonts-dejavu-core poppler-utils redis-server dovecot-imapd postgresql)
+  tesseract-ocr-script-frak fonts-blankenburg fonts-dejavu-core poppler-utils redis-server dovecot-imapd postgresql)
 # chromium: the browser the web UI tests drive through Playwright (no browser download);
 # chromium-l10n: its German texts (the file chooser says "Dateien auswählen"). Tests only.
 if [ "${EAKTE_SKIP_BROWSER:-0}" != "1" ]; then

@@ -5,8 +5,9 @@ so ``rebuild`` can load a fresh index beside the live one and switch the alias i
 atomic step. How text is analysed is chosen when an index is built and kept in its ``_meta``:
 
 - ``german``: the server's analysis-common module runs the chain ``search.german``
-  mirrors (standard tokenizer, lowercase, asciifolding, Snowball German) on
-  ``title``/``text``; snippets come from the highlighter.
+  mirrors (character filters for historical print, standard tokenizer, lowercase,
+  asciifolding, Snowball German) on ``title``/``text``; snippets come from the
+  highlighter.
 - ``client``: for servers without that module (the ``integ-test-zip`` distribution
   ships only core analysis), ``search.german`` analyses in Python, the server indexes
   the terms with its core ``whitespace`` analyzer, and snippets are made like the
@@ -442,8 +443,14 @@ def _template(analysis: Analysis, shards: int = 1, replicas: int | None = None) 
         mapping["properties"] |= {"title_terms": terms, "text_terms": terms}
         return {"settings": settings, "mappings": mapping}
     if analysis == "german":
-        chain = {"tokenizer": "standard", "filter": [*FOLDING, "german_snowball"]}
+        char_filters = historical_char_filters()
+        chain = {
+            "char_filter": list(char_filters),
+            "tokenizer": "standard",
+            "filter": [*FOLDING, "german_snowball"],
+        }
         settings["analysis"] = {
+            "char_filter": char_filters,
             "filter": {"german_snowball": SNOWBALL},
             "analyzer": {"german_folded": {"type": "custom", **chain}},
         }
@@ -466,6 +473,27 @@ def _period_filters(period: Period | None) -> list[dict[str, Any]]:
         filters.append({"range": {"date_from": {"lte": period.end.isoformat()}}})
     if period.start is not None:
         filters.append({"range": {"date_to": {"gte": period.start.isoformat()}}})
+    return filters
+
+
+def historical_char_filters() -> dict[str, dict[str, Any]]:
+    """The server's side of ``search.german``'s historical print: the glyphs and old
+    umlauts as a mapping, each spelling rule as a pattern replacement (Java's regex
+    reads the patterns as Python's does, with Unicode classes for ``\\b``)."""
+    glyphs = {**german.HISTORICAL_GLYPHS, **german.OLD_UMLAUTS}
+    filters: dict[str, dict[str, Any]] = {
+        "historical_glyphs": {
+            "type": "mapping",
+            "mappings": [f"{old} => {new}" for old, new in glyphs.items()],
+        }
+    }
+    for number, (pattern, suffix) in enumerate(german.HISTORICAL_SPELLINGS, start=1):
+        filters[f"historical_spelling_{number}"] = {
+            "type": "pattern_replace",
+            "pattern": pattern,
+            "replacement": f"$1{suffix}",
+            "flags": "CASE_INSENSITIVE|UNICODE_CASE|UNICODE_CHARACTER_CLASS",
+        }
     return filters
 
 

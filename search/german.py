@@ -15,6 +15,19 @@ makes "Mueller" find "Müller"; the price is a few collisions ("Müll" and "Mül
 both "mull", "aktuelle" becomes "aktull"). Compounds are not split: "Gebühr" does not
 find "Straßenreinigungsgebühren".
 
+Historical print (pages read by the Fraktur model, ``ingest.scan_read``) is found by
+today's spelling: the long s (ſ) and the ligatures (ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ) fold like ß and
+æ/œ do above; the old umlaut, an e written over the vowel (uͤ, a combining mark that
+both engines' tokenizers take for a word break), becomes today's umlaut in
+``normalize``; and a few spellings of before 1901 (``HISTORICAL_SPELLINGS``: "Thür",
+"Theil", "Thier", "Thurm", "Rath", "Rathhaus", "Noth", "Muth", "Werth", "Wirth",
+"Wirthschaft", "Gluth") are spelled as today in ``modern_spelling``, at index and at
+query time alike, so "Tür" finds "Thür" and "Thür" finds "Tür". The rules name their
+words: "Theater", "Thema" or "Thron" keep their th (a modern word the rules do touch,
+"Thüringen", is touched at query time too, so it is still found). Elasticsearch's
+German analysis gets the same tables as character filters
+(``search.elasticsearch_index``).
+
 Queries are plain words: every character that is not a letter or digit is a
 separator, so quotes, colons, brackets, ``*`` and ``-`` cannot reach an engine's
 query parser. Upper-case ``AND``/``OR``/``NOT`` are dropped as operator habits;
@@ -40,18 +53,54 @@ OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
 _WORD = re.compile(r"[^\W_]+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _SPACE = re.compile(r"\s+")
-# Letters that NFKD does not decompose but tantivy's ascii_fold folds.
+# Letters that NFKD does not decompose but tantivy's ascii_fold folds (ꝛ: the r rotunda
+# of Fraktur type).
 _FOLD = str.maketrans(
     {"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+    | {"ꝛ": "r"}
 )
+# Glyphs of historical type and what they are today; NFKD and both engines' ASCII
+# folding already read them so, Elasticsearch gets them as a mapping char filter too.
+HISTORICAL_GLYPHS = {"ſ": "s", "ꝛ": "r", "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi"}
+HISTORICAL_GLYPHS |= {"ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+# The old umlaut: a, o, u with a combining small e above (U+0364).
+OLD_UMLAUTS = {f"{vowel}\u0364": umlaut for vowel, umlaut in zip("aouAOU", "äöüÄÖÜ", strict=True)}
+_OLD_UMLAUT = re.compile("[aouAOU]\u0364")
+# Spellings of before 1901, as (pattern, replacement of the match by group 1 and a
+# suffix); case-insensitive. Written so that Python's ``re`` and Java's regex (the
+# Elasticsearch char filter) read them alike: no look-behind, ``\b`` with Unicode
+# classes on both sides.
+HISTORICAL_SPELLINGS: tuple[tuple[str, str], ...] = (
+    (r"(t)h(?=ür|eil|ier|urm)", ""),  # Thür, Hausthür, Theil, Urtheil, Thiere, Thurm
+    (r"\b(ra|no|mu|wer|wir|glu)th(?=(?:e?s|e|en)?\b)", "t"),  # Rath, Noth, Muth, Werth
+    (r"\b(ra|wir)th(?=h|sch)", "t"),  # Rathhaus, Rathschlag, Wirthschaft
+)
+_SPELLINGS = [
+    (re.compile(pattern, re.IGNORECASE), rf"\g<1>{suffix}")
+    for pattern, suffix in HISTORICAL_SPELLINGS
+]
 _stemmer = Stemmer.Stemmer("german")
 _terms: dict[str, str] = {}  # word -> term; German text reuses few distinct words
 _TERM_CACHE_SIZE = 200_000
 
 
 def normalize(text: str) -> str:
-    """Compose decomposed umlauts (common in PDFs made on macOS) so words stay whole."""
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    """Compose decomposed umlauts (common in PDFs made on macOS) and the old umlauts of
+    historical print (uͤ → ü), so words stay whole."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)
+    if "\u0364" in text:
+        text = _OLD_UMLAUT.sub(lambda m: OLD_UMLAUTS[m.group()], text)
+    return text
+
+
+def modern_spelling(text: str) -> str:
+    """Historical spellings as today's ("Thür" → "Tür", "Rath" → "Rat"); other words
+    unchanged. For the engines that cannot run it themselves (tantivy)."""
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def fold(word: str) -> str:
@@ -69,7 +118,7 @@ def term(word: str) -> str:
     if cached is None:
         if len(_terms) >= _TERM_CACHE_SIZE:
             _terms.clear()
-        cached = _terms[word] = _stemmer.stemWord(fold(word))
+        cached = _terms[word] = _stemmer.stemWord(fold(modern_spelling(word)))
     return cached
 
 
@@ -89,7 +138,8 @@ def analyze(text: str) -> list[str]:
 
 
 def query_words(query: str) -> list[str]:
-    """The words of a typed query: no syntax, no operator words, at most 32 words."""
+    """The words of a typed query: no syntax, no operator words, at most 32 words
+    (as typed: ``term`` and the engines' analysis fold them)."""
     words = [w for w in _WORD.findall(normalize(query)) if w not in OPERATOR_WORDS]
     return words[:MAX_QUERY_WORDS]
 

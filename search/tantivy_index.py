@@ -1,7 +1,8 @@
 """Embedded full-text index on tantivy (Rust, via tantivy-py).
 
 German analysis runs inside tantivy (``simple`` tokenizer, lowercase, ascii_fold,
-Snowball German), the same chain ``search.german`` runs in Python for the snippets.
+Snowball German), the same chain ``search.german`` runs in Python for the snippets;
+historical spellings are modernised in Python before (``german.modern_spelling``).
 The writer lock is taken only inside ``upsert``/``delete``/``clear`` and released
 before they return, so CLI processes and workers can open the index one after another.
 """
@@ -50,6 +51,14 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("title", stored=True, tokenizer_name=TOKENIZER)
     builder.add_text_field("text", stored=True, tokenizer_name=TOKENIZER)
     return builder.build()
+
+
+def _searchable(text: str) -> str:
+    """The text as tantivy indexes and keeps it: historical spellings as today's
+    ("Thür" → "Tür"), because tantivy's analysis has no character filter to do it (the
+    snippet shows them so); the long s and ligatures stay as printed, its ASCII
+    folding reads them."""
+    return german.modern_spelling(german.normalize(text))
 
 
 def build_analyzer() -> tantivy.TextAnalyzer:
@@ -224,7 +233,8 @@ class TantivyIndex:
         if visible is not None and visible.nothing:
             return None
         words = german.query_words(query)
-        terms = list(dict.fromkeys(self._analyzer.analyze(" ".join(words))))
+        typed = german.modern_spelling(" ".join(words))
+        terms = list(dict.fromkeys(self._analyzer.analyze(typed)))
         exact = [
             (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, name, value))
             for name, value in filters.items()
@@ -290,8 +300,8 @@ class TantivyIndex:
     def _to_tantivy(self, doc: IndexDocument) -> tantivy.Document:
         fields: dict[str, Any] = {
             "id": doc.id,
-            "title": german.normalize(doc.title_and_keywords),
-            "text": german.normalize(doc.text),
+            "title": _searchable(doc.title_and_keywords),
+            "text": _searchable(doc.text),
             "department": doc.department_key,
             "restricted": "true" if doc.restricted else "false",
         }

@@ -427,12 +427,15 @@ def test_stopped_server_is_transient_then_recovers(
 
 
 def test_historical_print_is_found_by_todays_spelling(open_index: Opener) -> None:
-    """The long s of a page read by the Fraktur model folds like ß (the default
-    analysis on this server; ``standard`` folds nothing, by design)."""
+    """The long s, old umlaut, ligatures and spellings before 1901 of a page read by
+    the Fraktur model are found by today's words (the default analysis on this server;
+    ``standard`` folds nothing, by design)."""
     index = open_index()
-    index.upsert([doc("fraktur", "Die Straſſe nach der Reſidenz-Stadt"), doc("x", "Markt")])
-    for query in ("Strasse", "Straße", "Residenz"):
+    old = "Die Straſſe zur Hausthuͤr des Rathhauſes; das Urtheil uͤber den Schaﬀner"
+    index.upsert([doc("fraktur", old), doc("x", "Markt"), doc("fuss", "Zu Fuß")])
+    for query in ("Strasse", "Straße", "Haustür", "Rathaus", "Urteil", "über", "Schaffner"):
         assert [hit.id for hit in index.search(query).hits] == ["fraktur"], query
+    assert [hit.id for hit in index.search("Fuss").hits] == ["fuss"]
 
 
 def test_archival_description_is_a_facet_and_a_period_filter(open_index: Opener) -> None:

@@ -345,3 +345,70 @@ def test_historical_print_is_found_by_todays_spelling(open_index: Factory) -> No
     for query in ("Strasse", "Straße", "Residenz"):
         assert ids(index, query) == {"fraktur"}, query
     assert "«Straſſe»" in index.search("Strasse").hits[0].snippet
+
+
+HISTORICAL_PAGE = (
+    "Vor der Hausthuͤr des Rathhauſes hielt der Rath ſeine Verſammlung; "
+    "das Urtheil uͤber den Schaﬀner ward zum Theil vollzogen, der Wirthſchaft zu Nutz."
+)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        *("Haustür", "Hausthür", "Rathaus", "Rat", "Urteil", "über", "Schaffner"),
+        *("Teil", "Theil", "Wirtschaft", "Versammlung"),
+    ],
+)
+def test_historical_spellings_are_found_by_todays(open_index: Factory, query: str) -> None:
+    """Old umlaut (uͤ), long s, ligatures and spellings before 1901 ("Thür", "Theil",
+    "Rath") are found by today's words, and the old words still find themselves."""
+    index = open_index()
+    index.upsert(
+        [doc("old", HISTORICAL_PAGE), doc("today", "Die Tür des Theaters"), doc("x", "Markt")]
+    )
+    assert ids(index, query) == {"old"}
+
+
+def test_modern_words_keep_their_th(open_index: Factory) -> None:
+    """The spelling rules name their words: "Theater" and "Thema" are not touched, and
+    "Fuß"/"Fuss" still find each other."""
+    index = open_index()
+    index.upsert(
+        [doc("theater", "Das Thema des Theaters"), doc("fuss", "Zu Fuß"), doc("tor", "Tor")]
+    )
+    assert ids(index, "Theater") == {"theater"}
+    assert ids(index, "Teater") == set()
+    assert ids(index, "Thema") == {"theater"}
+    assert ids(index, "Fuss") == {"fuss"}
+    assert ids(index, "Tür") == set()
+
+
+def test_german_terms_of_historical_print() -> None:
+    """The Python analysis (snippets, the SQLite peer, Elasticsearch's client mode)."""
+    assert german.analyze("Straſſe") == german.analyze("Strasse") == german.analyze("Straße")
+    assert german.analyze("uͤber") == german.analyze("über")
+    assert german.analyze("Thür Theil Thiere Thurm") == german.analyze("Tür Teil Tiere Turm")
+    assert german.analyze("Rath Noth Muth Werth") == german.analyze("Rat Not Mut Wert")
+    assert german.analyze("Theater Thema Thron") == ["theat", "thema", "thron"]
+    assert german.analyze("Schiﬀ ﬁnden ﬂach Laﬆ") == german.analyze("Schiff finden flach Last")
+    assert german.analyze("Cæſar Œuvre") == german.analyze("Caesar Oeuvre")
+
+
+def test_elasticsearch_gets_the_same_historical_rules() -> None:
+    """The server's character filters are made from the tables ``search.german`` uses:
+    run as the server would (``$1`` for the group), they spell as ``modern_spelling``."""
+    import re
+
+    from search.elasticsearch_index import historical_char_filters
+
+    filters = historical_char_filters()
+    glyphs = filters.pop("historical_glyphs")["mappings"]
+    assert {"ſ => s", "ﬀ => ff", "u\u0364 => ü"} <= set(glyphs)
+    text = "Hausthür Urtheil Rath Rathhaus Wirthschaft Theater Thema Thron"
+    spelled = text
+    for spelling in filters.values():
+        replacement = spelling["replacement"].replace("$1", r"\1")
+        spelled = re.sub(spelling["pattern"], replacement, spelled, flags=re.IGNORECASE)
+    assert spelled == german.modern_spelling(text)
+    assert spelled == "Haustür Urteil Rat Rathaus Wirtschaft Theater Thema Thron"
