@@ -1,0 +1,149 @@
+"""Evidence records made and renewed (RFC 4998 §4 and §5.2), independent of storage.
+
+Creation: one hash tree over all data objects, one timestamp over its root, and per data
+object a record holding its reduced hash tree and that timestamp.
+Timestamp renewal (§5.2): before the TSA's key or algorithm weakens, a new archive
+timestamp over the hash of the last timestamp token joins the same chain.
+Hash-tree renewal (§5.2): before the hash algorithm weakens, each object's hash under the
+new algorithm is chained with the hash of its archive timestamp sequence so far,
+``H(h(d) || H(ATSSeq))`` (the concatenation unsorted, as RFC 4998 §5.2 item 4 and EU DSS
+read it), and a new tree over those values starts a new chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+
+from asn1crypto import algos, cms
+
+from evidence.asn1 import (
+    VERSION,
+    ArchiveTimeStamp,
+    ArchiveTimeStampChain,
+    ArchiveTimeStampSequence,
+    EvidenceRecord,
+)
+from evidence.tree import HashTree, Path
+from evidence.tsa import TimeStamper
+
+DEFAULT_ALGORITHM = "sha256"
+
+
+def digest(data: bytes, algorithm: str) -> bytes:
+    return hashlib.new(algorithm, data).digest()
+
+
+def archive_timestamp(
+    token: cms.ContentInfo, algorithm: str, path: Path | None = None
+) -> ArchiveTimeStamp:
+    fields: dict[str, object] = {
+        "digest_algorithm": algos.DigestAlgorithm({"algorithm": algorithm}),
+        "time_stamp": token,
+    }
+    if path:
+        fields["reduced_hashtree"] = path
+    return ArchiveTimeStamp(fields)
+
+
+def _record(chains: list[list[ArchiveTimeStamp]]) -> EvidenceRecord:
+    used: list[str] = []
+    for chain in chains:
+        name = chain[0]["digest_algorithm"]["algorithm"].native
+        if name not in used:
+            used.append(name)
+    return EvidenceRecord(
+        {
+            "version": VERSION,
+            "digest_algorithms": [algos.DigestAlgorithm({"algorithm": a}) for a in used],
+            "archive_time_stamp_sequence": ArchiveTimeStampSequence(
+                [ArchiveTimeStampChain(chain) for chain in chains]
+            ),
+        }
+    )
+
+
+def chains_of(record: EvidenceRecord) -> list[list[ArchiveTimeStamp]]:
+    return [list(chain) for chain in record["archive_time_stamp_sequence"]]
+
+
+def chain_algorithm(chain: Sequence[ArchiveTimeStamp]) -> str:
+    name: str = chain[0]["digest_algorithm"]["algorithm"].native
+    return name
+
+
+def create(
+    leaves: Sequence[bytes], stamper: TimeStamper, algorithm: str = DEFAULT_ALGORITHM
+) -> tuple[HashTree, dict[bytes, EvidenceRecord]]:
+    """One record per distinct leaf (a data object's hash under ``algorithm``)."""
+    tree = HashTree.build(leaves, algorithm)
+    token = stamper.stamp(tree.root, algorithm)
+    records = {
+        leaf: _record([[archive_timestamp(token, algorithm, path)]])
+        for leaf, path in tree.paths().items()
+    }
+    return tree, records
+
+
+def renewal_digest(record: EvidenceRecord) -> tuple[bytes, str]:
+    """What a timestamp renewal stamps: the hash of the last timestamp token (DER),
+    under the last chain's algorithm."""
+    chain = chains_of(record)[-1]
+    algorithm = chain_algorithm(chain)
+    return digest(chain[-1]["time_stamp"].dump(), algorithm), algorithm
+
+
+def renew_timestamps(
+    records: Mapping[bytes, EvidenceRecord], stamper: TimeStamper
+) -> dict[bytes, EvidenceRecord]:
+    """A new timestamp at the end of each record's last chain; records whose last token
+    is the same (one Akte stamped together) share one new timestamp."""
+    tokens: dict[tuple[bytes, str], cms.ContentInfo] = {}
+    renewed: dict[bytes, EvidenceRecord] = {}
+    for key, record in records.items():
+        value, algorithm = renewal_digest(record)
+        if (value, algorithm) not in tokens:
+            tokens[(value, algorithm)] = stamper.stamp(value, algorithm)
+        chains = chains_of(record)
+        chains[-1].append(archive_timestamp(tokens[(value, algorithm)], algorithm))
+        renewed[key] = _record(chains)
+    return renewed
+
+
+def sequence_digest(record: EvidenceRecord, algorithm: str) -> bytes:
+    """H(ATSSeq): the hash of the DER of every chain so far."""
+    return digest(record["archive_time_stamp_sequence"].dump(), algorithm)
+
+
+def renewed_leaf(document_digest: bytes, record: EvidenceRecord, algorithm: str) -> bytes:
+    """h(d)' = H(h(d) || H(ATSSeq)) for a hash-tree renewal."""
+    return digest(document_digest + sequence_digest(record, algorithm), algorithm)
+
+
+def renew_hash_tree(
+    records: Mapping[bytes, EvidenceRecord],
+    document_digest: Callable[[bytes, str], bytes],
+    stamper: TimeStamper,
+    algorithm: str = DEFAULT_ALGORITHM,
+) -> dict[bytes, EvidenceRecord]:
+    """A new chain for every record under ``algorithm``; ``document_digest(key,
+    algorithm)`` gives the data object's hash under it (read from the original)."""
+    leaves = {
+        key: renewed_leaf(document_digest(key, algorithm), record, algorithm)
+        for key, record in records.items()
+    }
+    tree = HashTree.build(list(leaves.values()), algorithm)
+    token = stamper.stamp(tree.root, algorithm)
+    paths = tree.paths()
+    renewed: dict[bytes, EvidenceRecord] = {}
+    for key, record in records.items():
+        chains = chains_of(record)
+        chains.append([archive_timestamp(token, algorithm, paths[leaves[key]])])
+        renewed[key] = _record(chains)
+    return renewed
+
+
+def load(data: bytes) -> EvidenceRecord:
+    record = EvidenceRecord.load(data, strict=True)
+    record.native  # parse everything now: a damaged record fails here, not later
+    return record
