@@ -23,7 +23,6 @@ from rich.markup import escape
 from accounts.cli import audit, users
 from akten.cli import ablegen, akte
 from akten.cli_archive import aussonderung
-from evidence.cli import beweis
 from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.cli_hotfolder import watch
@@ -56,6 +55,7 @@ from eakte.retrieval import (
 from eakte.settings import load_settings
 from eakte.wiring import build_context, build_runner, check_installation
 from eakte.wording import documents
+from evidence.cli import beweis
 from workers.cli import beat, flower, status, worker
 
 err = Console(stderr=True, soft_wrap=True)

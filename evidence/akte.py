@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
@@ -149,10 +149,9 @@ def check_document(
     for item in mine:
         content = _content(store, item)
         record = load_record(store, akte_uuid, item.sha256)
-        results.append(
-            (
-                item.name,
-                check(record, lambda name, c=content: hashlib.new(name, c).digest(), tokens),
-            )
-        )
+        results.append((item.name, check(record, _hasher(content), tokens)))
     return results
+
+
+def _hasher(content: bytes) -> Callable[[str], bytes]:
+    return lambda name: hashlib.new(name, content).digest()

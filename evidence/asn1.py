@@ -21,7 +21,7 @@ class ReducedHashtree(core.SequenceOf):  # type: ignore[misc]
 
 
 class ArchiveTimeStamp(core.Sequence):  # type: ignore[misc]
-    _fields = [
+    _fields = [  # noqa: RUF012  (asn1crypto's class-attribute spec)
         ("digest_algorithm", algos.DigestAlgorithm, {"implicit": 0, "optional": True}),
         ("attributes", cms.CMSAttributes, {"implicit": 1, "optional": True}),
         ("reduced_hashtree", ReducedHashtree, {"implicit": 2, "optional": True}),
@@ -50,14 +50,14 @@ class CryptoInfos(core.SequenceOf):  # type: ignore[misc]
 
 
 class EncryptionInfo(core.Sequence):  # type: ignore[misc]
-    _fields = [
+    _fields = [  # noqa: RUF012  (asn1crypto's class-attribute spec)
         ("encryption_info_type", core.ObjectIdentifier),
         ("encryption_info_value", core.Any),
     ]
 
 
 class EvidenceRecord(core.Sequence):  # type: ignore[misc]
-    _fields = [
+    _fields = [  # noqa: RUF012  (asn1crypto's class-attribute spec)
         ("version", core.Integer),
         ("digest_algorithms", DigestAlgorithms),
         ("crypto_infos", CryptoInfos, {"implicit": 0, "optional": True}),

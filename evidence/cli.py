@@ -21,9 +21,9 @@ def beweis() -> None:
 def erstellen(aktenzeichen: str) -> None:
     """Für eine geschlossene Akte einen Hashbaum über alle Originale und Fassungen bilden
     und seine Wurzel beim Zeitstempeldienst (EAKTE_TSA_URL) zeitstempeln lassen."""
+    from eakte.wiring import build_store
     from evidence import akte as store_evidence
     from evidence.tsa import stamper_from
-    from eakte.wiring import build_store
 
     settings = load_settings()
     with register() as akten:
@@ -60,9 +60,9 @@ def erstellen(aktenzeichen: str) -> None:
 def erneuern(aktenzeichen: str, hashbaum: bool, verfahren: str) -> None:
     """Den Beweisdatensatz einer Akte erneuern, bevor Zeitstempel-Zertifikat oder
     -Verfahren schwach werden (RFC 4998 Abschnitt 5)."""
+    from eakte.wiring import build_store
     from evidence import akte as store_evidence
     from evidence.tsa import stamper_from
-    from eakte.wiring import build_store
 
     settings = load_settings()
     with register() as akten:
@@ -81,10 +81,10 @@ def erneuern(aktenzeichen: str, hashbaum: bool, verfahren: str) -> None:
 def pruefen(dokument: str, as_json: bool) -> None:
     """Den Beweisdatensatz eines Dokuments prüfen: Prüfsumme des Originals, Pfad im
     Hashbaum und die Kette der Zeitstempel. Exit-Code 1, wenn der Nachweis nicht gelingt."""
-    from evidence import akte as store_evidence
-    from evidence.verify import token_checker
     from eakte.retrieval import get_manifest
     from eakte.wiring import build_context
+    from evidence import akte as store_evidence
+    from evidence.verify import token_checker
     from signatures.trust import load_trust_config
 
     settings = load_settings()

@@ -144,6 +144,6 @@ def renew_hash_tree(
 
 
 def load(data: bytes) -> EvidenceRecord:
-    record = EvidenceRecord.load(data, strict=True)
-    record.native  # parse everything now: a damaged record fails here, not later
+    record: EvidenceRecord = EvidenceRecord.load(data, strict=True)
+    _ = record.native  # parse everything now: a damaged record fails here, not later
     return record

@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 from asn1crypto import cms
 
@@ -52,7 +53,7 @@ def check(
         [facts(ats["time_stamp"]).time for ats in chain] for chain in chains
     ]  # each token is checked at the time of the next one
     flat = [t for chain in times for t in chain]
-    for earlier, later in zip(flat, flat[1:], strict=False):
+    for earlier, later in pairwise(flat):
         if later < earlier:
             return failed(f"Zeitstempel nicht in zeitlicher Folge ({later:%d.%m.%Y %H:%M})")
     position = 0
