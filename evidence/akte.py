@@ -85,7 +85,7 @@ def _pairs(
 
 def _save(store: ObjectStore, akte_uuid: str, records: dict[bytes, EvidenceRecord]) -> None:
     for leaf, record in records.items():
-        store.put_derived(record_key(akte_uuid, leaf.hex()), record.dump(force=True))
+        store.put_derived(record_key(akte_uuid, leaf.hex()), record.dump())
 
 
 def objects_of(store: ObjectStore, akte_uuid: str, aktenzeichen: str) -> list[DataObject]:
