@@ -34,14 +34,14 @@ def run(size: int, stamper: HttpTimeStamper) -> dict[str, float]:
     tree_done = time.perf_counter()
     stamper.stamp(tree.root, "sha256")
     stamp_done = time.perf_counter()
-    _, records = ers.create(leaves, stamper)  # tree, timestamp and the records together
-    total_began = time.perf_counter()
+    # what `eakte beweis erstellen` computes: tree, timestamp and every record's DER
+    _, records = ers.create(leaves, stamper)
     size_bytes = sum(len(r.dump()) for r in records.values())
-    encoded = time.perf_counter()
+    done = time.perf_counter()
     return {
-        "tree_seconds": tree_done - began,
+        "tree_and_paths_seconds": tree_done - began,
         "timestamp_seconds": stamp_done - tree_done,
-        "records_seconds": (total_began - stamp_done) + (encoded - total_began),
+        "evidence_records_total_seconds": done - stamp_done,
         "record_bytes_mean": size_bytes / size,
     }
 
