@@ -53,14 +53,14 @@ def test_evidence_record_of_a_closed_akte(
     assert again["objects"][0]["proven_time"] == first_time  # still the first time
     assert any("Kette 2" in step for step in again["objects"][0]["steps"])
 
-    originals = [
-        p for p in (cli.data_dir).rglob("*") if p.is_file() and answer["id"][:16] in p.name
-    ]
-    assert originals, "original not found in the data dir"
+    originals = list(cli.data_dir.rglob(f"originals/*/{answer['id']}"))
+    assert len(originals) == 1, "original not found in the data dir"
     for path in originals:
         path.chmod(0o644)
         data = bytearray(path.read_bytes())
         data[-20] ^= 0x01
         path.write_bytes(bytes(data))
     broken = cli("beweis", "pruefen", ids[1], **env)
-    assert broken.returncode != 0
+    assert broken.returncode == 1, broken.stderr
+    assert "Original: NICHT bestätigt" in broken.stdout
+    assert "nicht im Hashbaum" in broken.stdout
