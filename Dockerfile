@@ -24,6 +24,9 @@ COPY pyproject.toml README.md /usr/src/eakte/
 COPY eakte /usr/src/eakte/eakte
 COPY accounts /usr/src/eakte/accounts
 COPY akten /usr/src/eakte/akten
+COPY evidence /usr/src/eakte/evidence
+COPY archival /usr/src/eakte/archival
+COPY media /usr/src/eakte/media
 COPY ingest /usr/src/eakte/ingest
 COPY classify /usr/src/eakte/classify
 COPY signatures /usr/src/eakte/signatures

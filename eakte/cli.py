@@ -56,6 +56,7 @@ from eakte.retrieval import (
 from eakte.settings import load_settings
 from eakte.wiring import build_context, build_runner, check_installation
 from eakte.wording import documents
+from evidence.cli import beweis
 from workers.cli import beat, flower, status, worker
 
 err = Console(stderr=True, soft_wrap=True)
@@ -332,6 +333,7 @@ for command in (
     ablegen,
     aussonderung,
     archiv,
+    beweis,
 ):
     cli.add_command(command)
 cli.add_command(watch)

@@ -42,8 +42,13 @@ ARTIFACTS = (
     (GROUP, "dss-policy-jaxb", DSS_VERSION),
     (GROUP, "dss-utils-apache-commons", DSS_VERSION),
     (GROUP, "dss-crl-parser-x509crl", DSS_VERSION),
+    # RFC 4998 evidence records (ASN.1), for the check of eAkte's Beweisdatensätze
+    (GROUP, "dss-evidence-record-asn1", DSS_VERSION),
     ("org.slf4j", "slf4j-nop", "2.0.16"),
 )
+# a jar each set of artifacts brings: a cache fetched before an artifact was added is
+# fetched again into its own folder (lib-<hash of the artifacts>)
+SENTINEL = f"dss-evidence-record-asn1-{DSS_VERSION}.jar"
 SOURCE = Path(__file__).resolve().parent / "dss" / "Validate.java"
 MAIN = "Validate"
 JAVA_OPTIONS = ("-Djava.awt.headless=true", "-Xss8m")
@@ -82,6 +87,7 @@ class DssResult:
     error: str | None = None
     seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    evidence_records: tuple[dict[str, Any], ...] = ()  # indication, poe, timestamps
 
 
 def dss_home() -> Path:
@@ -89,13 +95,14 @@ def dss_home() -> Path:
 
 
 def lib_dir() -> Path:
-    return dss_home() / "lib"
+    digest = hashlib.sha256(repr(ARTIFACTS).encode()).hexdigest()[:12]
+    return dss_home() / f"lib-{digest}"
 
 
 def ensure_jars() -> Path:
     """The jars, fetched with their dependencies from Maven Central the first time."""
     target = lib_dir()
-    if target.is_dir() and any(target.glob(f"dss-validation-{DSS_VERSION}.jar")):
+    if target.is_dir() and (target / SENTINEL).exists():
         return target
     if not shutil.which("mvn"):
         raise DssError("mvn missing: apt-get install maven")
@@ -135,7 +142,8 @@ def _pom() -> str:
 
 
 def classes_dir() -> Path:
-    digest = hashlib.sha256(SOURCE.read_bytes()).hexdigest()[:16]
+    source = SOURCE.read_bytes() + repr(ARTIFACTS).encode()
+    digest = hashlib.sha256(source).hexdigest()[:16]
     return dss_home() / "classes" / digest
 
 
@@ -216,6 +224,7 @@ def _result(row: dict[str, Any]) -> DssResult:
         signatures=signatures,
         error=row.get("error"),
         seconds=float(row["seconds"]),
+        evidence_records=tuple(row.get("evidence_records", [])),
     )
 
 

@@ -100,6 +100,7 @@ public final class Validate {
             }
             Reports reports = validator.validateDocument();
             describe(json, reports);
+            evidenceRecords(json, reports);
         } catch (Exception | StackOverflowError | OutOfMemoryError exc) {
             json.field("error", exc.getClass().getSimpleName() + ": " + exc.getMessage());
         }
@@ -158,6 +159,32 @@ public final class Validate {
             }
         }
         json.field("verdict", worst == null ? "UNSIGNED" : worst).field("sub_indication", worstSub);
+    }
+
+    /** Evidence records (RFC 4998) as the simple report gives them: indication, the
+     * proof-of-existence time and each archive timestamp's production time. */
+    static void evidenceRecords(Json json, Reports reports) {
+        SimpleReport simple = reports.getSimpleReport();
+        List<String> records = new ArrayList<>();
+        for (String id : simple.getEvidenceRecordIdList()) {
+            List<String> times = new ArrayList<>();
+            List<String> verdicts = new ArrayList<>();
+            for (eu.europa.esig.dss.simplereport.jaxb.XmlTimestamp timestamp : simple.getEvidenceRecordTimestamps(id)) {
+                times.add(timestamp.getProductionTime() == null ? "" : timestamp.getProductionTime().toInstant().toString());
+                verdicts.add(String.valueOf(timestamp.getIndication()));
+            }
+            java.util.Date poe = simple.getEvidenceRecordPOE(id);
+            Json one = new Json().field("id", id)
+                    .field("indication", String.valueOf(simple.getIndication(id)))
+                    .field("sub_indication", name(simple.getSubIndication(id)))
+                    .field("poe", poe == null ? null : poe.toInstant().toString());
+            one.list("timestamps", times);
+            one.list("timestamp_indications", verdicts);
+            one.list("errors", messages(simple.getAdESValidationErrors(id)));
+            one.list("warnings", messages(simple.getAdESValidationWarnings(id)));
+            records.add(one.close());
+        }
+        json.raw("evidence_records", "[" + String.join(",", records) + "]");
     }
 
     static void signer(Json json, CertificateWrapper certificate) {
