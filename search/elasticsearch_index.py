@@ -41,20 +41,21 @@ from eakte.health import Probe, probe_errors
 from eakte.ports import IndexDocument, Period, SearchHit, SearchResult, Visibility
 from eakte.wording import documents
 from search import german
-
-Analysis = Literal["german", "standard", "client"]
-SCHEMA_VERSION = 3  # 2: department always set, restricted; 3: holding, place, dated span
-FILTER_FIELDS = frozenset(
-    {"doc_type", "signature", "status", "media_type", "department", "holding", "place"}
+from search.elasticsearch_schema import (
+    FILTER_FIELDS,
+    FOLDING,
+    SCHEMA_VERSION,
+    SNOWBALL,
+    Analysis,
+    index_template,
 )
+
 FACET_FIELDS = ("doc_type", "signature", "department", "holding", "place")
 OPEN_PAST, OPEN_FUTURE = "0001-01-01", "9999-12-31"  # an open end of a dated span
 FACET_SIZE = 100
 MAX_HITS = 10_000  # the server's default index.max_result_window
 TITLE_BOOST = 2
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
-FOLDING = ["lowercase", "asciifolding"]
-SNOWBALL = {"type": "snowball", "language": "German"}
 HEALTH_TIMEOUT_SECONDS = 5.0  # `eakte doctor` answers quickly even when a node hangs
 COLOURS = {"green": "grün", "yellow": "gelb", "red": "rot"}
 _ID_LIKE = re.compile(r"[\w.:-]{1,256}", re.ASCII)
@@ -300,7 +301,7 @@ class ElasticsearchIndex:
             self._client.indices.put_index_template(
                 name=self._alias,
                 index_patterns=[f"{self._alias}-*"],
-                template=_template(analysis, self._shards, self._replicas),
+                template=index_template(analysis, self._shards, self._replicas),
                 priority=len(self._alias),
             )
             if with_alias:
@@ -417,49 +418,6 @@ class ElasticsearchIndex:
             ) from exc
 
 
-def _template(analysis: Analysis, shards: int = 1, replicas: int | None = None) -> dict[str, Any]:
-    """Settings and the explicit mapping of every index under the alias."""
-    settings: dict[str, Any] = {"number_of_shards": shards}
-    if replicas is None:
-        settings["auto_expand_replicas"] = "0-1"
-    else:
-        settings["number_of_replicas"] = replicas
-    keywords = {name: {"type": "keyword"} for name in ("id", *FILTER_FIELDS)}
-    mapping: dict[str, Any] = {
-        "dynamic": "strict",
-        "_meta": {"eakte": {"schema": SCHEMA_VERSION, "analysis": analysis}},
-        "properties": {
-            **keywords,
-            "restricted": {"type": "boolean"},
-            "received_at": {"type": "date"},
-            "date_from": {"type": "date", "format": "yyyy-MM-dd"},
-            "date_to": {"type": "date", "format": "yyyy-MM-dd"},
-        },
-    }
-    if analysis == "client":
-        terms, stored = {"type": "text", "analyzer": "whitespace"}, {"type": "text", "index": False}
-        mapping["_source"] = {"excludes": ["title_terms", "text_terms"]}  # derived, large
-        mapping["properties"] |= {"title": stored, "text": stored}
-        mapping["properties"] |= {"title_terms": terms, "text_terms": terms}
-        return {"settings": settings, "mappings": mapping}
-    if analysis == "german":
-        char_filters = historical_char_filters()
-        chain = {
-            "char_filter": list(char_filters),
-            "tokenizer": "standard",
-            "filter": [*FOLDING, "german_snowball"],
-        }
-        settings["analysis"] = {
-            "char_filter": char_filters,
-            "filter": {"german_snowball": SNOWBALL},
-            "analyzer": {"german_folded": {"type": "custom", **chain}},
-        }
-    analyzer = "german_folded" if analysis == "german" else "standard"
-    analysed = {"type": "text", "analyzer": analyzer, "index_options": "offsets"}
-    mapping["properties"] |= {"title": analysed, "text": analysed}
-    return {"settings": settings, "mappings": mapping}
-
-
 def _day(day: date | None, open_end: str) -> str:
     return day.isoformat() if day is not None else open_end
 
@@ -473,27 +431,6 @@ def _period_filters(period: Period | None) -> list[dict[str, Any]]:
         filters.append({"range": {"date_from": {"lte": period.end.isoformat()}}})
     if period.start is not None:
         filters.append({"range": {"date_to": {"gte": period.start.isoformat()}}})
-    return filters
-
-
-def historical_char_filters() -> dict[str, dict[str, Any]]:
-    """The server's side of ``search.german``'s historical print: the glyphs and old
-    umlauts as a mapping, each spelling rule as a pattern replacement (Java's regex
-    reads the patterns as Python's does, with Unicode classes for ``\\b``)."""
-    glyphs = {**german.HISTORICAL_GLYPHS, **german.OLD_UMLAUTS}
-    filters: dict[str, dict[str, Any]] = {
-        "historical_glyphs": {
-            "type": "mapping",
-            "mappings": [f"{old} => {new}" for old, new in glyphs.items()],
-        }
-    }
-    for number, (pattern, suffix) in enumerate(german.HISTORICAL_SPELLINGS, start=1):
-        filters[f"historical_spelling_{number}"] = {
-            "type": "pattern_replace",
-            "pattern": pattern,
-            "replacement": f"$1{suffix}",
-            "flags": "CASE_INSENSITIVE|UNICODE_CASE|UNICODE_CHARACTER_CLASS",
-        }
     return filters
 
 

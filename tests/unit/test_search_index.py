@@ -400,7 +400,7 @@ def test_elasticsearch_gets_the_same_historical_rules() -> None:
     run as the server would (``$1`` for the group), they spell as ``modern_spelling``."""
     import re
 
-    from search.elasticsearch_index import historical_char_filters
+    from search.elasticsearch_schema import historical_char_filters
 
     filters = historical_char_filters()
     glyphs = filters.pop("historical_glyphs")["mappings"]
