@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     task_soft_time_limit_seconds: int = Field(default=600, ge=1)
     reconcile_interval_seconds: float = Field(default=30.0, gt=0)  # `eakte beat`
     stalled_after_seconds: float = Field(default=1800.0, gt=0)  # no progress → resubmit
+    # Local copies of originals that the worker processes of one host share: every page
+    # task of a scan needs the whole file (least recently used copies go first; 0: off)
+    originals_cache_mb: int = Field(default=1024, ge=0)
+    originals_cache_dir: Path | None = None  # default: <temp dir>/eakte-originals-<uid>
 
     workers: int = Field(default_factory=_default_workers, ge=1)
     min_text_layer_chars: int = Field(default=20, ge=1)
@@ -350,6 +354,8 @@ class DistributedSettings(SettingsGroup):
     task_soft_time_limit_seconds: int
     reconcile_interval_seconds: float
     stalled_after_seconds: float
+    originals_cache_mb: int
+    originals_cache_dir: Path | None
 
 
 class WebSettings(SettingsGroup):

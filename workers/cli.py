@@ -45,7 +45,7 @@ def _schedule_file() -> str:
 @click.option("--beat", is_flag=True, help="Den periodischen Abgleich hier mitlaufen lassen.")
 def worker(queues: str, concurrency: int | None, beat: bool) -> None:
     """Einen Worker starten, der Dokumente aus der Warteschlange verarbeitet."""
-    from workers.app import QUEUES, create_app
+    from workers.app import QUEUES, create_app, prepare_pool_processes
 
     chosen = [name.strip() for name in queues.split(",") if name.strip()]
     unknown = sorted(set(chosen) - set(QUEUES))
@@ -53,6 +53,7 @@ def worker(queues: str, concurrency: int | None, beat: bool) -> None:
         raise click.BadParameter(f"unbekannt: {', '.join(unknown)}; erlaubt: {', '.join(QUEUES)}")
     settings = _distributed_settings()
     app = create_app(settings)
+    prepare_pool_processes(app, chosen)
     argv = [
         "worker",
         f"--queues={','.join(chosen)}",

@@ -18,6 +18,7 @@ from eakte.context import Context
 from eakte.errors import Transient
 from eakte.intake import BatchIntake
 from eakte.outcome import FileOutcome, RunStats
+from eakte.ports import RefreshingIndex
 from eakte.record import Channel, Manifest, utc_now
 from workers import state, steps, tasks
 
@@ -78,6 +79,12 @@ class QueueRunner:
                 f"{len(pending)} Akten noch nicht im Suchindex; sie werden automatisch "
                 "nachgetragen, sobald er erreichbar ist"
             )
+        elif self._stored and isinstance(self.ctx.index, RefreshingIndex):
+            # the workers leave that to the refresh interval; a script reads at once
+            try:
+                self.ctx.index.refresh()
+            except Transient as exc:
+                self.stats.index_error = f"nicht aktualisiert: {exc.message}"
 
     def _submit(self, path: Path, channel: Channel) -> FileOutcome | _Waiting:
         ctx = self.ctx
