@@ -47,13 +47,14 @@ def collect(ctx: Context, app: Any) -> Status:
 
 
 def _queue_lengths(broker_url: str) -> tuple[dict[str, int], int]:
-    """Kombu keeps each Redis queue as a list named after it, and taken-but-unacked
-    messages in the hash ``unacked``."""
+    """Kombu keeps each Redis queue as one list per priority step (the list named
+    after the queue for priority 0, ``<queue>\\x06\\x16<step>`` for the others), and
+    taken-but-unacked messages in the hash ``unacked``."""
     import redis
 
     client = redis.Redis.from_url(broker_url, socket_timeout=PING_SECONDS)
     try:
-        queued = {name: int(client.llen(name)) for name in QUEUES}
+        queued = {name: sum(int(client.llen(key)) for key in _lists(name)) for name in QUEUES}
         return queued, int(client.hlen("unacked"))
     finally:
         client.close()
@@ -65,3 +66,9 @@ def _workers(app: Any) -> tuple[dict[str, list[str]], int]:
     active = inspect.active() or {}
     workers = {name: sorted(q["name"] for q in found) for name, found in queues.items()}
     return workers, sum(len(tasks) for tasks in active.values())
+
+
+def _lists(queue: str) -> list[str]:
+    from kombu.transport.redis import PRIORITY_STEPS
+
+    return [queue if step == 0 else f"{queue}\x06\x16{step}" for step in PRIORITY_STEPS]
