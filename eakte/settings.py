@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     # task of a scan needs the whole file (least recently used copies go first; 0: off)
     originals_cache_mb: int = Field(default=1024, ge=0)
     originals_cache_dir: Path | None = None  # default: <temp dir>/eakte-originals-<uid>
+    # `eakte ingest` with workers queues nothing new while more OCR pages than this wait
+    # (backpressure instead of filling Redis); 0: no bound
+    max_queued_ocr_pages: int = Field(default=500, ge=0)
 
     workers: int = Field(default_factory=_default_workers, ge=1)
     min_text_layer_chars: int = Field(default=20, ge=1)
@@ -356,6 +359,7 @@ class DistributedSettings(SettingsGroup):
     stalled_after_seconds: float
     originals_cache_mb: int
     originals_cache_dir: Path | None
+    max_queued_ocr_pages: int
 
 
 class WebSettings(SettingsGroup):

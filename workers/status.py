@@ -68,6 +68,17 @@ def _workers(app: Any) -> tuple[dict[str, list[str]], int]:
     return workers, sum(len(tasks) for tasks in active.values())
 
 
+def queued_tasks(broker_url: str, queue: str) -> int:
+    """Messages waiting in one queue, every priority counted."""
+    import redis
+
+    client = redis.Redis.from_url(broker_url, socket_timeout=PING_SECONDS)
+    try:
+        return sum(int(client.llen(key)) for key in _lists(queue))
+    finally:
+        client.close()
+
+
 def _lists(queue: str) -> list[str]:
     from kombu.transport.redis import PRIORITY_STEPS
 
