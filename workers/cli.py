@@ -92,7 +92,7 @@ def status(as_json: bool) -> None:
     """Worker, Warteschlangen und ausstehende Dokumente auf einen Blick."""
     from eakte.wiring import build_context
     from workers.app import create_app
-    from workers.status import collect
+    from workers.status import collect, duration
 
     settings = _distributed_settings()
     ctx = build_context(settings)
@@ -111,6 +111,13 @@ def status(as_json: bool) -> None:
         click.echo("Kein Worker erreichbar.")
     queued = " · ".join(f"{name} {count}" for name, count in found.queued.items())
     click.echo(f"Warteschlangen: {queued or '–'} · in Arbeit {found.active_tasks}")
+    for name, rate in found.drain_per_second.items():
+        per_minute = f"{abs(rate) * 60:.1f}".replace(".", ",")
+        trend = "abgearbeitet" if rate >= 0 else "hinzugekommen"
+        click.echo(
+            f"  {name}: {per_minute} Aufgaben/min {trend} · leer in "
+            f"{duration(found.empty_in_seconds.get(name))}"
+        )
     click.echo(
         f"Dokumente in Bearbeitung: {found.in_flight} · warten auf den Suchindex: "
         f"{found.waiting_for_index} · Quarantäne: {found.quarantined}"

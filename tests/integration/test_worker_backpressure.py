@@ -40,6 +40,10 @@ def test_ingest_waits_while_the_ocr_queue_is_full_and_goes_on_after(
     app = create_app(Settings(**values))
     for page in range(BOUND + 1):  # no worker: the queue stays this long
         tasks.send(app, tasks.OCR_PAGE, "0" * 64, page + 1)
+    status = cluster.cli("status", "--json").json()
+    assert status["queued"]["ocr"] == BOUND + 1  # every priority list counted
+    assert status["drain_per_second"]["ocr"] == 0 and status["empty_in_seconds"]["ocr"] is None
+    assert "leer in unbekannt" in cluster.cli("status").stdout
     letter = sample_dir / "brief_gemeinderat.pdf"
     ingest = subprocess.Popen(
         [sys.executable, "-m", "eakte", "ingest", str(letter), "--json"],
