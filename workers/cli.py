@@ -114,10 +114,12 @@ def status(as_json: bool) -> None:
     for name, rate in found.drain_per_second.items():
         per_minute = f"{abs(rate) * 60:.1f}".replace(".", ",")
         trend = "abgearbeitet" if rate >= 0 else "hinzugekommen"
-        click.echo(
-            f"  {name}: {per_minute} Aufgaben/min {trend} · leer in "
-            f"{duration(found.empty_in_seconds.get(name))}"
+        empty = (
+            "leer"
+            if not found.queued.get(name)
+            else f"leer in {duration(found.empty_in_seconds.get(name))}"
         )
+        click.echo(f"  {name}: {per_minute} Aufgaben/min {trend} · {empty}")
     click.echo(
         f"Dokumente in Bearbeitung: {found.in_flight} · warten auf den Suchindex: "
         f"{found.waiting_for_index} · Quarantäne: {found.quarantined}"
