@@ -73,6 +73,21 @@ class GroupSync(Protocol):
 
 
 @runtime_checkable
+class RefreshingIndex(Protocol):
+    """An index that makes writes searchable on its own, within its refresh interval
+    (Elasticsearch: one second). A writer that need not read its write at once (the
+    workers) skips the forced refresh, which costs more than the write itself."""
+
+    def write(self, documents: Sequence[IndexDocument]) -> None:
+        """Add or replace documents by id; searchable within the refresh interval."""
+        ...
+
+    def refresh(self) -> None:
+        """Make every write so far searchable now."""
+        ...
+
+
+@runtime_checkable
 class RetentionLock(Protocol):
     """A store whose server enforces retention (MinIO object lock): closing an Akte
     extends its originals' lock to their retention end."""

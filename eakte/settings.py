@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     task_soft_time_limit_seconds: int = Field(default=600, ge=1)
     reconcile_interval_seconds: float = Field(default=30.0, gt=0)  # `eakte beat`
     stalled_after_seconds: float = Field(default=1800.0, gt=0)  # no progress → resubmit
+    # Local copies of originals that the worker processes of one host share: every page
+    # task of a scan needs the whole file (least recently used copies go first; 0: off)
+    originals_cache_mb: int = Field(default=1024, ge=0)
+    originals_cache_dir: Path | None = None  # default: <temp dir>/eakte-originals-<uid>
+    # `eakte ingest` with workers queues nothing new while more OCR pages than this wait
+    # (backpressure instead of filling Redis); 0: no bound
+    max_queued_ocr_pages: int = Field(default=500, ge=0)
 
     elasticsearch_shards: int = Field(default=1, ge=1)  # primaries of a new index (reindex)
     # replicas of a new index; empty: "0-1" auto-expanded (none on one node, one on more)
@@ -368,6 +375,9 @@ class DistributedSettings(SettingsGroup):
     task_soft_time_limit_seconds: int
     reconcile_interval_seconds: float
     stalled_after_seconds: float
+    originals_cache_mb: int
+    originals_cache_dir: Path | None
+    max_queued_ocr_pages: int
 
 
 class WebSettings(SettingsGroup):

@@ -7,6 +7,8 @@ only when the distributed mode is chosen, so the embedded CLI starts quickly.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -20,7 +22,7 @@ from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome, RunStats
 from eakte.ports import Filing, ObjectStore, SearchIndex
 from eakte.record import Channel
-from eakte.settings import Settings
+from eakte.settings import MiB, Settings
 from eakte.wording import documents
 from ingest.handler_email import EmailHandler
 from ingest.handler_image import ImageHandler
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from classify.service import TransformerClassifier
     from eakte.broker import CeleryBroker
     from ingest.tesseract import TesseractOcr
+    from storage.original_cache import OriginalCache
 
 
 log = logging.getLogger(__name__)
@@ -121,8 +124,23 @@ def build_store(settings: Settings) -> ObjectStore:
             derived_bucket=settings.s3_derived_bucket,
             retention_mode=settings.retention_mode,
             retention_days=settings.retention_days,
+            cache=_originals_cache(settings),
         )
     return FilesystemStore(settings.store_dir)
+
+
+def _originals_cache(settings: Settings) -> OriginalCache | None:
+    """The host's copies of originals from the object store (``EAKTE_ORIGINALS_CACHE_MB``)."""
+    if settings.originals_cache_mb <= 0:
+        return None
+    from storage.original_cache import OriginalCache
+
+    folder = settings.originals_cache_dir or (
+        Path(tempfile.gettempdir()) / f"eakte-originals-{os.getuid()}"
+    )
+    # a reading link is kept no longer than a task may run: older, its process is gone
+    stale = 2 * (settings.task_soft_time_limit_seconds + 60)
+    return OriginalCache(folder, settings.originals_cache_mb * MiB, stale_after_seconds=stale)
 
 
 def build_index(settings: Settings) -> SearchIndex:

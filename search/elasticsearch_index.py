@@ -57,6 +57,9 @@ MAX_HITS = 10_000  # the server's default index.max_result_window
 TITLE_BOOST = 2
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
 HEALTH_TIMEOUT_SECONDS = 5.0  # `eakte doctor` answers quickly even when a node hangs
+# Set explicitly rather than left to the default (also 1s, but skipped on an index
+# nobody searched for 30 s): a write is searchable within a second whoever searches.
+REFRESH_INTERVAL = "1s"
 COLOURS = {"green": "grün", "yellow": "gelb", "red": "rot"}
 _ID_LIKE = re.compile(r"[\w.:-]{1,256}", re.ASCII)
 _SPACE = re.compile(r"\s+")
@@ -96,14 +99,29 @@ class ElasticsearchIndex:
         return self._live_analysis()
 
     def upsert(self, documents: Sequence[IndexDocument]) -> None:
+        """Write and refresh: searchable on return (what the CLI and the API expect)."""
+        self.write(documents)
+        if documents:
+            self.refresh()
+
+    def write(self, documents: Sequence[IndexDocument]) -> None:
+        """One bulk request, no forced refresh: the index's refresh interval
+        (``REFRESH_INTERVAL``) makes the documents searchable. The workers write so;
+        a refresh per document cost more than the write itself."""
         if documents:
             analysis = self._live_analysis()
             self._bulk(self._index_actions(documents, self._alias, analysis), self._alias)
+
+    def refresh(self) -> None:
+        self._live_analysis()
+        with self._errors("Aktualisieren"):
+            self._client.indices.refresh(index=self._alias)
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             self._live_analysis()
             self._bulk(({"_op_type": "delete", "_id": i} for i in ids), self._alias)
+            self.refresh()
 
     def clear(self) -> None:
         """Switch to an empty index (``delete_by_query`` needs the optional reindex module)."""
@@ -239,7 +257,9 @@ class ElasticsearchIndex:
         try:
             loaded = self._bulk(self._index_actions(documents, new, analysis), new)
             with self._errors("Umschalten des Alias"):
-                self._client.indices.put_settings(index=new, settings={"refresh_interval": None})
+                self._client.indices.refresh(index=new)
+                settings = {"refresh_interval": REFRESH_INTERVAL}
+                self._client.indices.put_settings(index=new, settings=settings)
                 old = sorted(self._aliased_indices())
                 remove = [{"remove": {"index": name, "alias": self._alias}} for name in old]
                 add = {"add": {"index": new, "alias": self._alias, "is_write_index": True}}
@@ -306,7 +326,8 @@ class ElasticsearchIndex:
             )
             if with_alias:
                 aliases = {self._alias: {"is_write_index": True}}
-                self._client.indices.create(index=name, aliases=aliases)
+                settings = {"refresh_interval": REFRESH_INTERVAL}
+                self._client.indices.create(index=name, aliases=aliases, settings=settings)
             else:  # bulk loading goes faster without refreshes
                 self._client.indices.create(index=name, settings={"refresh_interval": "-1"})
         return name
@@ -339,7 +360,7 @@ class ElasticsearchIndex:
             yield {"_index": index, "_id": doc.id, "_source": source}
 
     def _bulk(self, actions: Iterable[dict[str, Any]], index: str) -> int:
-        """Send in chunks, then refresh once, so the writes are searchable on return."""
+        """Send in chunks; who needs the writes searchable at once refreshes after."""
         with self._errors("Schreiben"):
             try:
                 done, _ = helpers.bulk(self._client, actions, index=index, ignore_status=404)
@@ -350,7 +371,6 @@ class ElasticsearchIndex:
                     f"Elasticsearch auf {self._endpoint}: {len(exc.errors)} Dokument(e) "
                     f"abgelehnt: {_one_line(str(item.get('error', '')))}"
                 ) from exc
-            self._client.indices.refresh(index=index)
         return done
 
     def _search(

@@ -32,6 +32,7 @@ from minio.retention import Retention
 from eakte.errors import ConfigurationError, EakteError, IntegrityError, RecordNotFound, Transient
 from eakte.health import Probe, probe_errors
 from eakte.ports import StoredOriginal
+from storage.original_cache import OriginalCache
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -60,6 +61,7 @@ class MinioStore:
         part_size: int = 8 * MiB,
         timeout_seconds: float = 30.0,
         spool_dir: Path | None = None,
+        cache: OriginalCache | None = None,
     ) -> None:
         if retention_mode not in (GOVERNANCE, COMPLIANCE) or retention_days < 1:
             raise ConfigurationError(
@@ -75,6 +77,7 @@ class MinioStore:
         self.retention_days = retention_days
         self._part_size = part_size
         self._spool_dir = spool_dir
+        self._cache = cache
         self._connect = (endpoint, access_key, secret_key, secure, region, timeout_seconds)
         self._pid = -1
         self._ensure_buckets()
@@ -169,6 +172,8 @@ class MinioStore:
         """Remove every version of the original; the server refuses while one is still
         locked (its retain-until not reached), and nothing is bypassed."""
         key = _original_key(sha256)
+        if self._cache is not None:
+            self._cache.discard(sha256)
         with self._errors():
             for item in self._client.list_objects(self.originals_bucket, key, include_version=True):
                 if item.object_name == key:
@@ -194,15 +199,27 @@ class MinioStore:
 
     @contextlib.contextmanager
     def original_path(self, sha256: str) -> Iterator[Path]:
-        """A verified local copy (tools need a path), removed when the block ends."""
+        """A verified local copy (tools need a path) until the block ends: from the
+        host's cache if there is one (each page task of a scan needs the whole file),
+        else a temporary download."""
+        _original_key(sha256)  # a bad id fails before anything is written
+        if self._cache is not None:
+            with self._cache.path(sha256, lambda path: self._download(sha256, path)) as path:
+                yield path
+            return
         handle, name = tempfile.mkstemp(prefix="eakte-", suffix=".orig", dir=self._spool_dir)
+        os.close(handle)
         path = Path(name)
         try:
-            with os.fdopen(handle, "wb") as out, self.open_original(sha256) as source:
-                shutil.copyfileobj(source, out, CHUNK)
+            self._download(sha256, path)
             yield path
         finally:
             path.unlink(missing_ok=True)
+
+    def _download(self, sha256: str, path: Path) -> None:
+        """Write the original to ``path``; reading it to the end checks the SHA-256."""
+        with open(path, "wb") as out, self.open_original(sha256) as source:
+            shutil.copyfileobj(source, out, CHUNK)
 
     def list_originals(self) -> Iterator[str]:
         with self._errors():

@@ -8,14 +8,21 @@ worker vanished entirely (``kill -9``) returns after the visibility timeout.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
+from collections.abc import Iterable
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 
 from eakte.context import Context
 from eakte.settings import Settings
 from eakte.wiring import build_context
+from workers.index_buffer import IndexBuffer
+
+log = logging.getLogger(__name__)
 
 INGEST_QUEUE = "ingest"
 OCR_QUEUE = "ocr"
@@ -31,12 +38,42 @@ class WorkerContext:
         self.settings = settings
         self._ctx: Context | None = None
         self._pid = 0
+        self._lock = threading.Lock()  # the warm-up thread and the first task
+        self.index_buffer = IndexBuffer(
+            self._index, batch=INDEX_BUFFER_BATCH, attempts=settings.task_max_retries + 1
+        )
 
     def get(self) -> Context:
-        if self._ctx is None or self._pid != os.getpid():
-            self._ctx = build_context(self.settings)
-            self._pid = os.getpid()
-        return self._ctx
+        with self._lock:
+            if self._ctx is None or self._pid != os.getpid():
+                self._ctx = build_context(self.settings)
+                self._pid = os.getpid()
+            return self._ctx
+
+    def warm_up(self, queues: Iterable[str]) -> None:
+        """Load in a fresh pool process what its first task would otherwise wait for:
+        the classifier (finishing on the ingest queue) and the OCR engine's libraries.
+        A worker is long-lived; its first document should not pay a model load."""
+        started = time.perf_counter()
+        try:
+            ctx = self.get()
+            if OCR_QUEUE in queues:
+                import ingest.scan_read  # noqa: F401  (Tesseract, OpenCV, pikepdf)
+            if INGEST_QUEUE in queues and ctx.classifier is not None:
+                ctx.classifier.predict("Sehr geehrte Damen und Herren")
+        except Exception as exc:  # a server away, no model: the first task says so
+            log.warning("Worker-Prozess nicht vorbereitet: %s", exc)
+            return
+        log.info("%s in %.1f s", WARM, time.perf_counter() - started)
+
+    def _index(self, record_ids: list[str]) -> int:
+        from workers import steps
+
+        return steps.index(self.get(), record_ids, refresh=False)
+
+
+INDEX_BUFFER_BATCH = 100
+WARM = "Worker-Prozess vorbereitet"  # logged once a pool process has loaded its models
 
 
 def create_app(settings: Settings) -> Any:
@@ -79,3 +116,19 @@ def create_app(settings: Settings) -> Any:
     app.eakte = WorkerContext(settings)
     tasks.register(app, settings)
     return app
+
+
+def prepare_pool_processes(app: Any, queues: list[str]) -> None:
+    """For `eakte worker`: each pool process warms up on a thread of its own as soon as
+    it exists (it takes tasks meanwhile), and sends what waits in its index buffer
+    before it ends."""
+
+    def warm_up(**_: object) -> None:
+        threading.Thread(target=app.eakte.warm_up, args=(queues,), daemon=True).start()
+
+    def flush(**_: object) -> None:
+        app.eakte.index_buffer.flush()
+
+    signals.worker_process_init.connect(warm_up, weak=False)
+    signals.worker_process_shutdown.connect(flush, weak=False)
+    signals.worker_shutdown.connect(flush, weak=False)  # a pool without processes (solo)

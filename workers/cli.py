@@ -45,7 +45,7 @@ def _schedule_file() -> str:
 @click.option("--beat", is_flag=True, help="Den periodischen Abgleich hier mitlaufen lassen.")
 def worker(queues: str, concurrency: int | None, beat: bool) -> None:
     """Einen Worker starten, der Dokumente aus der Warteschlange verarbeitet."""
-    from workers.app import QUEUES, create_app
+    from workers.app import QUEUES, create_app, prepare_pool_processes
 
     chosen = [name.strip() for name in queues.split(",") if name.strip()]
     unknown = sorted(set(chosen) - set(QUEUES))
@@ -53,6 +53,7 @@ def worker(queues: str, concurrency: int | None, beat: bool) -> None:
         raise click.BadParameter(f"unbekannt: {', '.join(unknown)}; erlaubt: {', '.join(QUEUES)}")
     settings = _distributed_settings()
     app = create_app(settings)
+    prepare_pool_processes(app, chosen)
     argv = [
         "worker",
         f"--queues={','.join(chosen)}",
@@ -91,7 +92,7 @@ def status(as_json: bool) -> None:
     """Worker, Warteschlangen und ausstehende Dokumente auf einen Blick."""
     from eakte.wiring import build_context
     from workers.app import create_app
-    from workers.status import collect
+    from workers.status import collect, duration
 
     settings = _distributed_settings()
     ctx = build_context(settings)
@@ -110,6 +111,15 @@ def status(as_json: bool) -> None:
         click.echo("Kein Worker erreichbar.")
     queued = " · ".join(f"{name} {count}" for name, count in found.queued.items())
     click.echo(f"Warteschlangen: {queued or '–'} · in Arbeit {found.active_tasks}")
+    for name, rate in found.drain_per_second.items():
+        per_minute = f"{abs(rate) * 60:.1f}".replace(".", ",")
+        trend = "abgearbeitet" if rate >= 0 else "hinzugekommen"
+        empty = (
+            "leer"
+            if not found.queued.get(name)
+            else f"leer in {duration(found.empty_in_seconds.get(name))}"
+        )
+        click.echo(f"  {name}: {per_minute} Aufgaben/min {trend} · {empty}")
     click.echo(
         f"Dokumente in Bearbeitung: {found.in_flight} · warten auf den Suchindex: "
         f"{found.waiting_for_index} · Quarantäne: {found.quarantined}"

@@ -7,6 +7,7 @@ loses nothing: the in-flight marker lets the reconcile job submit the record lat
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from eakte.context import Context
 from eakte.errors import Transient
 from eakte.intake import BatchIntake
 from eakte.outcome import FileOutcome, RunStats
+from eakte.ports import RefreshingIndex
 from eakte.record import Channel, Manifest, utc_now
 from workers import state, steps, tasks
 
@@ -48,11 +50,13 @@ class QueueRunner:
         self._intake = BatchIntake(ctx)
         self._run_started = utc_now()
         self._stored: list[str] = []
+        self.paused = 0  # polls spent waiting for room in the OCR queue
 
     def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]:
         started = time.perf_counter()
         waiting: list[_Waiting] = []
         for path in paths:
+            yield from self._wait_for_room(waiting)
             self.stats.files += 1
             submitted = self._submit(path, channel)
             if isinstance(submitted, FileOutcome):
@@ -63,6 +67,33 @@ class QueueRunner:
         yield from self._collect(waiting, wait=True)
         self._await_index()
         self.stats.wall_seconds = time.perf_counter() - started
+
+    def _wait_for_room(self, waiting: list[_Waiting]) -> Iterator[FileOutcome]:
+        """Backpressure: while more OCR pages wait in the queue than
+        ``EAKTE_MAX_QUEUED_OCR_PAGES``, queue nothing new (the originals would only
+        fill Redis and the store's in-flight list); report what finishes meanwhile."""
+        bound = self.ctx.settings.max_queued_ocr_pages
+        if bound <= 0:
+            return
+        while (queued := self._ocr_queued()) > bound:
+            if not self.paused:
+                sys.stderr.write(
+                    f"OCR-Warteschlange voll ({queued} Seiten, Grenze {bound}): "
+                    "neue Dokumente warten, bis die Worker aufholen\n"
+                )
+                sys.stderr.flush()
+            self.paused += 1
+            yield from self._collect(waiting, wait=False)
+            time.sleep(POLL_SECONDS)
+
+    def _ocr_queued(self) -> int:
+        from workers.app import OCR_QUEUE
+        from workers.status import queued_tasks
+
+        try:
+            return queued_tasks(self.ctx.settings.broker_url or "", OCR_QUEUE)
+        except Exception:  # the broker away: sending will say so, loudly
+            return 0
 
     def _await_index(self) -> None:
         """Scripts search right after ingest, as with the local runner; if the index is
@@ -78,6 +109,12 @@ class QueueRunner:
                 f"{len(pending)} Akten noch nicht im Suchindex; sie werden automatisch "
                 "nachgetragen, sobald er erreichbar ist"
             )
+        elif self._stored and isinstance(self.ctx.index, RefreshingIndex):
+            # the workers leave that to the refresh interval; a script reads at once
+            try:
+                self.ctx.index.refresh()
+            except Transient as exc:
+                self.stats.index_error = f"nicht aktualisiert: {exc.message}"
 
     def _submit(self, path: Path, channel: Channel) -> FileOutcome | _Waiting:
         ctx = self.ctx

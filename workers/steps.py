@@ -13,6 +13,7 @@ runner; here is only where each one's inputs and results wait between tasks.
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from eakte import pipeline, records
@@ -20,8 +21,10 @@ from eakte.context import Context
 from eakte.errors import EakteError, RecordNotFound
 from eakte.handlers import Part
 from eakte.indexing import index_document
+from eakte.ports import RefreshingIndex
 from eakte.record import Event, Manifest
 from workers import state
+from workers.timing import section
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,8 @@ class Next:
 
 
 def load(ctx: Context, record_id: str) -> Manifest:
-    manifest = records.load_manifest(ctx.store, record_id)
+    with section("load"):
+        manifest = records.load_manifest(ctx.store, record_id)
     if manifest is None:
         raise RecordNotFound(f"Dokument {record_id} nicht gefunden")
     return manifest
@@ -59,14 +63,18 @@ def prepare(ctx: Context, record_id: str) -> Next:
     manifest = load(ctx, record_id)
     if manifest.status != "received":
         return Next()
-    state.mark_in_flight(ctx.store, record_id)
+    with section("save"):
+        state.mark_in_flight(ctx.store, record_id)
     new_records: list[str] = []
     if not any(event.kind == PREPARED for event in manifest.events):
-        manifest = pipeline.prepare(manifest, ctx)
-        manifest = pipeline.take_parts(
-            manifest, ctx, lambda part: _store_part(ctx, manifest, part, new_records)
-        )
-        manifest = pipeline.save_manifest(manifest.with_event(Event(kind=PREPARED)), ctx)
+        with section("prepare"):
+            manifest = pipeline.prepare(manifest, ctx)
+        with section("parts"):
+            manifest = pipeline.take_parts(
+                manifest, ctx, lambda part: _store_part(ctx, manifest, part, new_records)
+            )
+        with section("save"):
+            manifest = pipeline.save_manifest(manifest.with_event(Event(kind=PREPARED)), ctx)
     missing = _pages_without_result(ctx, manifest)
     return Next(ocr_pages=missing, finish=not missing, new_records=new_records)
 
@@ -76,16 +84,22 @@ def ocr_page(ctx: Context, record_id: str, page_number: int) -> Next:
     manifest = load(ctx, record_id)
     if manifest.status != "received":
         return Next()
-    if not state.has_page_result(ctx.store, record_id, page_number):
-        with ctx.store.original_path(record_id) as path:
-            job = pipeline.page_job(manifest, ctx, path, page_number)
-            read, seconds = pipeline.read_page(ctx.pages, job)
-        if read.pdf is not None:
-            state.save_page_pdf(ctx.store, record_id, page_number, read.pdf)
-        # Progress first, result second: once the result is there, another page's task
-        # may finish the record, and the marker must not outlive it.
-        state.mark_in_flight(ctx.store, record_id)
-        state.save_page_result(ctx.store, record_id, read.page, seconds)
+    with section("check"):
+        done = state.has_page_result(ctx.store, record_id, page_number)
+    if not done:
+        with ExitStack() as stack:
+            with section("original"):
+                path = stack.enter_context(ctx.store.original_path(record_id))
+            with section("read"):
+                job = pipeline.page_job(manifest, ctx, path, page_number)
+                read, seconds = pipeline.read_page(ctx.pages, job)
+        with section("save"):
+            if read.pdf is not None:
+                state.save_page_pdf(ctx.store, record_id, page_number, read.pdf)
+            # Progress first, result second: once the result is there, another page's
+            # task may finish the record, and the marker must not outlive it.
+            state.mark_in_flight(ctx.store, record_id)
+            state.save_page_result(ctx.store, record_id, read.page, seconds)
     # The last page to arrive starts the finish; two pages arriving together may both
     # do so, which ``finish`` tolerates.
     return Next(finish=not _pages_without_result(ctx, manifest))
@@ -99,20 +113,25 @@ def finish(ctx: Context, record_id: str) -> Next:
     missing = _pages_without_result(ctx, manifest)
     if missing:  # a page task was lost: ask for it again
         return Next(ocr_pages=missing)
-    results = list(state.load_page_results(ctx.store, record_id).values())
-    # Before completing, so a crash in between cannot leave the record unmarked; an index
-    # step that meets the record still received keeps the marker.
-    state.mark_for_index(ctx.store, record_id)
-    pipeline.finish(manifest, ctx, results, state.load_page_pdfs(ctx.store, record_id))
-    _tidy_up(ctx, record_id)
+    with section("results"):
+        results = list(state.load_page_results(ctx.store, record_id).values())
+        pdfs = state.load_page_pdfs(ctx.store, record_id)
+        # Before completing, so a crash in between cannot leave the record unmarked; an
+        # index step that meets the record still received keeps the marker.
+        state.mark_for_index(ctx.store, record_id)
+    with section("finish"):
+        pipeline.finish(manifest, ctx, results, pdfs)
+    with section("tidy"):
+        _tidy_up(ctx, record_id)
     return Next(index=True)
 
 
-def index(ctx: Context, record_ids: list[str]) -> int:
+def index(ctx: Context, record_ids: list[str], *, refresh: bool = True) -> int:
     """Bring the index up to the store for these records; returns how many were sent.
     Each record's outbox markers are listed before its manifest is read, and only those
     the indexed state satisfies are removed: not a marker of a record still being
-    finished, nor one written after the listing."""
+    finished, nor one written after the listing. Without ``refresh`` an index that
+    refreshes on its own (Elasticsearch) is not made to: the workers' batches."""
     read: list[tuple[list[state.Marker], Manifest | None]] = []
     documents = []
     for record_id in record_ids:
@@ -121,7 +140,9 @@ def index(ctx: Context, record_ids: list[str]) -> int:
         read.append((listed, manifest))
         if manifest is not None and manifest.status == "stored":
             documents.append(index_document(manifest))
-    if documents:
+    if documents and not refresh and isinstance(ctx.index, RefreshingIndex):
+        ctx.index.write(documents)
+    elif documents:
         ctx.index.upsert(documents)
     for listed, manifest in read:
         state.index_done(ctx.store, listed, manifest)
@@ -167,5 +188,6 @@ def _pages_without_result(ctx: Context, manifest: Manifest) -> list[int]:
     needed = [page.number for page in manifest.pages if page.source == "none"]
     if not needed:
         return []
-    done = state.pages_with_result(ctx.store, manifest.id)
+    with section("check"):
+        done = state.pages_with_result(ctx.store, manifest.id)
     return [number for number in needed if number not in done]

@@ -52,7 +52,9 @@ from bench.scale.run import (  # noqa: E402
 
 Popen = subprocess.Popen[bytes]
 DEFAULT_RUNS = "celery:1x1,celery:2x1,celery:1x2,local:1,local:2"
-READY_TIMEOUT = 180.0
+READY_TIMEOUT = 300.0
+WARM_LINE = "Worker-Prozess vorbereitet"  # workers.app.WARM
+TIMING_PREFIX = "Zeiten "  # workers.timing.PREFIX
 INGEST_TIMEOUT = 3600.0
 
 
@@ -91,11 +93,14 @@ def make_corpus(source: Path, folder: Path, pages: int, seed: int) -> dict[str, 
     return {"files": len(files), "pages": sum(len(f["truth"]) for f in files), "formats": formats}
 
 
-def start_workers(eakte: Path, plan: Plan, env: dict[str, str], logs: Path) -> list[Popen]:
-    """Start P worker processes, each in its own process group, and wait until ready."""
+def start_workers(
+    eakte: Path, plan: Plan, env: dict[str, str], logs: list[Path], warms_up: bool
+) -> list[Popen]:
+    """Start P worker processes, each in its own process group, and wait until ready
+    and (``warms_up``: the code under test loads its models at start, as long-lived
+    workers have) until every pool process has done so."""
     workers: list[tuple[Popen, Path]] = []
-    for n in range(plan.processes):
-        log = logs / f"{plan.spec.replace(':', '-')}-worker{n}.log"
+    for log in logs:
         argv = [str(eakte), "worker", "--queues", "ingest,ocr"]
         with log.open("ab") as out:
             process = subprocess.Popen(
@@ -104,14 +109,36 @@ def start_workers(eakte: Path, plan: Plan, env: dict[str, str], logs: Path) -> l
             )  # fmt: skip
         workers.append((process, log))
     deadline = time.monotonic() + READY_TIMEOUT
+
+    def ready(log: Path) -> bool:
+        text = log.read_text(errors="replace")
+        return " ready." in text and (not warms_up or text.count(WARM_LINE) >= plan.concurrency)
+
     for process, log in workers:
-        while " ready." not in log.read_text(errors="replace"):
+        while not ready(log):
             if process.poll() is not None or time.monotonic() > deadline:
                 stop_workers([p for p, _ in workers])
                 tail = log.read_text(errors="replace")[-2000:]
                 raise SystemExit(f"worker did not become ready ({log}):\n{tail}")
             time.sleep(0.2)
     return [process for process, _ in workers]
+
+
+def task_timings(logs: list[Path]) -> dict[str, dict[str, float]]:
+    """Per task kind: how many ran and the seconds of each part, summed over the run
+    (the ``Zeiten`` lines of ``workers.timing``)."""
+    summed: dict[str, dict[str, float]] = {}
+    for log in logs:
+        for line in log.read_text(errors="replace").splitlines():
+            _, found, body = line.partition(TIMING_PREFIX)
+            if not found:
+                continue
+            parts = json.loads(body)
+            kind = summed.setdefault(parts.pop("task"), {"count": 0})
+            kind["count"] += 1
+            for name, seconds in parts.items():
+                kind[name] = round(kind.get(name, 0.0) + seconds, 3)
+    return summed
 
 
 def stop_workers(workers: list[Popen]) -> None:
@@ -149,6 +176,7 @@ def run_ingest(eakte: Path, folder: Path, env: dict[str, str], stats: Path) -> d
 
 def measure(
     eakte: Path,
+    source: Path,
     plan: Plan,
     folder: Path,
     base_env: dict[str, str],
@@ -159,12 +187,17 @@ def measure(
     data = work / f"data-{number}"
     env = {**base_env, "EAKTE_DATA_DIR": str(data)}
     workers: list[Popen] = []
+    logs: list[Path] = []
     if plan.kind == "celery":
         env["EAKTE_BROKER_URL"] = f"{base_env['EAKTE_BROKER_URL']}{number % 15 + 1}"
         env["EAKTE_S3_ORIGINALS_BUCKET"] = f"bench-originals-{number}"
         env["EAKTE_S3_DERIVED_BUCKET"] = f"bench-derived-{number}"
         env["EAKTE_ELASTICSEARCH_ALIAS"] = f"bench-{number}"
-        workers = start_workers(eakte, plan, env, work)
+        env["EAKTE_ORIGINALS_CACHE_DIR"] = str(work / f"originals-cache-{number}")  # cold
+        name = f"{number:02d}-{plan.spec.replace(':', '-')}"
+        logs = [work / f"{name}-worker{n}.log" for n in range(plan.processes)]
+        warms_up = WARM_LINE in (source / "workers" / "app.py").read_text()
+        workers = start_workers(eakte, plan, env, logs, warms_up)
     else:
         env = {k: v for k, v in env.items() if not k.startswith(("EAKTE_S3", "EAKTE_ELASTIC"))}
         env |= {"EAKTE_MODE": "embedded", "EAKTE_WORKERS": str(plan.concurrency)}
@@ -194,6 +227,7 @@ def measure(
         "cpu_seconds_machine": round(busy, 1),
         "loadavg_at_start": round(load, 2),
         **quiet,
+        "task_seconds": task_timings(logs) if logs else None,
     }
 
 
@@ -295,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
             for number, plan in enumerate(plans * args.repeat):
                 print(f"run {plan.spec} ({number // len(plans) + 1}/{args.repeat}) ...", flush=True)
                 rows.append(
-                    measure(args.eakte, plan, work / "post", env, work, number, args.quiet_wait)
+                    measure(
+                        args.eakte, source, plan, work / "post", env, work, number, args.quiet_wait
+                    )
                 )
                 print(f"  {rows[-1]['pages_per_minute']:.1f} pages/min", flush=True)
         finally:

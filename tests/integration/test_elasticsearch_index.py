@@ -7,6 +7,7 @@ embedded engine's. ``standard`` runs the server's own analysis and highlighter.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ __all__ = ["elasticsearch_server", "real_servers"]  # fixtures, used by name
 pytestmark = pytest.mark.integration
 
 Opener = Callable[..., ElasticsearchIndex]
+HANG_GUARD_SECONDS = 300.0  # not a performance limit: only stops a hung test
 
 
 def doc(record_id: str, text: str, title: str = "", **fields: Any) -> IndexDocument:
@@ -461,3 +463,19 @@ def test_archival_description_is_a_facet_and_a_period_filter(open_index: Opener)
         "markt"
     }
     assert ids(index, "", period=Period(None, date(1920, 6, 1))) == {"markt", "alt"}
+
+
+def test_a_write_without_refresh_becomes_searchable_by_itself(
+    open_index: Opener, admin: Elasticsearch
+) -> None:
+    """What the workers do: one bulk write, no forced refresh; the index's refresh
+    interval makes the document searchable (polled, no time asserted)."""
+    index = open_index()
+    index.count()  # creates the alias and its index
+    index.write([doc("w1", "Baugenehmigung für das Gartenhaus")])
+    settings = admin.indices.get_settings(index=index._alias)
+    assert [s["settings"]["index"]["refresh_interval"] for s in settings.values()] == ["1s"]
+    deadline = time.monotonic() + HANG_GUARD_SECONDS
+    while ids(index, "Gartenhaus") != {"w1"}:
+        assert time.monotonic() < deadline, "never searchable"
+        time.sleep(0.2)
