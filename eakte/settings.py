@@ -238,6 +238,10 @@ class Settings(BaseSettings):
     def web(self) -> WebSettings:
         return WebSettings.from_settings(self)
 
+    @property
+    def index(self) -> IndexSettings:
+        return IndexSettings.from_settings(self)
+
 
 def setting(name: str) -> Any:
     """A group field read from the flat setting ``name`` (environment ``EAKTE_NAME``)."""
@@ -378,6 +382,17 @@ class DistributedSettings(SettingsGroup):
     originals_cache_mb: int
     originals_cache_dir: Path | None
     max_queued_ocr_pages: int
+    elasticsearch_shards: int
+    elasticsearch_replicas: int | None
+
+
+class IndexSettings(SettingsGroup):
+    """How the search index is written and counted, in both modes."""
+
+    search_total_bound: int
+    index_batch_records: int
+    index_batch_seconds: float
+    index_commit_hold: bool
 
 
 class WebSettings(SettingsGroup):

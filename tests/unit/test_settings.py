@@ -59,6 +59,7 @@ def test_every_setting_but_the_general_ones_is_in_a_group() -> None:
         settings.classifier,
         settings.distributed,
         settings.web,
+        settings.index,
     ]
     while groups:
         group = groups.pop()
