@@ -11,8 +11,9 @@ PYTHON="${PYTHON:-python3}"
 # redis-server: broker for the distributed mode, started by the tests on loopback
 # postgresql: accounts and audit trail of the distributed mode; the tests initdb a cluster
 # tesseract-ocr-frk: the Fraktur model for historical print (found by OSD, not configured)
+# ffmpeg: ffprobe (duration, codecs of audio and video) and a video's preview frame
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-frk
-  fonts-dejavu-core poppler-utils redis-server dovecot-imapd postgresql)
+  fonts-dejavu-core poppler-utils redis-server dovecot-imapd postgresql ffmpeg)
 # chromium: the browser the web UI tests drive through Playwright (no browser download);
 # chromium-l10n: its German texts (the file chooser says "Dateien auswählen"). Tests only.
 if [ "${EAKTE_SKIP_BROWSER:-0}" != "1" ]; then

@@ -37,14 +37,16 @@ from elasticsearch import ApiError, ConnectionTimeout, Elasticsearch, helpers
 
 from eakte.errors import ConfigurationError, ToolFailed, Transient
 from eakte.health import Probe, probe_errors
-from eakte.ports import IndexDocument, SearchHit, SearchResult, Visibility
+from eakte.ports import MEDIA_FACETS, IndexDocument, SearchHit, SearchResult, Visibility
 from eakte.wording import documents
 from search import german
 
 Analysis = Literal["german", "standard", "client"]
-SCHEMA_VERSION = 2  # 2: department always set, restricted; no visible_to
-FILTER_FIELDS = frozenset({"doc_type", "signature", "status", "media_type", "department"})
-FACET_FIELDS = ("doc_type", "signature", "department")
+SCHEMA_VERSION = 3  # 2: department always set, restricted; no visible_to; 3: media facets
+FILTER_FIELDS = frozenset(
+    {"doc_type", "signature", "status", "media_type", "department", *MEDIA_FACETS}
+)
+FACET_FIELDS = ("doc_type", "signature", "department", *MEDIA_FACETS)
 FACET_SIZE = 100
 MAX_HITS = 10_000  # the server's default index.max_result_window
 TITLE_BOOST = 2
@@ -145,11 +147,16 @@ class ElasticsearchIndex:
         visible: Visibility | None = None,
     ) -> dict[str, dict[str, int]]:
         """Counts of the matches of ``search`` per document type, signature verdict and
-        department, under the same visibility filter."""
+        department, under the same visibility filter; media facets (``MEDIA_FACETS``)
+        only where a match has a value."""
         aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
         response = self._search("Facettensuche", query, filters, visible, size=0, aggs=aggs)
         buckets = {n: response["aggregations"][n]["buckets"] if response else [] for n in aggs}
-        return {n: {b["key"]: int(b["doc_count"]) for b in bs} for n, bs in buckets.items()}
+        return {
+            n: {b["key"]: int(b["doc_count"]) for b in bs}
+            for n, bs in buckets.items()
+            if bs or n not in MEDIA_FACETS
+        }
 
     def rebuild(self, documents: Iterable[IndexDocument]) -> int:
         """Load ``documents`` into a new index, then point the alias at it and drop the
@@ -294,6 +301,7 @@ class ElasticsearchIndex:
                 "received_at": doc.received_at.isoformat() if doc.received_at else None,
                 "title": title,
                 "text": text,
+                **doc.media_facets(),  # keyword fields; a list is a multi-valued field
             }
             if analysis == "client":  # the snippet reads only the start of the text
                 source["text"] = text[: german.SNIPPET_SCAN_CHARS]

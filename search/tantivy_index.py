@@ -19,13 +19,13 @@ import tantivy
 
 from eakte.errors import ToolFailed, Transient
 from eakte.health import Probe, probe_errors
-from eakte.ports import IndexDocument, SearchHit, SearchResult, Visibility
+from eakte.ports import MEDIA_FACETS, IndexDocument, SearchHit, SearchResult, Visibility
 from eakte.wording import documents
 from search import german
 
 TOKENIZER = "de_stem"
-FILTER_FIELDS = frozenset({"doc_type", "signature", "department"})
-FACET_FIELDS = ("doc_type", "signature", "department")
+FILTER_FIELDS = frozenset({"doc_type", "signature", "department", *MEDIA_FACETS})
+FACET_FIELDS = ("doc_type", "signature", "department", *MEDIA_FACETS)
 FACET_SIZE = 100
 REBUILD_BATCH = 500
 TITLE_BOOST = 2.0
@@ -158,17 +158,19 @@ class TantivyIndex:
         visible: Visibility | None = None,
     ) -> dict[str, dict[str, int]]:
         """Counts of the matches of ``search`` per field, aggregated by tantivy over the
-        same query (visibility included), never counted from hits afterwards."""
+        same query (visibility included), never counted from hits afterwards; media
+        facets (``MEDIA_FACETS``) only where a match has a value."""
         query_obj = self._build_query(query, filters or {}, visible)
         if query_obj is None:
-            return {name: {} for name in FACET_FIELDS}
+            return {name: {} for name in FACET_FIELDS if name not in MEDIA_FACETS}
         self._index.reload()
         aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
         result = self._index.searcher().aggregate(query_obj, aggs)
-        return {
+        counts = {
             name: {str(b["key"]): int(b["doc_count"]) for b in result[name]["buckets"]}
             for name in FACET_FIELDS
         }
+        return {n: found for n, found in counts.items() if found or n not in MEDIA_FACETS}
 
     def close(self) -> None:
         """Nothing to release: no writer outlives a call, readers are dropped with us."""
@@ -245,6 +247,7 @@ class TantivyIndex:
             fields["doc_type"] = doc.doc_type
         if doc.signature is not None:
             fields["signature"] = doc.signature
+        fields |= doc.media_facets()  # multi-valued: one exact term per value
         return tantivy.Document(**fields)
 
     def _write(self, action: Callable[[tantivy.IndexWriter], None]) -> None:
