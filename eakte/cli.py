@@ -27,6 +27,7 @@ from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.cli_hotfolder import watch
 from eakte.cli_mail import watch_mail
+from eakte.cli_media import duplicates
 from eakte.context import Context
 from eakte.contract import ReportFormat
 from eakte.doctor import mode_line, needs_fixing, run_probes
@@ -334,6 +335,7 @@ for command in (
     cli.add_command(command)
 cli.add_command(watch)
 cli.add_command(watch_mail)
+cli.add_command(duplicates)
 
 
 def main() -> None:

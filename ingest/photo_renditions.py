@@ -18,6 +18,7 @@ THUMBNAIL_SIDE = 512
 TILE_SIZE = 254  # with overlap 1: 256-pixel tiles, OpenSeadragon's default
 THUMBNAIL = "thumbnail.jpg"
 DEEP_ZOOM = "preview.dzi"  # its tiles under preview_files/<level>/<col>_<row>.jpg
+VIPS_PROPERTIES = "vips-properties.xml"  # libvips' dump of the image's metadata: not a tile
 
 
 def photo_renditions(path: Path) -> dict[str, bytes]:
@@ -32,7 +33,7 @@ def photo_renditions(path: Path) -> dict[str, bytes]:
             base = Path(folder) / Path(DEEP_ZOOM).stem
             image.dzsave(str(base), suffix=".jpg[Q=80,strip]", tile_size=TILE_SIZE, overlap=1)
             for file in sorted(Path(folder).rglob("*")):
-                if file.is_file():
+                if file.is_file() and file.name != VIPS_PROPERTIES:
                     made[file.relative_to(folder).as_posix()] = file.read_bytes()
     except pyvips.Error as exc:
         raise ToolFailed(f"Vorschaubilder ließen sich nicht erzeugen: {_first_line(exc)}") from exc
