@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from eakte.ports import ObjectStore
+from eakte import records
+from eakte.ports import ObjectStore, SearchHit, SearchResult
 from eakte.record import Manifest
 from eakte.settings import load_settings
 
@@ -77,3 +78,21 @@ def duplicates(as_json: bool) -> None:
     else:
         kinds = "eine Gruppe" if len(groups) == 1 else f"{len(groups)} Gruppen"
         click.echo(f"{kinds} ähnlicher Fotos unter {photos}.", err=True)
+
+
+def collapse_duplicates(result: SearchResult, store: ObjectStore) -> SearchResult:
+    """The hits with each near-duplicate photo after its best-ranked copy left out (the
+    total shrinks by as many); hits without hashes are kept as they are."""
+    from ingest.image_hashes import near_duplicates
+
+    kept: list[SearchHit] = []
+    shown: list[dict[str, Any]] = []
+    for hit in result.hits:
+        manifest = records.load_manifest(store, hit.id)
+        hashes = manifest.fields.get("image_hashes") if manifest else None
+        if isinstance(hashes, dict):
+            if any(near_duplicates(hashes, other) for other in shown):
+                continue
+            shown.append(hashes)
+        kept.append(hit)
+    return SearchResult(total=result.total - (len(result.hits) - len(kept)), hits=kept)

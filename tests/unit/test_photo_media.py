@@ -158,3 +158,29 @@ def test_every_photo_type_has_a_handler(kind: str) -> None:
     from eakte.wiring import build_handlers
 
     assert build_handlers(Settings()).for_type(kind).name == "photo"
+
+
+def test_search_can_collapse_copies_to_the_best_ranked(tmp_path: Path) -> None:
+    from eakte import records
+    from eakte.cli_media import collapse_duplicates
+    from eakte.ports import SearchHit, SearchResult
+    from storage.filesystem import FilesystemStore
+
+    store = FilesystemStore(tmp_path / "store")
+    picture = photo_image(14)
+    copy = Image.open(io.BytesIO(variants(picture)["verkleinert"]))
+    hashed = {
+        "a": image_hashes(picture),
+        "b": image_hashes(photo_image(15)),
+        "c": image_hashes(copy),
+    }
+    for record_id, hashes in hashed.items():
+        fields = {"image_hashes": hashes}
+        manifest = Manifest(
+            id=record_id, sha256=record_id, size=1, original_filename="f", fields=fields
+        )
+        records.save_manifest(store, manifest)
+    hits = [SearchHit(i, 1.0, None, "") for i in ("c", "b", "a", "brief")]
+    collapsed = collapse_duplicates(SearchResult(total=9, hits=hits), store)
+    assert [hit.id for hit in collapsed.hits] == ["c", "b", "brief"]
+    assert collapsed.total == 8
