@@ -156,17 +156,21 @@ def liste(status: str | None, position: str | None, as_json: bool) -> None:
 def schliessen(aktenzeichen: str, datum: Any, as_json: bool) -> None:
     """Eine Akte schließen (zdA); die Aufbewahrungsfrist jedes Dokuments wird aus der
     Aktenplanposition berechnet und im Objektspeicher als Sperrfrist gesetzt."""
+    from akten.manual import close_akte
+    from eakte.wiring import build_store
+
     closed_on: date | None = datum.date() if datum else None
     with register() as akten:
-        closed = akten.close(aktenzeichen, actor=actor(), closed_on=closed_on)
-        documents = akten.documents(closed.aktenzeichen)
-    locked = _lock(closed.aktenzeichen, documents)
+        done = close_akte(
+            build_store(load_settings()), akten, aktenzeichen, actor=actor(), closed_on=closed_on
+        )
+    closed, locked = done.akte, done.locked
     if as_json:
-        emit({**closed.to_json(), "documents": len(documents), "locked": locked})
+        emit({**closed.to_json(), "documents": done.documents, "locked": locked})
         return
     click.echo(describe(closed))
     click.echo(
-        f"Akte geschlossen; {wording.documents(len(documents))} aufzubewahren bis "
+        f"Akte geschlossen; {wording.documents(done.documents)} aufzubewahren bis "
         f"{closed.retention_until:%d.%m.%Y}"
         + (f", im Objektspeicher gesperrt: {locked}." if locked else "."),
         err=True,
@@ -178,9 +182,12 @@ def schliessen(aktenzeichen: str, datum: Any, as_json: bool) -> None:
 def sperrfrist(aktenzeichen: str) -> None:
     """Die Sperrfrist der Originale einer geschlossenen Akte im Objektspeicher erneut
     setzen (nur verlängern, nie verkürzen), z. B. nach einer Störung beim Schließen."""
+    from akten.manual import relock
+    from eakte.wiring import build_store
+
     with register() as akten:
         documents = akten.documents(akten.get(aktenzeichen).aktenzeichen)
-    locked = _lock(aktenzeichen, documents)
+    locked = relock(build_store(load_settings()), aktenzeichen, documents)
     click.echo(f"{wording.originals(locked)} gesperrt.", err=True)
 
 
@@ -209,21 +216,6 @@ def sperren(aktenzeichen: str, aufheben: bool, grund: str) -> None:
     )
 
 
-def _lock(aktenzeichen: str, documents: Any) -> int:
-    from akten.retention import lock_retention
-    from eakte.errors import EakteError
-    from eakte.wiring import build_store
-
-    try:
-        return lock_retention(build_store(load_settings()), documents)
-    except EakteError as exc:
-        raise EakteError(
-            f"Akte {aktenzeichen} ist geschlossen, aber die Sperrfrist im Objektspeicher "
-            f"wurde nicht verlängert ({exc.message}); erneut mit "
-            f"`eakte akte sperrfrist {aktenzeichen}`"
-        ) from exc
-
-
 @akte.command("vorgang")
 @click.argument("aktenzeichen")
 @click.argument("titel")
@@ -246,8 +238,7 @@ def ablegen(
 ) -> None:
     """Ein Dokument (Kennung oder eindeutiger Anfang) in eine Akte ablegen. Eine falsche
     Ablage wird so korrigiert: die neue gilt, die alte bleibt im Verlauf."""
-    from akten.manifests import note_filing
-    from eakte.indexing import index_document
+    from akten.manual import file_by_hand
     from eakte.retrieval import get_manifest
     from eakte.wiring import build_context
 
@@ -255,32 +246,21 @@ def ablegen(
     try:
         manifest = get_manifest(ctx, dokument)
         with register() as akten:
-            before = akten.placement(manifest.id)
-            reason = grund or "von Hand abgelegt"
-            filing = akten.file(
-                manifest.id,
+            filing, before = file_by_hand(
+                ctx,
+                akten,
+                manifest,
                 aktenzeichen,
-                received_on=manifest.received_at.date(),
                 actor=actor(),
-                how="manual",
-                reason=reason,
+                reason=grund,
                 vorgang=vorgang_number,
             )
-            restricted = akten.get(filing.aktenzeichen).restricted
-        saved = note_filing(
-            ctx.store, manifest, filing, before.aktenzeichen if before else None, restricted
-        )
-        ctx.index.upsert([index_document(saved)])  # visibility follows at once
     finally:
         ctx.index.close()
     if as_json:
-        emit({**filing.to_json(), "before": before.aktenzeichen if before else None})
+        emit({**filing.to_json(), "before": before})
         return
-    moved = (
-        f" (vorher {before.aktenzeichen})"
-        if before and before.aktenzeichen != filing.aktenzeichen
-        else ""
-    )
+    moved = f" (vorher {before})" if before and before != filing.aktenzeichen else ""
     click.echo(
         f"Dokument {manifest.id[:12]} in Akte {filing.aktenzeichen} abgelegt{moved}.", err=True
     )

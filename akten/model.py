@@ -9,6 +9,18 @@ from typing import Any
 from eakte.errors import EakteError
 
 STATUS_WORDS = {"open": "offen", "closed": "geschlossen"}
+EVENT_WORDS = {  # the register's event actions, as the UI names them
+    "opened": "angelegt",
+    "vorgang_opened": "Vorgang angelegt",
+    "closed": "geschlossen (zdA)",
+    "legal_hold_on": "gesperrt (Rechtsstreit)",
+    "legal_hold_off": "Sperre aufgehoben",
+    "offered": "dem Archiv angeboten",
+    "offer_received": "Anbietung eingegangen",
+    "appraised": "vom Archiv bewertet",
+    "transferred": "an das Archiv abgegeben",
+    "akte_deleted": "Dokumente gelöscht",
+}
 
 
 class AkteNotFound(EakteError):

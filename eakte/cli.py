@@ -23,6 +23,7 @@ from rich.markup import escape
 from accounts.cli import audit, users
 from akten.cli import ablegen, akte
 from akten.cli_archive import aussonderung
+from archival.cli import archiv
 from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.cli_hotfolder import watch
@@ -348,6 +349,7 @@ for command in (
     akte,
     ablegen,
     aussonderung,
+    archiv,
 ):
     cli.add_command(command)
 cli.add_command(watch)

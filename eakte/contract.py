@@ -81,7 +81,8 @@ class SearchResponse(Contract):
 
 
 class SearchFacets(Contract):
-    """``GET /api/search/facets``: matches per ``doc_type``, ``signature``, ``department``."""
+    """``GET /api/search/facets``: matches per ``doc_type``, ``signature``, ``department``,
+    ``holding`` (Bestand) and ``place`` (Ort)."""
 
     facets: dict[str, dict[str, int]]
 

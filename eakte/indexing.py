@@ -66,7 +66,17 @@ def media_fields(fields: Mapping[str, object]) -> dict[str, Any]:
     }
 
 
+def archival_terms(manifest: Manifest) -> list[str]:
+    """The archive's words a record is found by: its title, Signatur, Bestand and place."""
+    description = manifest.archival
+    if description is None:
+        return []
+    values = (description.title, description.reference_code, description.holding)
+    return [value.strip() for value in (*values, description.place) if value and value.strip()]
+
+
 def index_document(manifest: Manifest) -> IndexDocument:
+    description = manifest.archival
     return IndexDocument(
         id=manifest.id,
         text=manifest.full_text,
@@ -77,8 +87,12 @@ def index_document(manifest: Manifest) -> IndexDocument:
         status=manifest.status,
         received_at=manifest.received_at,
         department=manifest.department,
-        keywords=tuple(index_terms(manifest.fields)),
+        keywords=tuple(dict.fromkeys([*archival_terms(manifest), *index_terms(manifest.fields)])),
         restricted=manifest.restricted,
+        holding=description.holding if description else None,
+        place=description.place if description else None,
+        date_from=description.date_from if description else None,
+        date_to=description.date_to if description else None,
         **media_fields(manifest.fields),
     )
 

@@ -97,6 +97,16 @@ class IndexDocument:
     department: str | None = None
     keywords: tuple[str, ...] = ()  # references, IBANs, sender, subject: found as words
     restricted: bool = False  # only callers allowed restricted records find it
+    # The archive's description: facets, and the dated span for time filters
+    holding: str | None = None  # Bestand
+    place: str | None = None  # Ort
+    date_from: date | None = None  # None with a date_to: open towards the past
+    date_to: date | None = None  # None with a date_from: open towards today
+
+    @property
+    def dated(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
     # photos, audio and video (``fields["media"]``): exact values, filters and facets
     medium: str | None = None  # Foto, Video, Ton
     camera: str | None = None
@@ -134,6 +144,24 @@ NO_DEPARTMENT = "-"
 # Facets of media records; a search's answer lists them only where a match has a value,
 # so a search among letters is not cluttered with empty photo facets
 MEDIA_FACETS = ("medium", "camera", "creator", "year", "subjects", "tags")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A time filter: records whose dated span overlaps ``start``..``end`` (both
+    inclusive, None: open); records without a dating never match."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def overlaps(self, date_from: date | None, date_to: date | None) -> bool:
+        """The rule the engines apply, written out for the fake and for tests."""
+        if date_from is None and date_to is None:
+            return False
+        lower, upper = date_from or date.min, date_to or date.max
+        return (self.end is None or lower <= self.end) and (
+            self.start is None or upper >= self.start
+        )
 
 
 @dataclass(frozen=True)
@@ -181,10 +209,12 @@ class SearchIndex(Protocol):
         *,
         filters: Mapping[str, str] | None = None,
         visible: Visibility | None = None,
+        period: Period | None = None,
     ) -> SearchResult:
         """All words must match; ``filters`` restrict exact fields (``doc_type``,
-        ``signature``), and with filters an empty query lists every match. ``visible``
-        restricts every part of the answer; None means an unrestricted caller."""
+        ``signature``, ``holding``, ``place``), ``period`` the dated span, and with
+        filters or a period an empty query lists every match. ``visible`` restricts
+        every part of the answer; None means an unrestricted caller."""
         ...
 
     def facets(
@@ -193,9 +223,10 @@ class SearchIndex(Protocol):
         filters: Mapping[str, str] | None = None,
         *,
         visible: Visibility | None = None,
+        period: Period | None = None,
     ) -> dict[str, dict[str, int]]:
-        """Counts of ``search``'s matches per ``doc_type``, ``signature`` and
-        ``department``, under the same ``visible`` restriction."""
+        """Counts of ``search``'s matches per ``doc_type``, ``signature``,
+        ``department``, ``holding`` and ``place``, under the same restrictions."""
         ...
 
     def count(self) -> int: ...

@@ -7,7 +7,7 @@ changing one another stage still holds.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -93,6 +93,25 @@ class SignatureSummary(Frozen):
     signatures: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class ArchivalDescription(Frozen):
+    """The archive's description of a record (Stadtarchiv: Bestand, Signatur, Titel …),
+    kept as the archive wrote it; ``date_from``/``date_to`` are derived from the dating
+    as written ("um 1925", "1933–1945") so search can filter and sort by time, and are
+    None when the dating could not be read (the text stays)."""
+
+    holding: str | None = None  # Bestand
+    reference_code: str | None = None  # Signatur
+    title: str | None = None  # Titel
+    date_text: str | None = None  # Datierung, as written
+    date_from: date | None = None
+    date_to: date | None = None
+    place: str | None = None  # Ort
+    extent: str | None = None  # Umfang
+    access: str | None = None  # Sperre / Schutzfrist, as written
+    closed_until: date | None = None  # the last day of the Sperre, read from ``access``
+    rights: str | None = None  # Rechte
+
+
 class Manifest(Frozen):
     """Versioned JSON document stored next to the original under ``manifests/<id>.json``."""
 
@@ -117,6 +136,8 @@ class Manifest(Frozen):
     # whether only those allowed restricted records may see it (personnel, health files)
     assigned_department: str | None = None
     restricted: bool = False
+    # The archive's description (`eakte archiv import`); each change is an event
+    archival: ArchivalDescription | None = None
 
     @property
     def doc_type(self) -> str | None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -37,16 +37,18 @@ from elasticsearch import ApiError, ConnectionTimeout, Elasticsearch, helpers
 
 from eakte.errors import ConfigurationError, ToolFailed, Transient
 from eakte.health import Probe, probe_errors
-from eakte.ports import MEDIA_FACETS, IndexDocument, SearchHit, SearchResult, Visibility
+from eakte.ports import MEDIA_FACETS, IndexDocument, Period, SearchHit, SearchResult, Visibility
 from eakte.wording import documents
 from search import german
 
 Analysis = Literal["german", "standard", "client"]
-SCHEMA_VERSION = 3  # 2: department always set, restricted; no visible_to; 3: media facets
+SCHEMA_VERSION = 4  # 2: department, restricted; 3: holding, place, dated span; 4: media
 FILTER_FIELDS = frozenset(
-    {"doc_type", "signature", "status", "media_type", "department", *MEDIA_FACETS}
-)
-FACET_FIELDS = ("doc_type", "signature", "department", *MEDIA_FACETS)
+    {"doc_type", "signature", "status", "media_type", "department", "holding", "place",
+     *MEDIA_FACETS}
+)  # fmt: skip
+FACET_FIELDS = ("doc_type", "signature", "department", "holding", "place", *MEDIA_FACETS)
+OPEN_PAST, OPEN_FUTURE = "0001-01-01", "9999-12-31"  # an open end of a dated span
 FACET_SIZE = 100
 MAX_HITS = 10_000  # the server's default index.max_result_window
 TITLE_BOOST = 2
@@ -111,15 +113,17 @@ class ElasticsearchIndex:
         *,
         filters: Mapping[str, str] | None = None,
         visible: Visibility | None = None,
+        period: Period | None = None,
     ) -> SearchResult:
-        """All words must match in title or text (or the query is a record id); filters
-        and ``visible`` (see the module docstring) restrict the matches."""
+        """All words must match in title or text (or the query is a record id); filters,
+        ``period`` and ``visible`` (see the module docstring) restrict the matches."""
         client_side = self._live_analysis() == "client"
         response = self._search(
             "Suche",
             query,
             filters,
             visible,
+            period,
             size=min(max(limit, 0), MAX_HITS),
             track_total_hits=True,
             source_includes=["doc_type", "title", "text"] if client_side else ["doc_type"],
@@ -145,12 +149,13 @@ class ElasticsearchIndex:
         filters: Mapping[str, str] | None = None,
         *,
         visible: Visibility | None = None,
+        period: Period | None = None,
     ) -> dict[str, dict[str, int]]:
-        """Counts of the matches of ``search`` per document type, signature verdict and
-        department, under the same visibility filter; media facets (``MEDIA_FACETS``)
-        only where a match has a value."""
+        """Counts of the matches of ``search`` per document type, signature verdict,
+        department, Bestand and place, under the same filters; media facets
+        (``MEDIA_FACETS``) only where a match has a value."""
         aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
-        response = self._search("Facettensuche", query, filters, visible, size=0, aggs=aggs)
+        response = self._search("Facettensuche", query, filters, visible, period, size=0, aggs=aggs)
         buckets = {n: response["aggregations"][n]["buckets"] if response else [] for n in aggs}
         return {
             n: {b["key"]: int(b["doc_count"]) for b in bs}
@@ -299,6 +304,10 @@ class ElasticsearchIndex:
                 "department": doc.department_key,
                 "restricted": doc.restricted,
                 "received_at": doc.received_at.isoformat() if doc.received_at else None,
+                "holding": doc.holding,
+                "place": doc.place,
+                "date_from": _day(doc.date_from, OPEN_PAST) if doc.dated else None,
+                "date_to": _day(doc.date_to, OPEN_FUTURE) if doc.dated else None,
                 "title": title,
                 "text": text,
                 **doc.media_facets(),  # keyword fields; a list is a multi-valued field
@@ -330,6 +339,7 @@ class ElasticsearchIndex:
         query: str,
         filters: Mapping[str, str] | None,
         visible: Visibility | None,
+        period: Period | None,
         **request: Any,
     ) -> Mapping[str, Any] | None:
         """Run ``request`` with the query built as data, never parsed by the server;
@@ -344,11 +354,12 @@ class ElasticsearchIndex:
             exact.append({"term": {"restricted": False}})
         if visible is not None and visible.departments is not None:
             exact.append({"terms": {"department": list(visible.departments)}})
+        exact += _period_filters(period)
         if self._live_analysis() == "client":
             words, fields = german.query_terms(query), ["title_terms", "text_terms"]
         else:
             words, fields = german.query_words(query), ["title", "text"]
-        if not words and not filters:
+        if not words and not filters and period is None:
             return None
         matching: list[dict[str, Any]] = [
             {"multi_match": {"query": " ".join(words), "type": "cross_fields", "operator": "and",
@@ -398,6 +409,8 @@ def _template(analysis: Analysis) -> dict[str, Any]:
             **keywords,
             "restricted": {"type": "boolean"},
             "received_at": {"type": "date"},
+            "date_from": {"type": "date", "format": "yyyy-MM-dd"},
+            "date_to": {"type": "date", "format": "yyyy-MM-dd"},
         },
     }
     if analysis == "client":
@@ -416,6 +429,22 @@ def _template(analysis: Analysis) -> dict[str, Any]:
     analysed = {"type": "text", "analyzer": analyzer, "index_options": "offsets"}
     mapping["properties"] |= {"title": analysed, "text": analysed}
     return {"settings": settings, "mappings": mapping}
+
+
+def _day(day: date | None, open_end: str) -> str:
+    return day.isoformat() if day is not None else open_end
+
+
+def _period_filters(period: Period | None) -> list[dict[str, Any]]:
+    """Overlap: the span starts before the period ends and ends after it starts."""
+    if period is None:
+        return []
+    filters: list[dict[str, Any]] = [{"exists": {"field": "date_from"}}]
+    if period.end is not None:
+        filters.append({"range": {"date_from": {"lte": period.end.isoformat()}}})
+    if period.start is not None:
+        filters.append({"range": {"date_to": {"gte": period.start.isoformat()}}})
+    return filters
 
 
 def _highlight() -> dict[str, Any]:

@@ -12,6 +12,7 @@ import itertools
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,17 @@ import tantivy
 
 from eakte.errors import ToolFailed, Transient
 from eakte.health import Probe, probe_errors
-from eakte.ports import MEDIA_FACETS, IndexDocument, SearchHit, SearchResult, Visibility
+from eakte.ports import MEDIA_FACETS, IndexDocument, Period, SearchHit, SearchResult, Visibility
 from eakte.wording import documents
 from search import german
 
 TOKENIZER = "de_stem"
-FILTER_FIELDS = frozenset({"doc_type", "signature", "department", *MEDIA_FACETS})
-FACET_FIELDS = ("doc_type", "signature", "department", *MEDIA_FACETS)
+FILTER_FIELDS = frozenset(
+    {"doc_type", "signature", "department", "holding", "place", *MEDIA_FACETS}
+)
+FACET_FIELDS = ("doc_type", "signature", "department", "holding", "place", *MEDIA_FACETS)
+DATE_FIELDS = ("date_from", "date_to")  # yyyymmdd integers: compact, ordered, readable
+OPEN_PAST, OPEN_FUTURE = 1_01_01, 9999_12_31  # an open end of a dated span
 FACET_SIZE = 100
 REBUILD_BATCH = 500
 TITLE_BOOST = 2.0
@@ -40,6 +45,8 @@ def build_schema() -> tantivy.Schema:
     for name in FACET_FIELDS:  # fast: the facets aggregate over them
         builder.add_text_field(name, stored=True, tokenizer_name="raw", fast=True)
     builder.add_text_field("restricted", tokenizer_name="raw")
+    for name in DATE_FIELDS:  # fast: range filters run over the column
+        builder.add_integer_field(name, stored=False, indexed=True, fast=True)
     builder.add_text_field("title", stored=True, tokenizer_name=TOKENIZER)
     builder.add_text_field("text", stored=True, tokenizer_name=TOKENIZER)
     return builder.build()
@@ -125,8 +132,9 @@ class TantivyIndex:
         *,
         filters: Mapping[str, str] | None = None,
         visible: Visibility | None = None,
+        period: Period | None = None,
     ) -> SearchResult:
-        query_obj = self._build_query(query, filters or {}, visible)
+        query_obj = self._build_query(query, filters or {}, visible, period)
         if query_obj is None:
             return SearchResult(total=0)
         self._index.reload()  # sees commits of other processes at once (~20 µs)
@@ -156,11 +164,12 @@ class TantivyIndex:
         filters: Mapping[str, str] | None = None,
         *,
         visible: Visibility | None = None,
+        period: Period | None = None,
     ) -> dict[str, dict[str, int]]:
         """Counts of the matches of ``search`` per field, aggregated by tantivy over the
         same query (visibility included), never counted from hits afterwards; media
         facets (``MEDIA_FACETS``) only where a match has a value."""
-        query_obj = self._build_query(query, filters or {}, visible)
+        query_obj = self._build_query(query, filters or {}, visible, period)
         if query_obj is None:
             return {name: {} for name in FACET_FIELDS if name not in MEDIA_FACETS}
         self._index.reload()
@@ -176,7 +185,11 @@ class TantivyIndex:
         """Nothing to release: no writer outlives a call, readers are dropped with us."""
 
     def _build_query(
-        self, query: str, filters: Mapping[str, str], visible: Visibility | None
+        self,
+        query: str,
+        filters: Mapping[str, str],
+        visible: Visibility | None,
+        period: Period | None = None,
     ) -> tantivy.Query | None:
         """All words must match in title or text; a pasted record id matches exactly;
         filters must match exactly; ``visible`` is a filter like the others, so what the
@@ -195,6 +208,7 @@ class TantivyIndex:
             (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, name, value))
             for name, value in filters.items()
         ]
+        exact += self._period_clauses(period)
         if not terms and not exact:
             return None
         exact += self._visibility_clauses(visible)
@@ -225,6 +239,23 @@ class TantivyIndex:
             clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(any_of)))
         return clauses
 
+    def _period_clauses(self, period: Period | None) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """Overlap: the span starts before the period ends and ends after it starts."""
+        if period is None:
+            return []
+
+        def within(field: str, lower: int | None, upper: int | None) -> tantivy.Query:
+            return tantivy.Query.range_query(
+                self._schema, field, tantivy.FieldType.Integer, lower, upper
+            )
+
+        clauses = [(tantivy.Occur.Must, within("date_from", OPEN_PAST, None))]  # dated
+        if period.end is not None:
+            clauses.append((tantivy.Occur.Must, within("date_from", None, _ymd(period.end))))
+        if period.start is not None:
+            clauses.append((tantivy.Occur.Must, within("date_to", _ymd(period.start), None)))
+        return clauses
+
     def _term_clause(self, term: str) -> tantivy.Query:
         title = tantivy.Query.term_query(self._schema, "title", term)
         text = tantivy.Query.term_query(self._schema, "text", term)
@@ -247,6 +278,13 @@ class TantivyIndex:
             fields["doc_type"] = doc.doc_type
         if doc.signature is not None:
             fields["signature"] = doc.signature
+        if doc.holding:
+            fields["holding"] = doc.holding
+        if doc.place:
+            fields["place"] = doc.place
+        if doc.dated:
+            fields["date_from"] = _ymd(doc.date_from) if doc.date_from else OPEN_PAST
+            fields["date_to"] = _ymd(doc.date_to) if doc.date_to else OPEN_FUTURE
         fields |= doc.media_facets()  # multi-valued: one exact term per value
         return tantivy.Document(**fields)
 
@@ -273,6 +311,10 @@ class TantivyIndex:
                     raise ToolFailed(f"Suchindex (tantivy) nicht beschreibbar: {exc}") from exc
             time.sleep(LOCK_WAIT_SECONDS)
         raise Transient("Suchindex ist von einem anderen Prozess gesperrt; bitte erneut versuchen.")
+
+
+def _ymd(day: date) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
 
 
 def _first(document: tantivy.Document, field: str) -> str:

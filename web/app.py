@@ -16,10 +16,13 @@ from fastapi import FastAPI, Request, Response
 from accounts.audit import AuditLog
 from accounts.db import open_database
 from accounts.users import Accounts
+from akten.plan import load_plan
+from akten.registry import AktenRegister
 from eakte import __version__
 from eakte.settings import Settings
 from eakte.wiring import build_context
 from web.admin import admin
+from web.akten import akten_api
 from web.auth import FailureThrottle
 from web.errors import install_error_handlers
 from web.mailroom import mailroom
@@ -66,10 +69,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.ctx = ctx
     app.state.accounts = Accounts(database)
     app.state.audit = AuditLog(database)
+    app.state.akten = AktenRegister(database, load_plan(settings.document_types_file))
     app.state.throttle = FailureThrottle(settings.web.auth_failures_per_minute)
     install_error_handlers(app)
     app.middleware("http")(headers_and_access_log)
-    for router in (health_router, api, mailroom, admin):
+    for router in (health_router, api, mailroom, akten_api, admin):
         app.include_router(router)
     install_ui(app, settings)
     return app

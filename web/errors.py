@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from akten.model import AkteNotFound, FilingRefused, InvalidAktenzeichen
 from eakte.errors import (
     ConfigurationError,
     EakteError,
@@ -37,6 +38,9 @@ RETRY_AFTER_SECONDS = 30
 # Most specific first: the first class the error is an instance of decides.
 STATUS: tuple[tuple[type[EakteError], int], ...] = (
     (RecordNotFound, 404),
+    (AkteNotFound, 404),
+    (FilingRefused, 409),  # the Akte is closed or has no such Vorgang
+    (InvalidAktenzeichen, 422),
     (InputRejected, 422),
     (Transient, 503),  # a server behind us is unreachable: retry later
     (ToolFailed, 502),  # a server or tool behind us failed on this request

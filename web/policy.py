@@ -16,18 +16,32 @@ from typing import Literal
 
 from accounts.roles import Role
 from accounts.users import Account
+from akten.model import Akte, AkteNotFound, InvalidAktenzeichen
+from akten.registry import AktenRegister
 from eakte.context import Context
 from eakte.errors import RecordNotFound
 from eakte.ports import NO_DEPARTMENT, Visibility
 from eakte.record import Manifest
 from eakte.records import load_manifest
 
-Action = Literal["search", "view", "download", "upload", "review", "correct", "users", "audit"]
+Action = Literal[
+    "search",
+    "view",
+    "download",
+    "upload",
+    "review",
+    "correct",
+    "users",
+    "audit",
+    "akten",  # see Akten: their list, their Vorgänge and the Dokumente one may view
+    "file",  # put a Dokument into an Akte (or correct a filing)
+    "manage",  # open and close Akten
+]
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    "mailroom": frozenset({"upload", "review", "correct"}),
-    "clerk": frozenset({"search", "view", "download"}),
-    "archivist": frozenset({"search", "view"}),
+    "mailroom": frozenset({"upload", "review", "correct", "file"}),
+    "clerk": frozenset({"search", "view", "download", "akten", "file", "manage"}),
+    "archivist": frozenset({"search", "view", "akten"}),
     "admin": frozenset({"users", "audit"}),
 }
 MIN_PREFIX = 6
@@ -73,16 +87,50 @@ def visibility(principal: Principal, action: Action) -> Visibility:
 
 def may_see(principal: Principal, action: Action, manifest: Manifest) -> bool:
     """The same rule as ``visibility`` for one Dokument, for id lookups."""
-    visible = visibility(principal, action)
-    if manifest.restricted and not visible.restricted:
+    return _visible(visibility(principal, action), manifest.department, manifest.restricted)
+
+
+def may_see_akte(principal: Principal, action: Action, akte: Akte) -> bool:
+    """The same rule for an Akte: its department and its position's restriction."""
+    return _visible(visibility(principal, action), akte.department, akte.restricted)
+
+
+def _visible(visible: Visibility, department: str | None, restricted: bool) -> bool:
+    if visible.nothing or (restricted and not visible.restricted):
         return False
-    department = manifest.department or NO_DEPARTMENT
-    return visible.departments is None or department in visible.departments
+    return visible.departments is None or (department or NO_DEPARTMENT) in visible.departments
 
 
 def not_found() -> RecordNotFound:
     """One answer, word for word, for unknown, forbidden and malformed ids alike."""
     return RecordNotFound("Kein Dokument mit dieser Kennung.")
+
+
+def akte_not_found() -> AkteNotFound:
+    """One answer for unknown, forbidden and malformed Aktenzeichen alike."""
+    return AkteNotFound("Keine Akte mit diesem Aktenzeichen.")
+
+
+def find_akte(akten: AktenRegister, principal: Principal, action: Action, key: str) -> Akte:
+    """The Akte an Aktenzeichen (in any of its spellings) names, if the caller may
+    ``action`` it; otherwise exactly what a missing one gets."""
+    require(principal, action)
+    try:
+        akte = akten.get(key)
+    except (AkteNotFound, InvalidAktenzeichen):
+        raise akte_not_found() from None
+    if not may_see_akte(principal, action, akte):
+        raise akte_not_found()
+    return akte
+
+
+def visible_akten(
+    akten: AktenRegister, principal: Principal, status: str | None, position: str | None
+) -> list[Akte]:
+    """The Akten the caller may see, for listings."""
+    require(principal, "akten")
+    found = akten.listing(status=status, position=position)
+    return [akte for akte in found if may_see_akte(principal, "akten", akte)]
 
 
 def find_record(ctx: Context, principal: Principal, action: Action, record_id: str) -> Manifest:

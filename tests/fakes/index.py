@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from eakte.ports import IndexDocument, SearchHit, SearchResult, Visibility
+from eakte.ports import IndexDocument, Period, SearchHit, SearchResult, Visibility
 
 
 class FakeIndex:
@@ -31,10 +31,11 @@ class FakeIndex:
         *,
         filters: Mapping[str, str] | None = None,
         visible: Visibility | None = None,
+        period: Period | None = None,
     ) -> SearchResult:
         hits = [
             SearchHit(id=d.id, score=1.0, doc_type=d.doc_type, snippet=d.text[:80])
-            for d in self._matches(query, filters, visible)
+            for d in self._matches(query, filters, visible, period)
         ]
         return SearchResult(total=len(hits), hits=hits[:limit])
 
@@ -44,10 +45,13 @@ class FakeIndex:
         filters: Mapping[str, str] | None = None,
         *,
         visible: Visibility | None = None,
+        period: Period | None = None,
     ) -> dict[str, dict[str, int]]:
-        counts: dict[str, dict[str, int]] = {"doc_type": {}, "signature": {}, "department": {}}
-        for d in self._matches(query, filters, visible):
-            for name, value in (("doc_type", d.doc_type), ("signature", d.signature)):
+        names = ("doc_type", "signature", "department", "holding", "place")
+        counts: dict[str, dict[str, int]] = {name: {} for name in names}
+        for d in self._matches(query, filters, visible, period):
+            for name in ("doc_type", "signature", "holding", "place"):
+                value = getattr(d, name)
                 if value is not None:
                     counts[name][value] = counts[name].get(value, 0) + 1
             counts["department"][d.department_key] = (
@@ -56,7 +60,11 @@ class FakeIndex:
         return counts
 
     def _matches(
-        self, query: str, filters: Mapping[str, str] | None, visible: Visibility | None
+        self,
+        query: str,
+        filters: Mapping[str, str] | None,
+        visible: Visibility | None,
+        period: Period | None = None,
     ) -> list[IndexDocument]:
         words = query.lower().split()
         return [
@@ -64,6 +72,7 @@ class FakeIndex:
             for d in self.documents.values()
             if all(w in f"{d.text} {d.title_and_keywords}".lower().split() for w in words)
             and all(getattr(d, k) == v for k, v in (filters or {}).items())
+            and (period is None or period.overlaps(d.date_from, d.date_to))
             and (visible is None or visible.restricted or not d.restricted)
             and (
                 visible is None

@@ -151,7 +151,13 @@ def test_empty_or_punctuation_query_matches_nothing(
     corpus_index: ElasticsearchIndex, query: str
 ) -> None:
     assert corpus_index.search(query).total == 0
-    assert corpus_index.facets(query) == {"doc_type": {}, "signature": {}, "department": {}}
+    assert corpus_index.facets(query) == {
+        "doc_type": {},
+        "signature": {},
+        "department": {},
+        "holding": {},
+        "place": {},
+    }
 
 
 def test_upsert_replaces_by_id(open_index: Opener) -> None:
@@ -289,6 +295,8 @@ def test_facets_count_the_matches(open_index: Opener) -> None:
         "doc_type": {"bescheid": 2, "antrag": 1},
         "signature": {"TOTAL_PASSED": 2, "TOTAL_FAILED": 1},
         "department": {"-": 3, "Umweltamt": 1},
+        "holding": {},
+        "place": {},
     }
     assert index.facets("Abfall", {"doc_type": "bescheid"})["signature"] == {
         "TOTAL_PASSED": 1,
@@ -319,6 +327,8 @@ def test_visibility_filters_hits_totals_and_facets(open_index: Opener) -> None:
         "doc_type": {"plan": 2},
         "signature": {},
         "department": {"bauamt": 2},
+        "holding": {},
+        "place": {},
     }
     assert index.facets("Haushaltsplan", visible=archivist)["department"] == {
         "bauamt": 1,
@@ -407,3 +417,28 @@ def test_historical_print_is_found_by_todays_spelling(open_index: Opener) -> Non
     index.upsert([doc("fraktur", "Die Straſſe nach der Reſidenz-Stadt"), doc("x", "Markt")])
     for query in ("Strasse", "Straße", "Residenz"):
         assert [hit.id for hit in index.search(query).hits] == ["fraktur"], query
+
+
+def test_archival_description_is_a_facet_and_a_period_filter(open_index: Opener) -> None:
+    from datetime import date
+
+    from eakte.ports import Period
+
+    index = open_index()
+    index.upsert(
+        [
+            doc("markt", "", "markt.jpg", keywords=("Marktplatz mit Straßenbahn",),
+                holding="Fotos", place="Konstanz", date_from=date(1920, 1, 1),
+                date_to=date(1930, 12, 31)),
+            doc("alt", "Marktplatz", holding="Fotos", date_to=date(1899, 12, 31)),
+            doc("ohne", "Marktplatz"),
+        ]
+    )  # fmt: skip
+    assert ids(index, "Straßenbahn") == {"markt"}
+    assert index.facets("Marktplatz")["holding"] == {"Fotos": 2}
+    assert index.facets("Marktplatz")["place"] == {"Konstanz": 1}
+    assert ids(index, "", filters={"holding": "Fotos"}) == {"markt", "alt"}
+    assert ids(index, "Marktplatz", period=Period(date(1925, 1, 1), date(1925, 12, 31))) == {
+        "markt"
+    }
+    assert ids(index, "", period=Period(None, date(1920, 6, 1))) == {"markt", "alt"}

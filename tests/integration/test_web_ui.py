@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Locator, Page
 
 from samples import capture
 from tests.integration.ui_fixtures import (
+    PASSWORD,
     SCREENSHOTS,
     SIGNED,
     UiServer,
@@ -23,8 +24,10 @@ from tests.integration.ui_fixtures import (
     browser,
     log_in,
     serious_violations,
+    set_password,
     ui_server,
 )
+from tests.integration.web_fixtures import add_user, assign
 
 pytestmark = pytest.mark.integration
 __all__ = ["browser", "ui_server"]  # fixtures
@@ -189,6 +192,53 @@ def test_a_clerk_of_another_department_gets_neither_the_hit_nor_the_document(
     assert "Kein Dokument mit dieser Kennung." in forbidden_text
     download = page.request.get(f"/dokumente/{record_id}/original")
     assert download.status == 404 and download.body() != ui_server.files[SIGNED].read_bytes()
+    page.context.close()
+
+
+def test_a_clerk_opens_an_akte_files_a_dokument_into_it_and_closes_it(
+    browser: Browser, ui_server: UiServer, axe: str, csp_errors: list[str]
+) -> None:
+    add_user(ui_server.cli, "recht", "clerk", "Amt 30 – Rechtsamt")
+    set_password(ui_server.cli, "recht", PASSWORD)
+    record_id = ui_server.ids["brief_widerspruch.pdf"]
+    assign(
+        ui_server.client,
+        ui_server.tokens["post"],
+        record_id,
+        {"department": "Amt 30 – Rechtsamt"},
+    )
+    page = log_in(browser, ui_server, "recht")
+    _watch(page, csp_errors)
+    _follow(page, page.get_by_role("navigation", name="Hauptnavigation").get_by_text("Akten"))
+    assert page.get_by_text("Keine Akten.").is_visible()
+    page.get_by_label("Aktenplanposition").select_option("030.4")
+    page.get_by_label("Titel (Betreff)").fill("Widerspruch Müllgebühren")
+    _follow(page, page.get_by_role("button", name="Akte anlegen"))
+    heading = page.get_by_role("heading", level=1).inner_text()
+    aktenzeichen = heading.split(" – ")[0]
+    assert aktenzeichen.startswith("030.4-") and page.locator("#status").inner_text() == "offen"
+    _check_page(page, axe, "akte")
+
+    page.goto(f"/dokumente/{record_id}")
+    assert page.locator("#abgelegt-in").inner_text() == "Noch in keiner Akte."
+    page.get_by_label("Aktenzeichen").fill(aktenzeichen.replace("-", " – "))  # as typed
+    _follow(page, page.get_by_role("button", name="In Akte ablegen"))
+    assert page.locator("#abgelegt-in").inner_text() == f"In Akte {aktenzeichen}"
+    _follow(page, page.locator("#abgelegt-in").get_by_role("link", name=aktenzeichen))
+    assert page.locator("#dokumente").get_by_role("link", name="brief_widerspruch.pdf").count()
+
+    _follow(page, page.get_by_role("button", name="Akte schließen (zdA)"))
+    assert page.locator("#status").inner_text() == "geschlossen"
+    assert page.get_by_text("Aufzubewahren bis").is_visible()
+    page.goto("/akten?status=closed")
+    assert page.locator("#akten").get_by_role("link", name=aktenzeichen).count() == 1
+    _check_page(page, axe, "akten")
+
+    other = log_in(browser, ui_server, "bau")  # another department: like a missing Akte
+    forbidden = other.goto(f"/akten/{aktenzeichen}")
+    assert forbidden is not None and forbidden.status == 404
+    assert "Keine Akte mit diesem Aktenzeichen." in other.locator("main").inner_text()
+    other.context.close()
     page.context.close()
 
 

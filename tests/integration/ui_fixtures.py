@@ -68,6 +68,7 @@ class UiServer:
     data_dir: Path
     cli: Cli
     env: dict[str, str]  # the server's settings
+    tokens: dict[str, str]  # user name → API token
 
 
 def set_password(cli: Cli, name: str, password: str) -> None:
@@ -124,7 +125,7 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Ite
         for name, department in ASSIGNED.items():
             assign(client, tokens["post"], ids[name], {"department": department})
         files = {name: post / name for name in ids}
-        yield UiServer(str(client.base_url), client, ids, files, cli.data_dir, cli, env)
+        yield UiServer(str(client.base_url), client, ids, files, cli.data_dir, cli, env, tokens)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 ADAPTER_PACKAGES = (
     "accounts",
     "akten",
+    "archival",
     "ingest",
     "classify",
     "signatures",

@@ -312,6 +312,8 @@ def test_tantivy_applies_visibility_to_hits_totals_facets_and_snippets(tmp_path:
         "doc_type": {"bescheid": 1},
         "signature": {"UNSIGNED": 1},
         "department": {"kaemmerei": 1},
+        "holding": {},
+        "place": {},
     }
     assert index.search("Baugenehmigung", visible=clerk).total == 0
     assert index.search("bau1", visible=clerk).total == 0  # a pasted id is no way round

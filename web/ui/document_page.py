@@ -21,6 +21,7 @@ from eakte.retrieval import stored_report
 from web.policy import Action, allows, find_record, not_found
 from web.routes import original, pruefprotokoll, public_manifest
 from web.trail import audit
+from web.ui.akten_page import akte_url
 from web.ui.identity import PageUser
 from web.ui.render import page
 
@@ -50,6 +51,10 @@ def document_page(request: Request, caller: PageUser, record_id: str) -> Respons
         has_report=stored_report(ctx, manifest) is not None,
         previews=range(1, min(shown.page_count, MAX_PREVIEWS) + 1),
         events=list(reversed(shown.events)),
+        filed_in=(shown.fields.get("filing") or {}).get("aktenzeichen"),
+        may_file=allows(caller, "file"),
+        may_see_akten=allows(caller, "akten"),
+        akte_url=akte_url,
     )
 
 

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from eakte.settings import Settings
 from web.ui.admin_page import admin_router
+from web.ui.akten_page import akten_router
 from web.ui.document_page import document_router
 from web.ui.errors import install_page_errors
 from web.ui.identity import AccountPasswords
@@ -28,7 +29,15 @@ def install_ui(app: FastAPI, settings: Settings) -> None:
     app.state.cookie_secure = web.session_cookie_secure
     app.state.passwords = AccountPasswords(app.state.accounts)
     install_page_errors(app)
-    for router in (login_router, search_router, document_router, mailroom_router, admin_router):
+    routers = (
+        login_router,
+        search_router,
+        document_router,
+        akten_router,
+        mailroom_router,
+        admin_router,
+    )
+    for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.middleware("http")(renew_session)

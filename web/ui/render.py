@@ -86,6 +86,11 @@ def local_time(value: datetime | str | None) -> str:
     return moment.astimezone(LOCAL_TIME).strftime("%d.%m.%Y %H:%M")
 
 
+def local_date(value: str | None) -> str:
+    """An ISO date as Germans write it (31.12.2036)."""
+    return datetime.fromisoformat(value).strftime("%d.%m.%Y") if value else "–"
+
+
 def department_name(value: str | None) -> str:
     return "ohne Abteilung" if not value or value == NO_DEPARTMENT else value
 
@@ -93,6 +98,7 @@ def department_name(value: str | None) -> str:
 environment.filters["highlight"] = highlight
 environment.filters["zeit"] = local_time
 environment.filters["abteilung"] = department_name
+environment.filters["datum"] = local_date
 environment.filters["urteil"] = lambda verdict: VERDICT_WORDS.get(verdict, verdict)
 environment.globals["VERDICT_SENTENCES"] = VERDICT_SENTENCES
 environment.globals["ROLE_WORDS"] = ROLE_WORDS
@@ -107,6 +113,8 @@ def navigation(principal: Principal | None) -> list[tuple[str, str]]:
         items.append(("/posteingang", "Posteingang"))
     if allows(principal, "search"):
         items.append(("/suche", "Suche"))
+    if allows(principal, "akten"):
+        items.append(("/akten", "Akten"))
     if allows(principal, "users"):
         items.append(("/verwaltung", "Verwaltung"))
     return items

@@ -27,9 +27,21 @@ from web.ui.render import page
 search_router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 10
 MAX_PAGE = 100
-FACET_NAMES = {"doc_type": "Dokumenttyp", "department": "Abteilung", "signature": "Signatur"}
+FACET_NAMES = {
+    "doc_type": "Dokumenttyp",
+    "department": "Abteilung",
+    "signature": "Signatur",
+    "holding": "Bestand",
+    "place": "Ort",
+}
 # the page's query parameter per index field
-PARAMS = {"doc_type": "typ", "department": "abteilung", "signature": "signatur"}
+PARAMS = {
+    "doc_type": "typ",
+    "department": "abteilung",
+    "signature": "signatur",
+    "holding": "bestand",
+    "place": "ort",
+}
 Text = Annotated[str, Query(max_length=1000)]
 Term = Annotated[str, Query(max_length=200)]
 
@@ -69,10 +81,18 @@ async def search_page(
     typ: Term = "",
     abteilung: Term = "",
     signatur: Term = "",
+    bestand: Term = "",
+    ort: Term = "",
     seite: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     require(caller, "search")
-    chosen = {"doc_type": typ, "department": abteilung, "signature": signatur}
+    chosen = {
+        "doc_type": typ,
+        "department": abteilung,
+        "signature": signatur,
+        "holding": bestand,
+        "place": ort,
+    }
     filters = {field: value for field, value in chosen.items() if value}
     if signatur and signatur not in VERDICTS:
         filters.pop("signature")

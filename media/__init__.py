@@ -1,0 +1,1 @@
+"""Adapters for the archive's media (photographs, historical print, audio, video)."""
