@@ -11,7 +11,7 @@ from pathlib import Path
 
 from eakte.context import Context
 from eakte.errors import EmptyInput
-from eakte.pipeline import HEAD_BYTES, text_layer_pages
+from eakte.pipeline import text_layer_pages
 from eakte.ports import PageJob
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -24,7 +24,7 @@ def read_document(ctx: Context, path: Path) -> str:
     if path.suffix.lower() in TEXT_SUFFIXES:
         return path.read_text(encoding="utf-8", errors="replace")
     with open(path, "rb") as handle:
-        media_type = ctx.sniff(handle.read(HEAD_BYTES))
+        media_type = ctx.sniff(handle)
     handler = ctx.handlers.for_type(media_type)
     layer = handler.read_text(path)
     pages, _ = text_layer_pages(layer, ctx.settings.min_text_layer_chars)

@@ -28,6 +28,7 @@ from classify.cli import classify_command, correct, evaluate, train
 from eakte import __version__
 from eakte.cli_hotfolder import watch
 from eakte.cli_mail import watch_mail
+from eakte.cli_media import collapse_duplicates, duplicates
 from eakte.context import Context
 from eakte.contract import ReportFormat
 from eakte.doctor import mode_line, needs_fixing, run_probes
@@ -36,6 +37,7 @@ from eakte.local_runner import expand_inputs
 from eakte.maintenance import augment_for_archive, reindex, reverify
 from eakte.outcome import FileOutcome
 from eakte.pipeline import ARCHIVE_RENDITION
+from eakte.ports import SearchResult
 from eakte.record import VERDICTS, Verdict
 from eakte.report import (
     ingest_progress,
@@ -133,13 +135,29 @@ def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> N
     type=click.Choice(VERDICTS),
     help="Nur Dokumente mit diesem Signaturergebnis (z. B. TOTAL_PASSED: signiert und gültig).",
 )
+@click.option(
+    "--ohne-duplikate",
+    "collapse",
+    is_flag=True,
+    help="Ähnliche Fotos (Duplikate) nur einmal zeigen, das bestpassende.",
+)
 @click.option("--json", "as_json", is_flag=True)
-def search(query: str, limit: int, signature: Verdict | None, as_json: bool) -> None:
+def search(
+    query: str, limit: int, signature: Verdict | None, collapse: bool, as_json: bool
+) -> None:
     """Volltextsuche (deutsch: Straße findet auch Strasse und Straßen)."""
     if not query.strip() and not signature:
         raise click.UsageError("Suchbegriff oder --signatur angeben.")
     with service() as ctx:
-        result = search_records(ctx.index.search, query, limit=limit, signature=signature)
+        find = ctx.index.search
+        if collapse:
+            index_search = ctx.index.search
+
+            def find(query: str, limit: int = 10, **kwargs: Any) -> SearchResult:
+                found = index_search(query, limit=limit, **kwargs)
+                return collapse_duplicates(found, ctx.store)
+
+        result = search_records(find, query, limit=limit, signature=signature)
     if as_json:
         _emit_json(result)
     else:
@@ -338,6 +356,7 @@ for command in (
     cli.add_command(command)
 cli.add_command(watch)
 cli.add_command(watch_mail)
+cli.add_command(duplicates)
 
 
 def main() -> None:

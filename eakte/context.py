@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from eakte.handlers import HandlerRegistry
 from eakte.ports import (
@@ -37,7 +38,7 @@ class Context:
     pages: PageReader
     fields: FieldExtractor
     router: DocumentRouter
-    sniff: Callable[[bytes], str]
+    sniff: Callable[[BinaryIO], str]  # an open original → its media type
     classifier: Classifier | None = None
     archive_pdf: ArchivePdfBuilder | None = None
     filing: Filing | None = None  # None: incoming post is not filed into Akten

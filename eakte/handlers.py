@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from PIL import Image
 
@@ -82,6 +82,17 @@ class MediaHandler(Protocol):
         """The parts of a container, written into ``folder``, which the handler creates
         (``mkdir(parents=True, exist_ok=True)``) when it writes one; no parts:
         ``Split(manifest)``."""
+        ...
+
+
+@runtime_checkable
+class MakesRenditions(Protocol):
+    """A handler whose medium is shown through derived images (a photo's thumbnail and
+    zoom tiles, a video's preview frame). Optional: paged media get their PDF/A instead."""
+
+    def renditions(self, path: Path) -> dict[str, bytes]:
+        """Derived files by relative name (``thumbnail.jpg``, ``preview_files/0/0_0.jpg``);
+        raises ``ToolFailed`` when they cannot be made (the record is kept regardless)."""
         ...
 
 

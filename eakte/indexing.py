@@ -8,6 +8,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
 
 from eakte import records
 from eakte.ports import IndexDocument, ObjectStore
@@ -36,7 +37,39 @@ def index_terms(fields: Mapping[str, object]) -> list[str]:
         value = fields.get(key)
         if isinstance(value, str) and value.strip():
             terms.append(value.strip())
+    media = fields.get("media")
+    if isinstance(media, dict):
+        terms += _texts(media, ("title", "caption", "creator", "copyright", "city", "camera"))
+        terms += _words(media, "keywords") + _words(media, "tags")
     return list(dict.fromkeys(terms))
+
+
+def _texts(media: Mapping[str, object], keys: Sequence[str]) -> list[str]:
+    return [v.strip() for k in keys if isinstance(v := media.get(k), str) and v.strip()]
+
+
+def _words(media: Mapping[str, object], key: str) -> list[str]:
+    found = media.get(key)
+    if not isinstance(found, list):
+        return []
+    return [w.strip() for w in found if isinstance(w, str) and w.strip()]
+
+
+def media_fields(fields: Mapping[str, object]) -> dict[str, Any]:
+    """The facet values of a photo's, video's or recording's ``fields["media"]``."""
+    media = fields.get("media")
+    if not isinstance(media, dict):
+        return {}
+    one = {key: next(iter(_texts(media, (key,))), None) for key in ("kind", "camera", "creator")}
+    taken = next(iter(_texts(media, ("taken_at",))), "")
+    return {
+        "medium": one["kind"],
+        "camera": one["camera"],
+        "creator": one["creator"],
+        "year": taken[:4] if taken[:4].isdigit() else None,
+        "subjects": tuple(dict.fromkeys(_words(media, "keywords"))),
+        "tags": tuple(dict.fromkeys(_words(media, "tags"))),
+    }
 
 
 def archival_terms(manifest: Manifest) -> list[str]:
@@ -66,6 +99,7 @@ def index_document(manifest: Manifest) -> IndexDocument:
         place=description.place if description else None,
         date_from=description.date_from if description else None,
         date_to=description.date_to if description else None,
+        **media_fields(manifest.fields),
     )
 
 

@@ -34,13 +34,12 @@ from eakte.context import Context
 from eakte.errors import EakteError, InputRejected, LimitExceeded, ModelMissing, ToolFailed
 from eakte.filenames import sanitize_filename
 from eakte.filing import file_document
-from eakte.handlers import MediaHandler, Part, TextLayer
+from eakte.handlers import MakesRenditions, MediaHandler, Part, TextLayer
 from eakte.ports import PageJob, PageRead, PageReader, SignatureCheck
 from eakte.record import Channel, Event, Manifest, PageText, SignatureSummary, utc_now
 
 Outcome = Literal["stored", "duplicate", "quarantined"]
 ARCHIVE_RENDITION = "pdfa.pdf"
-HEAD_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def sniff(manifest: Manifest, ctx: Context) -> Manifest:
                 f"Datei ist {manifest.size:,} Byte groß, erlaubt sind {limit:,}".replace(",", ".")
             )
         with ctx.store.open_original(manifest.id) as handle:
-            media_type = ctx.sniff(handle.read(HEAD_BYTES))
+            media_type = ctx.sniff(handle)
         ctx.handlers.for_type(media_type)  # refuses a type no handler takes
     return manifest.model_copy(
         update={"media_type": media_type, "events": [*manifest.events, *timings]}
@@ -347,6 +346,30 @@ def store_archive_rendition(
     )
 
 
+def store_media_renditions(manifest: Manifest, ctx: Context) -> Manifest:
+    """Thumbnails, zoom tiles and preview frames of media shown rather than read (when
+    the handler makes any). All files go under the record's rendition folder; the
+    manifest names the top-level ones (a tile pyramid is found through its ``.dzi``).
+    A failure costs the renditions, not the record: they can be made again."""
+    handler = handler_of(manifest, ctx)
+    if not isinstance(handler, MakesRenditions):
+        return manifest
+    timings: list[Event] = []
+    with timed("media_renditions", timings):
+        try:
+            with ctx.store.original_path(manifest.id) as path:
+                made = handler.renditions(path)
+        except ToolFailed as exc:
+            return manifest.with_event(Event(kind="rendition_failed", message=exc.message))
+        named = dict(manifest.renditions)
+        for name, data in made.items():
+            key = records.rendition_key(manifest.id, name)
+            ctx.store.put_derived(key, data)
+            if "/" not in name:
+                named[name] = key
+    return manifest.model_copy(update={"renditions": named, "events": [*manifest.events, *timings]})
+
+
 # 5. classify and route ------------------------------------------------------------------
 
 
@@ -379,9 +402,11 @@ def finish(
     pages: Sequence[tuple[PageText, float]],
     ocr_pdfs: Mapping[int, bytes],
 ) -> Manifest:
-    """Everything after OCR, in order: merge the pages, the archival rendition,
-    classification, filing into the Akte it cites, the stored manifest."""
+    """Everything after OCR, in order: merge the pages, the archival rendition, a
+    medium's own renditions (thumbnails, tiles), classification, filing into the Akte
+    it cites, the stored manifest."""
     manifest = store_archive_rendition(merge_ocr(manifest, pages), ocr_pdfs, ctx)
+    manifest = store_media_renditions(manifest, ctx)
     classified = classify_document(with_part_states(manifest, ctx), ctx)
     return complete(file_document(classified, ctx), ctx)
 

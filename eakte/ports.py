@@ -136,6 +136,26 @@ class IndexDocument:
     def dated(self) -> bool:
         return self.date_from is not None or self.date_to is not None
 
+    # photos, audio and video (``fields["media"]``): exact values, filters and facets
+    medium: str | None = None  # Foto, Video, Ton
+    camera: str | None = None
+    creator: str | None = None
+    year: str | None = None  # taken
+    subjects: tuple[str, ...] = ()  # keywords the file itself carries (IPTC, XMP)
+    tags: tuple[str, ...] = ()  # what the image shows (German words, image-content module)
+
+    def media_facets(self) -> dict[str, list[str]]:
+        """The media facet fields with values (engines index these as exact terms)."""
+        values = {
+            "medium": [self.medium] if self.medium else [],
+            "camera": [self.camera] if self.camera else [],
+            "creator": [self.creator] if self.creator else [],
+            "year": [self.year] if self.year else [],
+            "subjects": list(self.subjects),
+            "tags": list(self.tags),
+        }
+        return {name: found for name, found in values.items() if found}
+
     @property
     def department_key(self) -> str:
         """The department as engines index it: records without one get a value no
@@ -150,6 +170,9 @@ class IndexDocument:
 
 
 NO_DEPARTMENT = "-"
+# Facets of media records; a search's answer lists them only where a match has a value,
+# so a search among letters is not cluttered with empty photo facets
+MEDIA_FACETS = ("medium", "camera", "creator", "year", "subjects", "tags")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ STAGE_DE = {
     "text_layer": "Textebene lesen",
     "signatures": "Signaturprüfung",
     "ocr": "Texterkennung (Summe je Seite)",
+    "media_renditions": "Vorschaubilder",
     "classify": "Klassifikation und Felder",
     "filing": "Ablage in Akten",
     "manifest": "Manifest schreiben",

@@ -24,12 +24,14 @@ from eakte.ports import Filing, ObjectStore, SearchIndex
 from eakte.record import Channel
 from eakte.settings import MiB, Settings
 from eakte.wording import documents
+from ingest.handler_av import AudioVideoHandler
 from ingest.handler_email import EmailHandler
 from ingest.handler_image import ImageHandler
 from ingest.handler_pdf import PdfHandler
+from ingest.handler_photo import PhotoHandler
 from ingest.handler_zip import ZipHandler
 from ingest.pages import ScanPageReader
-from ingest.sniff import sniff_media_type
+from ingest.sniff import sniff_file
 from search.tantivy_index import TantivyIndex
 from signatures.handler_cms import CmsHandler
 from signatures.service import PyHankoValidator
@@ -52,6 +54,8 @@ def build_handlers(settings: Settings) -> HandlerRegistry:
         [
             PdfHandler(max_pages=pages, max_pixels=pixels),
             ImageHandler(max_pages=pages, max_pixels=pixels),
+            PhotoHandler(max_pixels=pixels),
+            AudioVideoHandler(),
             EmailHandler(
                 max_attachments=settings.mail_max_attachments, max_depth=settings.mail_max_depth
             ),
@@ -95,7 +99,7 @@ def build_context(settings: Settings) -> Context:
         pages=ScanPageReader.from_settings(settings),
         fields=LetterFields(),
         router=TypeRouter(settings.document_types_file, settings.review_threshold),
-        sniff=sniff_media_type,
+        sniff=sniff_file,
         classifier=build_classifier(settings, store),
         archive_pdf=_build_archive_pdf,
         filing=build_filing(settings),

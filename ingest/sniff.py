@@ -7,11 +7,14 @@ before it), Pillow reads BigTIFF and takes an animated PNG's first frame.
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 import filetype
 
 from eakte import media_types
 from eakte.errors import EmptyInput, UnsupportedType
 from ingest.mail_sniff import looks_like_email
+from ingest.photo_sniff import looks_like_photograph
 from ingest.tnef import TNEF_MAGIC
 
 # DER of the OID 1.2.840.113549.1.7.2 (signedData): starts every .p7s/.p7m we accept
@@ -21,6 +24,18 @@ PDF_HEADER_WINDOW = 1024  # poppler's and pdfium's search window for ``%PDF-``
 _BIGTIFF = (b"II+\x00", b"MM\x00+")
 # what filetype names differently from the type the handlers take
 _ALIASES = {"image/apng": media_types.PNG, "image/x-ms-bmp": media_types.BMP}
+MAX_PHOTO_BYTES = 512 * 1024 * 1024  # read for the photo check; the size limit is lower
+
+
+def sniff_file(handle: BinaryIO) -> str:
+    """The media type of an open original: its format from the first bytes, and for an
+    image whether it is a photograph or a page of text (``ingest.photo_sniff``)."""
+    head = handle.read(HEAD_BYTES)
+    media_type = sniff_media_type(head)
+    images = media_type in media_types.IMAGES
+    if images and looks_like_photograph(head + handle.read(MAX_PHOTO_BYTES)):
+        return media_types.photo(media_type)
+    return media_type
 
 
 def sniff_media_type(head: bytes) -> str:
@@ -43,7 +58,9 @@ def sniff_media_type(head: bytes) -> str:
     elif b"%PDF-" in head[:PDF_HEADER_WINDOW] and kind_mime_is_loose(kind):
         kind_mime = media_types.PDF
     elif kind is None:
-        raise UnsupportedType("Unbekanntes Dateiformat (weder PDF, Bild, ZIP noch E-Mail)")
+        raise UnsupportedType(
+            "Unbekanntes Dateiformat (weder PDF, Bild, Ton, Video, ZIP noch E-Mail)"
+        )
     else:
         kind_mime = _ALIASES.get(kind.mime, kind.mime)
     if kind_mime not in media_types.SUPPORTED:

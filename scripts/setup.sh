@@ -12,9 +12,11 @@ PYTHON="${PYTHON:-python3}"
 # postgresql: accounts and audit trail of the distributed mode; the tests initdb a cluster
 # tesseract-ocr-frk: the Fraktur model for historical print (found by OSD, not configured);
 # tesseract-ocr-script-frak: the script model the Fraktur benchmark compares with;
-# fonts-blankenburg: Debian's blackletter (Fraktur-style) font the Fraktur test sets a page in
+# fonts-blankenburg: Debian's blackletter (Fraktur-style) font the Fraktur test sets a page in;
+# ffmpeg: ffprobe (duration, codecs of audio and video) and a video's preview frame
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-frk
-  tesseract-ocr-script-frak fonts-blankenburg fonts-dejavu-core poppler-utils redis-server dovecot-imapd postgresql)
+  tesseract-ocr-script-frak fonts-blankenburg fonts-dejavu-core poppler-utils redis-server dovecot-imapd
+  postgresql ffmpeg)
 # chromium: the browser the web UI tests drive through Playwright (no browser download);
 # chromium-l10n: its German texts (the file chooser says "Dateien auswählen"). Tests only.
 if [ "${EAKTE_SKIP_BROWSER:-0}" != "1" ]; then

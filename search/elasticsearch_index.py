@@ -38,7 +38,7 @@ from elasticsearch import ApiError, ConnectionTimeout, Elasticsearch, helpers
 
 from eakte.errors import ConfigurationError, ToolFailed, Transient
 from eakte.health import Probe, probe_errors
-from eakte.ports import IndexDocument, Period, SearchHit, SearchResult, Visibility
+from eakte.ports import MEDIA_FACETS, IndexDocument, Period, SearchHit, SearchResult, Visibility
 from eakte.wording import documents
 from search import german
 from search.elasticsearch_schema import (
@@ -50,7 +50,7 @@ from search.elasticsearch_schema import (
     index_template,
 )
 
-FACET_FIELDS = ("doc_type", "signature", "department", "holding", "place")
+FACET_FIELDS = ("doc_type", "signature", "department", "holding", "place", *MEDIA_FACETS)
 OPEN_PAST, OPEN_FUTURE = "0001-01-01", "9999-12-31"  # an open end of a dated span
 FACET_SIZE = 100
 MAX_HITS = 10_000  # the server's default index.max_result_window
@@ -180,11 +180,16 @@ class ElasticsearchIndex:
         period: Period | None = None,
     ) -> dict[str, dict[str, int]]:
         """Counts of the matches of ``search`` per document type, signature verdict,
-        department, Bestand and place, under the same filters."""
+        department, Bestand and place, under the same filters; media facets
+        (``MEDIA_FACETS``) only where a match has a value."""
         aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
         response = self._search("Facettensuche", query, filters, visible, period, size=0, aggs=aggs)
         buckets = {n: response["aggregations"][n]["buckets"] if response else [] for n in aggs}
-        return {n: {b["key"]: int(b["doc_count"]) for b in bs} for n, bs in buckets.items()}
+        return {
+            n: {b["key"]: int(b["doc_count"]) for b in bs}
+            for n, bs in buckets.items()
+            if bs or n not in MEDIA_FACETS
+        }
 
     def absent(self, ids: Sequence[str]) -> list[str]:
         """One ``ids`` query per call, returning ids only."""
@@ -352,6 +357,7 @@ class ElasticsearchIndex:
                 "date_to": _day(doc.date_to, OPEN_FUTURE) if doc.dated else None,
                 "title": title,
                 "text": text,
+                **doc.media_facets(),  # keyword fields; a list is a multi-valued field
             }
             if analysis == "client":  # the snippet reads only the start of the text
                 source["text"] = text[: german.SNIPPET_SCAN_CHARS]

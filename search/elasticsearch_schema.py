@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from eakte.ports import MEDIA_FACETS
 from search import german
 
 Analysis = Literal["german", "standard", "client"]
-SCHEMA_VERSION = 3  # 2: department always set, restricted; 3: holding, place, dated span
+SCHEMA_VERSION = 4  # 2: department, restricted; 3: holding, place, dated span; 4: media
 FILTER_FIELDS = frozenset(
-    {"doc_type", "signature", "status", "media_type", "department", "holding", "place"}
-)
+    {"doc_type", "signature", "status", "media_type", "department", "holding", "place",
+     *MEDIA_FACETS}
+)  # fmt: skip
 FOLDING = ["lowercase", "asciifolding"]
 SNOWBALL = {"type": "snowball", "language": "German"}
 

@@ -22,13 +22,15 @@ import tantivy
 
 from eakte.errors import ToolFailed, Transient
 from eakte.health import Probe, probe_errors
-from eakte.ports import IndexDocument, Period, SearchHit, SearchResult, Visibility
+from eakte.ports import MEDIA_FACETS, IndexDocument, Period, SearchHit, SearchResult, Visibility
 from eakte.wording import documents
 from search import german
 
 TOKENIZER = "de_stem"
-FILTER_FIELDS = frozenset({"doc_type", "signature", "department", "holding", "place"})
-FACET_FIELDS = ("doc_type", "signature", "department", "holding", "place")
+FILTER_FIELDS = frozenset(
+    {"doc_type", "signature", "department", "holding", "place", *MEDIA_FACETS}
+)
+FACET_FIELDS = ("doc_type", "signature", "department", "holding", "place", *MEDIA_FACETS)
 DATE_FIELDS = ("date_from", "date_to")  # yyyymmdd integers: compact, ordered, readable
 OPEN_PAST, OPEN_FUTURE = 1_01_01, 9999_12_31  # an open end of a dated span
 FACET_SIZE = 100
@@ -199,17 +201,19 @@ class TantivyIndex:
         period: Period | None = None,
     ) -> dict[str, dict[str, int]]:
         """Counts of the matches of ``search`` per field, aggregated by tantivy over the
-        same query (visibility included), never counted from hits afterwards."""
+        same query (visibility included), never counted from hits afterwards; media
+        facets (``MEDIA_FACETS``) only where a match has a value."""
         query_obj = self._build_query(query, filters or {}, visible, period)
         if query_obj is None:
-            return {name: {} for name in FACET_FIELDS}
+            return {name: {} for name in FACET_FIELDS if name not in MEDIA_FACETS}
         self._index.reload()
         aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
         result = self._index.searcher().aggregate(query_obj, aggs)
-        return {
+        counts = {
             name: {str(b["key"]): int(b["doc_count"]) for b in result[name]["buckets"]}
             for name in FACET_FIELDS
         }
+        return {n: found for n, found in counts.items() if found or n not in MEDIA_FACETS}
 
     def close(self) -> None:
         """Nothing to release: no writer outlives a call, readers are dropped with us."""
@@ -316,6 +320,7 @@ class TantivyIndex:
         if doc.dated:
             fields["date_from"] = _ymd(doc.date_from) if doc.date_from else OPEN_PAST
             fields["date_to"] = _ymd(doc.date_to) if doc.date_to else OPEN_FUTURE
+        fields |= doc.media_facets()  # multi-valued: one exact term per value
         return tantivy.Document(**fields)
 
     def _write(self, action: Callable[[tantivy.IndexWriter], None], threads: int = 1) -> None:

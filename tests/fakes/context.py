@@ -9,7 +9,7 @@ from eakte.context import Context
 from eakte.ports import PageReader
 from eakte.settings import Settings
 from eakte.wiring import build_handlers
-from ingest.sniff import sniff_media_type
+from ingest.sniff import sniff_file
 from signatures.service import PyHankoValidator
 from tests.fakes.index import FakeIndex
 from tests.fakes.pages import FakePageReader
@@ -26,5 +26,5 @@ def fake_context(settings: Settings, pages: PageReader | None = None) -> Context
         pages=pages or FakePageReader(),
         fields=LetterFields(),
         router=TypeRouter(settings.document_types_file, settings.review_threshold),
-        sniff=sniff_media_type,
+        sniff=sniff_file,
     )
