@@ -166,6 +166,11 @@ class Settings(BaseSettings):
     # time have not changed for this long (scanners write in pieces)
     hotfolder_stable_seconds: float = Field(default=5.0, ge=0)
     hotfolder_poll_seconds: float = Field(default=2.0, gt=0)
+    # What a photo shows: German tags and a face count from the models inside PyPI packages
+    # (media/README.md); they load once per process that meets a photo (~12 s, ~0.3 s per
+    # photo after). Off: photos are found by their metadata only
+    image_content: bool = True
+    vision_tags_file: Path | None = None  # the tag vocabulary; default media/vision_tags.yaml
 
     # Classification (``settings.classifier``, `eakte train`): types and routing from a
     # YAML file (default: the shipped set for municipal post); below the threshold a
@@ -319,7 +324,8 @@ class ZipLimits(SettingsGroup):
 
 
 class CaptureSettings(SettingsGroup):
-    """How post arrives: scan batches split at separator sheets, e-mail, ZIP, hot folder."""
+    """How post arrives: scan batches split at separator sheets, e-mail, ZIP, hot folder;
+    what a photo shows."""
 
     separator_codes: str
     separator_patches: str
@@ -333,6 +339,8 @@ class CaptureSettings(SettingsGroup):
     mailbox: MailboxSettings
     hotfolder_stable_seconds: float
     hotfolder_poll_seconds: float
+    image_content: bool
+    vision_tags_file: Path | None
 
 
 class SignatureSettings(SettingsGroup):

@@ -40,6 +40,7 @@ from storage.filesystem import FilesystemStore
 if TYPE_CHECKING:
     from classify.service import TransformerClassifier
     from eakte.broker import CeleryBroker
+    from eakte.image_description import ImageDescriber
     from ingest.tesseract import TesseractOcr
     from storage.original_cache import OriginalCache
 
@@ -54,7 +55,7 @@ def build_handlers(settings: Settings) -> HandlerRegistry:
         [
             PdfHandler(max_pages=pages, max_pixels=pixels),
             ImageHandler(max_pages=pages, max_pixels=pixels),
-            PhotoHandler(max_pixels=pixels),
+            PhotoHandler(max_pixels=pixels, describer=image_describer(settings)),
             AudioVideoHandler(),
             EmailHandler(
                 max_attachments=settings.mail_max_attachments, max_depth=settings.mail_max_depth
@@ -68,6 +69,16 @@ def build_handlers(settings: Settings) -> HandlerRegistry:
             ),
         ]
     )
+
+
+def image_describer(settings: Settings) -> ImageDescriber | None:
+    """What a photo shows (tags, faces), unless switched off (``EAKTE_IMAGE_CONTENT``);
+    the models load in the process that first describes a photo."""
+    if not settings.image_content:
+        return None
+    from media.vision import VisionDescriber
+
+    return VisionDescriber(settings.vision_tags_file)
 
 
 def check_installation(settings: Settings) -> None:

@@ -35,6 +35,7 @@ IPTC = {
     "Iptc.Application2.Copyright": "Stadtarchiv Musterstadt",
 }
 XMP = {"Xmp.dc.creator": ["Hans Müller"], "Xmp.dc.subject": ["Brunnen"]}
+PHOTOS = Path(__file__).resolve().parents[1] / "data" / "photos"
 LETTER = (
     "Stadtverwaltung Musterstadt\nBauamt\n\nSehr geehrte Damen und Herren,\n"
     "hiermit beantrage ich die Genehmigung zum Bau einer Garage.\n"
@@ -54,6 +55,8 @@ def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, data in variants(picture).items():
         (folder / f"markt_{name}.jpg").write_bytes(data)
     (folder / "anderes.jpg").write_bytes(jpeg_bytes(photo_image(2)))
+    # a real photograph (scikit-image's astronaut, tests/data/photos/README.md): one face
+    (folder / "astronautin.jpg").write_bytes((PHOTOS / "skimage-astronaut.jpg").read_bytes())
     (folder / "ohne_angaben.png").write_bytes(_png(photo_image(3)))
     (folder / "brief.jpg").write_bytes(jpeg_bytes(render_scan(LETTER, angle=1.0, noise=0.2)))
     _ffmpeg(
@@ -94,7 +97,7 @@ def test_every_medium_is_stored_none_quarantined(ingested: tuple[Cli, CliResult]
     _, result = ingested
     assert result.returncode == 0, result.stderr
     lines = result.json_lines()
-    assert len(lines) == 10
+    assert len(lines) == 11
     assert {line["status"] for line in lines} == {"stored"}
 
 
@@ -109,7 +112,7 @@ def test_photo_metadata_is_in_the_manifest(ingested: tuple[Cli, CliResult]) -> N
     assert media["taken_at"] == "1987-06-05T14:30:00"
     assert media["gps"] == {"lat": 49.01, "lon": 8.4}
     assert set(media["keywords"]) == {"Straßenbahn", "Rathaus", "Brunnen"}
-    assert (media["tags"], media["faces"]) == ([], None)  # for the image-content module
+    assert media["faces"] == 0 and media["content_model"]  # described, no one in it
     assert [page["source"] for page in photo["pages"]] == ["text_layer"]  # never OCRed
     assert {"thumbnail.jpg", "preview.dzi"} <= set(photo["renditions"])
 
@@ -132,10 +135,25 @@ def test_media_facets_and_filters(ingested: tuple[Cli, CliResult]) -> None:
     assert facets["creator"] == {"Hans Müller": 1}
     assert facets["year"] == {"1987": 1}
     assert facets["subjects"] == {"Straßenbahn": 1, "Rathaus": 1, "Brunnen": 1}
-    assert index.search("", filters={"medium": "Foto"}).total == 7
+    assert index.search("", filters={"medium": "Foto"}).total == 8  # 7 made, 1 real
     assert index.search("", filters={"medium": "Video"}).total == 1
     assert index.search("", filters={"medium": "Ton"}).total == 1
     assert "medium" not in index.facets("Garage")  # a letter search shows no photo facets
+
+
+def test_what_a_photo_shows_is_in_the_manifest_and_searchable(
+    ingested: tuple[Cli, CliResult],
+) -> None:
+    """The shipped models (media/vision.py) describe every photo as it is taken in."""
+    cli, _ = ingested
+    records = _records(ingested)
+    person = records["astronautin.jpg"]["fields"]["media"]
+    assert person["faces"] == 1 and "Personen" in person["tags"], person
+    assert person["content_model"]
+    assert "content_note" not in person
+    assert records["brief.jpg"]["fields"].get("media", {}).get("tags") is None  # a letter
+    found = cli("search", "Personen", "--json").json()
+    assert records["astronautin.jpg"]["id"] in {hit["id"] for hit in found["hits"]}
 
 
 def test_photo_without_metadata_or_text_is_a_stored_record(
@@ -193,9 +211,9 @@ def test_duplikate_lists_the_copies_and_not_the_other_photos(
     cli, result = ingested
     names = {line["id"]: Path(line["path"]).name for line in result.json_lines()}
     listed = cli("duplikate", "--json").json()
-    assert listed["photos"] == 7
+    assert listed["photos"] == 8
     groups = [{names[entry["id"]] for entry in group} for group in listed["groups"]]
     assert groups == [{"markt.jpg", *(f"markt_{n}.jpg" for n in variants(photo_image(1)))}]
     text = cli("duplikate")
     assert "Gruppe 1 (5 Fotos):" in text.stdout
-    assert "eine Gruppe ähnlicher Fotos unter 7 Fotos" in text.stderr
+    assert "eine Gruppe ähnlicher Fotos unter 8 Fotos" in text.stderr
