@@ -19,9 +19,10 @@ What is *not* used, and why:
 - Container formats (HEIC): Pillow cannot read them without a plugin, and a HEIC file
   may hold a photographed letter just the same.
 
-In doubt an image is a page: OCR of a photograph costs time, a letter filed as a photo
-would lose its text. Nearly uniform images (a blank page) and multi-page TIFFs (scan
-batches) are pages without looking further.
+A page fed sideways is looked at turned by 90° too. In doubt an image is a page: OCR of
+a photograph costs time, a letter filed as a photo would lose its text. Nearly uniform
+images (a blank page) and multi-page TIFFs (scan batches) are pages without looking
+further.
 """
 
 from __future__ import annotations
@@ -46,10 +47,15 @@ def looks_like_photograph(data: bytes) -> bool:
     grey = _small_grey(data)
     if grey is None or float(grey.std()) < MIN_CONTRAST:
         return False
+    # a page fed sideways has its lines running down: look at it turned as well
+    return not any(_has_lines(view) for view in (grey, np.ascontiguousarray(np.rot90(grey))))
+
+
+def _has_lines(grey: np.ndarray) -> bool:
     aligned, characters = aligned_characters(grey)
     if aligned >= SURE_ALIGNED:
-        return False
-    return not (aligned >= MIN_ALIGNED and aligned >= MIN_ALIGNED_SHARE * characters)
+        return True
+    return aligned >= MIN_ALIGNED and aligned >= MIN_ALIGNED_SHARE * characters
 
 
 def _small_grey(data: bytes) -> np.ndarray | None:
