@@ -283,7 +283,7 @@ def test_german_analysis_is_refused_by_a_server_without_it(
         pytest.skip("this server has analysis-common")
     # the server names the first part of the chain it lacks (a character filter for
     # historical print, or the Snowball stemmer)
-    with pytest.raises(ToolFailed, match="Unknown (char_filter|filter) type"):
+    with pytest.raises(ToolFailed, match=r"Unknown (char_filter|filter) type"):
         open_index(analysis="german").count()
 
 
