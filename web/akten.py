@@ -27,7 +27,7 @@ akten_api = APIRouter(prefix="/api", dependencies=[Depends(require_principal)])
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-def register(request: Request) -> AktenRegister:
+async def register(request: Request) -> AktenRegister:
     akten: AktenRegister = request.app.state.akten
     return akten
 
