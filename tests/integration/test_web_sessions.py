@@ -5,8 +5,10 @@ serve` (the browser itself: test_web_ui.py)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -137,6 +139,40 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(ui_server: UiServer) -
         answer = thief.get("/suche", headers={"Cookie": f"eakte_sitzung={copied}"})
         assert answer.status_code == 303
         assert "abgelaufen=1" in answer.headers["location"]
+
+
+def logout_ends_the_session_in_every_process(
+    first: httpx.Client, second: httpx.Client, user: str, set_new_password: Callable[[], None]
+) -> None:
+    """Two API processes of one installation: a session from the first is good in the
+    second until it logs out in the first; a new password ends the next one in both."""
+    assert _log_in(first, user).status_code == 303
+    copied = first.cookies["eakte_sitzung"]
+    stolen = {"Cookie": f"eakte_sitzung={copied}"}
+    assert second.get("/suche", headers=stolen).status_code == 200
+    out = first.post("/abmelden", data={"csrf": _csrf_of(first, "/suche")})
+    assert out.status_code == 303
+    refused = second.get("/suche", headers=stolen)
+    assert refused.status_code == 303 and "abgelaufen=1" in refused.headers["location"]
+    first.cookies.clear()
+    assert _log_in(first, user).status_code == 303
+    stolen = {"Cookie": f"eakte_sitzung={first.cookies['eakte_sitzung']}"}
+    assert second.get("/suche", headers=stolen).status_code == 200
+    set_new_password()
+    for process in (first, second):
+        assert process.get("/suche", headers=stolen).status_code == 303
+
+
+def test_logout_and_a_new_password_end_the_session_in_every_process(
+    ui_server: UiServer, tmp_path: Path
+) -> None:
+    with (
+        _client(ui_server) as first,
+        api_server(ui_server.env, tmp_path / "second.log") as second,
+    ):
+        logout_ends_the_session_in_every_process(
+            first, second, "kasse", lambda: set_password(ui_server.cli, "kasse", PASSWORD)
+        )
 
 
 def test_errors_are_german_pages_without_internals(ui_server: UiServer) -> None:
