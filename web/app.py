@@ -20,7 +20,7 @@ from akten.plan import load_plan
 from akten.registry import AktenRegister
 from eakte import __version__
 from eakte.settings import Settings
-from eakte.wiring import build_context
+from eakte.wiring import build_context, build_runner
 from web.admin import admin
 from web.akten import akten_api
 from web.auth import FailureThrottle
@@ -28,6 +28,7 @@ from web.errors import install_error_handlers
 from web.mailroom import mailroom
 from web.routes import api, health_router
 from web.ui.install import install_ui
+from web.uploads import UploadJobs
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("eakte.access")
@@ -50,9 +51,13 @@ def create_app(settings: Settings) -> FastAPI:
     database = open_database(settings.web.database)
     ctx = build_context(settings)
 
+    uploads = UploadJobs(ctx, settings.data_dir / "upload-spool", build_runner)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        uploads.resume()
         yield
+        uploads.close()
         ctx.index.close()
         database.close()
 
@@ -67,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.ctx = ctx
+    app.state.uploads = uploads
     app.state.accounts = Accounts(database)
     app.state.audit = AuditLog(database)
     app.state.akten = AktenRegister(database, load_plan(settings.document_types_file))

@@ -23,6 +23,7 @@ from eakte.errors import RecordNotFound
 from eakte.ports import NO_DEPARTMENT, Visibility
 from eakte.record import Manifest
 from eakte.records import load_manifest
+from web.uploads import Sendung, load_sendung
 
 Action = Literal[
     "search",
@@ -46,6 +47,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 }
 MIN_PREFIX = 6
 _HEX = re.compile(r"[0-9a-f]{1,64}")
+_SENDUNG = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 
 class Forbidden(Exception):
@@ -109,6 +111,16 @@ def not_found() -> RecordNotFound:
 def akte_not_found() -> AkteNotFound:
     """One answer for unknown, forbidden and malformed Aktenzeichen alike."""
     return AkteNotFound("Keine Akte mit diesem Aktenzeichen.")
+
+
+def find_sendung(ctx: Context, principal: Principal, sendung_id: str) -> Sendung:
+    """A Sendung (an upload) for those who take in post: the mailroom routes all post,
+    so it may follow every upload's capture. Unknown ids get the 404 a record gets."""
+    require(principal, "upload")
+    sendung = load_sendung(ctx, sendung_id) if _SENDUNG.fullmatch(sendung_id) else None
+    if sendung is None:
+        raise RecordNotFound("Keine Sendung mit dieser Kennung.")
+    return sendung
 
 
 def find_akte(akten: AktenRegister, principal: Principal, action: Action, key: str) -> Akte:

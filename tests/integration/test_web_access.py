@@ -6,6 +6,7 @@ Elasticsearch in test_web_api.py::test_the_api_on_minio_and_elasticsearch."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -180,15 +181,62 @@ def test_the_mailroom_uploads_and_no_one_else(served: Served, sample_dir: Path) 
     for user in ("bau", "kasse", "archiv", "admin"):
         refused = served.client.post("/api/upload", files=files, headers=served.auth(user))
         assert refused.status_code == 403, user
-    response = served.client.post("/api/upload", files=files, headers=served.auth("post"))
-    assert response.status_code == 200, response.text
-    (line,) = response.json()
+    response = served.client.post(
+        "/api/upload", params={"warten": "true"}, files=files, headers=served.auth("post")
+    )
+    assert response.status_code == 202, response.text
+    sendung = response.json()
+    assert response.headers["location"] == sendung["status_url"]
+    assert sendung["finished_at"] and sendung["uploaded_by"] == "post"
+    (item,) = sendung["files"]
+    line = item["line"]
+    assert item["state"] == "done" and item["name"] == "Rechnungfdp.exe"
     assert line["status"] == "stored" and line["path"] == "Rechnungfdp.exe"
     record_id = line["id"]
     assert served.get(f"/api/records/{record_id}", "archiv").json()["channel"] == "upload"
     assert served.get(f"/api/records/{record_id}", "bau").status_code == 404  # no department
-    again = served.client.post("/api/upload", files=files, headers=served.auth("post"))
-    assert again.json()[0]["status"] == "duplicate"
+    # the status answers those who take in post, no one else; unknown ids are missing
+    status = served.get(sendung["status_url"], "post")
+    assert status.status_code == 200 and status.json() == sendung
+    for user in ("bau", "archiv", "admin"):
+        assert served.get(sendung["status_url"], user).status_code == 403, user
+    for unknown in ("A" * 16, "x", "..%2F..%2Fmanifests%2F" + record_id):
+        assert served.get(f"/api/upload/{unknown}", "post").status_code == 404, unknown
+    again = served.client.post(
+        "/api/upload", params={"warten": "true"}, files=files, headers=served.auth("post")
+    )
+    assert again.json()["files"][0]["line"]["status"] == "duplicate"
     today = datetime.now(UTC).date().isoformat()
     entries = served.get(f"/api/admin/audit?from={today}&to={today}", "admin").json()
-    assert any(e["action"] == "upload" and e["target"] == record_id for e in entries)
+    assert any(e["action"] == "upload" and e["target"] == sendung["id"] for e in entries)
+    assert any(e["action"] == "upload_status" and e["target"] == sendung["id"] for e in entries)
+
+
+def test_an_upload_answers_at_once_and_its_capture_can_be_followed(
+    served: Served, sample_dir: Path
+) -> None:
+    names = ("brief_bauantrag.pdf", "rechnung.pdf")
+    files = [
+        ("files", (f"neu-{name}", (sample_dir / name).read_bytes() + b"\n% neu\n", "x/y"))
+        for name in names
+    ]
+    response = served.client.post("/api/upload", files=files, headers=served.auth("post"))
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert accepted["finished_at"] is None and accepted["pages_read"] == 0
+    assert [item["state"] for item in accepted["files"]] == ["waiting", "waiting"]
+    seen = []
+    while not (status := served.get(accepted["status_url"], "post").json())["finished_at"]:
+        seen.append(status)
+        time.sleep(0.2)
+    assert status["error"] is None
+    assert [item["line"]["status"] for item in status["files"]] == ["stored", "stored"]
+    assert all(item["state"] == "done" for item in status["files"])
+    # what was seen on the way only ever moved forward
+    order = {"waiting": 0, "working": 1, "done": 2}
+    for earlier, later in zip([accepted, *seen], [*seen, status], strict=True):
+        assert later["pages_read"] >= earlier["pages_read"]
+        for before, after in zip(earlier["files"], later["files"], strict=True):
+            assert order[after["state"]] >= order[before["state"]]
+    spool = served.data_dir / "upload-spool"
+    assert not spool.exists() or not any(spool.iterdir())  # the spool is emptied

@@ -5,6 +5,7 @@ serve` (the browser itself: test_web_ui.py)."""
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -168,12 +169,20 @@ def test_an_upload_with_the_token_is_taken_in(ui_server: UiServer) -> None:
             headers={"Origin": ui_server.base_url},
         )
         assert answer.status_code == 303, answer.text
-        batch = client.get(answer.headers["location"])
-        main = batch.text.split("<main", 1)[1]
-        assert "schon vorhanden" in main and "rechnung.pdf" in main, main
+        sendung = answer.headers["location"].split("sendung=")[1]
+        batch = client.get(answer.headers["location"]).text.split("<main", 1)[1]
+        assert "rechnung.pdf" in batch and "Diese Sendung: 1 Datei" in batch, batch
+        # while the capture runs the page names its state and polls; without JavaScript
+        # a link reloads it
+        while "Wird erfasst" in batch:
+            assert f'hx-get="/posteingang/sendungen/{sendung}"' in batch
+            assert f'href="/posteingang?sendung={sendung}">Stand aktualisieren' in batch
+            time.sleep(0.2)
+            batch = client.get(f"/posteingang/sendungen/{sendung}").text
+        assert "Erfasst: 1 von 1 Datei" in batch and "hx-trigger" not in batch, batch
+        assert "schon vorhanden" in batch
         # without JavaScript a correction is a plain form post answered by a redirect
         record_id = ui_server.ids["rechnung.pdf"]
-        sendung = answer.headers["location"].split("sendung=")[1]
         corrected = client.post(
             f"/posteingang/dokumente/{record_id}",
             data={"csrf": token, "department": "kaemmerei", "sendung": sendung},

@@ -6,6 +6,7 @@ critical violation) and photographed (into docs/screenshots/ for the README with
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +63,24 @@ def _follow(page: Page, target: Locator) -> None:
         target.click()
 
 
+def _drop_files(page: Page, target: str, files: list[Path]) -> None:
+    """Drop files on ``target`` as a file manager would: a drop event carrying them."""
+    payload = [(path.name, base64.b64encode(path.read_bytes()).decode()) for path in files]
+    transfer = page.evaluate_handle(
+        """(files) => {
+            const transfer = new DataTransfer();
+            for (const [name, data] of files) {
+                const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+                transfer.items.add(new File([bytes], name));
+            }
+            return transfer;
+        }""",
+        payload,
+    )
+    page.dispatch_event(target, "dragover", {"dataTransfer": transfer})
+    page.dispatch_event(target, "drop", {"dataTransfer": transfer})
+
+
 def _check_page(page: Page, axe: str, name: str) -> None:
     """axe-core finds nothing serious; the screenshot goes to ``SCREENSHOTS``."""
     assert serious_violations(page, axe) == []
@@ -77,9 +96,14 @@ def test_mailroom_uploads_a_scan_batch_sees_its_letters_and_corrects_a_type(
     page = log_in(browser, ui_server, "post")
     _watch(page, csp_errors)
     assert page.url.endswith("/posteingang")
-    page.get_by_label("Dateien").set_input_files([batch, ui_server.files["rechnung.pdf"]])
+    _drop_files(page, "#upload-form", [batch, ui_server.files["rechnung.pdf"]])
+    assert page.locator("#dateien-gewaehlt").inner_text() == (
+        "2 Dateien gewählt: stapel.pdf, rechnung.pdf"
+    )
     _follow(page, page.get_by_role("button", name="Hochladen und erfassen"))
     assert "/posteingang?sendung=" in page.url, page.locator("main").inner_text()
+    # the capture runs in the background; htmx refreshes the Sendung until it is done
+    page.get_by_text("Erfasst: 2 von 2 Dateien").wait_for(timeout=0)
 
     rows = page.locator("table.eakte-batch tbody tr")
     assert rows.count() == len(spans) + 1  # three letters and the invoice (a duplicate)
