@@ -26,6 +26,7 @@ from web.akten import akten_api
 from web.auth import FailureThrottle
 from web.errors import install_error_handlers
 from web.mailroom import mailroom
+from web.previews import previews
 from web.routes import api, health_router
 from web.ui.install import install_ui
 from web.uploads import UploadJobs
@@ -79,7 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.throttle = FailureThrottle(settings.web.auth_failures_per_minute)
     install_error_handlers(app)
     app.middleware("http")(headers_and_access_log)
-    for router in (health_router, api, mailroom, akten_api, admin):
+    for router in (health_router, api, previews, mailroom, akten_api, admin):
         app.include_router(router)
     install_ui(app, settings)
     return app

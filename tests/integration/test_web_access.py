@@ -5,12 +5,14 @@ Elasticsearch in test_web_api.py::test_the_api_on_minio_and_elasticsearch."""
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.integration.web_fixtures import LETTER_NAME, Served, add_user, served
 
@@ -28,6 +30,9 @@ MATRIX = [
     ("GET", "/api/records/{bau}/pruefprotokoll", (403, 200, 404, 403, 403)),
     ("GET", "/api/records/{vertraulich}", (403, 404, 200, 404, 403)),
     ("GET", "/api/records/{vertraulich}/original", (403, 404, 200, 403, 403)),
+    ("GET", "/api/records/{bau}/pages/1.png", (200, 200, 404, 200, 403)),
+    ("GET", "/api/records/{bau}/pages/99.png", (404, 404, 404, 404, 403)),
+    ("GET", "/api/records/{vertraulich}/pages/1.png?groesse=klein", (200, 404, 200, 404, 403)),
     ("GET", "/api/review", (200, 403, 403, 403, 403)),
     ("PATCH", "/api/records/{bau}", (200, 403, 403, 403, 403)),
     ("PATCH", "/api/records/{vertraulich}", (200, 403, 403, 403, 403)),
@@ -47,6 +52,9 @@ def test_every_endpoint_for_every_role(
     assert response.status_code == expected[ROLES.index(user)], response.text
     if response.status_code == 403:
         assert response.json() == {"detail": "Ihre Rolle erlaubt das nicht."}
+    if response.status_code == 200 and ".png" in path:
+        assert response.headers["content-type"] == "image/png"
+        assert response.content.startswith(b"\x89PNG")
     if response.status_code == 404:  # word for word what a missing id gets
         missing = served.get(path.replace(path.split("/")[3], "f" * 64), user)
         assert response.json() == missing.json() == {"detail": "Kein Dokument mit dieser Kennung."}
@@ -240,3 +248,21 @@ def test_an_upload_answers_at_once_and_its_capture_can_be_followed(
             assert order[after["state"]] >= order[before["state"]]
     spool = served.data_dir / "upload-spool"
     assert not spool.exists() or not any(spool.iterdir())  # the spool is emptied
+
+
+def test_page_pictures_come_in_two_sizes_and_are_audited(served: Served) -> None:
+    letter = served.ids[LETTER_NAME]
+    sizes = {}
+    for size in ("vorschau", "klein"):
+        answer = served.get(f"/api/records/{letter}/pages/1.png", "bau", params={"groesse": size})
+        assert answer.status_code == 200
+        sizes[size] = Image.open(io.BytesIO(answer.content)).size
+        again = served.get(f"/api/records/{letter}/pages/1.png", "bau", params={"groesse": size})
+        assert again.content == answer.content  # kept as a derived rendition
+    assert max(sizes["klein"]) <= 170 < max(sizes["vorschau"]) <= 560
+    refused = served.get(f"/api/records/{letter}/pages/1.png", "bau", params={"groesse": "riesig"})
+    assert refused.status_code == 422
+    today = datetime.now(UTC).date().isoformat()
+    entries = served.get(f"/api/admin/audit?from={today}&to={today}", "admin").json()
+    seen = [e for e in entries if e["action"] == "preview" and e["target"] == letter]
+    assert {e["details"]["size"] for e in seen if e["actor"] == "bau"} == {"vorschau", "klein"}

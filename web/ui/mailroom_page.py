@@ -25,7 +25,7 @@ from eakte.record import Manifest
 from eakte.records import load_manifest
 from web.mailroom import Correction, ReviewEntry, correct, receive, review
 from web.policy import find_sendung, require
-from web.ui.document_page import MAX_PREVIEWS
+from web.previews import MAX_PREVIEWS
 from web.ui.identity import PageUser, check_form
 from web.ui.render import page
 from web.uploads import Sendung

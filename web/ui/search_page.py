@@ -56,6 +56,7 @@ class Hit:
     received: str
     verdict: str | None
     snippet: str
+    pages: int  # the first page's thumbnail is shown when there is one
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def _hit(manifest: Manifest, snippet: str) -> Hit:
         received=manifest.received_at.isoformat(),
         verdict=manifest.signature.verdict if manifest.signature else None,
         snippet=snippet,
+        pages=manifest.page_count,
     )
 
 
