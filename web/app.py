@@ -26,6 +26,7 @@ from web.akten import akten_api
 from web.auth import FailureThrottle
 from web.errors import install_error_handlers
 from web.mailroom import mailroom
+from web.metrics import Metrics, install_metrics
 from web.routes import api, health_router
 from web.ui.install import install_ui
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.akten = AktenRegister(database, load_plan(settings.document_types_file))
     app.state.throttle = FailureThrottle(settings.web.auth_failures_per_minute)
     install_error_handlers(app)
+    install_metrics(app, settings)
     app.middleware("http")(headers_and_access_log)
     for router in (health_router, api, mailroom, akten_api, admin):
         app.include_router(router)
@@ -84,9 +86,17 @@ async def headers_and_access_log(
 ) -> Response:
     """Security headers on every answer, and the access log line: it names the caller
     but never the query string (search terms, a token someone put in a URL); what was
-    searched is in the audit trail, readable only by admins."""
+    searched is in the audit trail, readable only by admins. The same timing feeds the
+    latency histogram of ``/metrics`` (labelled by route template, see ``web.metrics``)."""
     started = time.perf_counter()
-    response = await call_next(request)
+    metrics: Metrics = request.app.state.metrics
+    try:
+        response = await call_next(request)
+    except Exception:  # a bug: the error handler outside answers 500, counted as such
+        metrics.request_done(request, 500, time.perf_counter() - started)
+        raise
+    seconds = time.perf_counter() - started
+    metrics.request_done(request, response.status_code, seconds)
     if request.url.path.startswith("/static/"):  # the vendored CSS, fonts, htmx: public
         response.headers["Cache-Control"] = "public, max-age=86400"
     for name, value in SECURITY_HEADERS.items():
@@ -99,6 +109,6 @@ async def headers_and_access_log(
         request.method,
         request.url.path,
         response.status_code,
-        (time.perf_counter() - started) * 1000,
+        seconds * 1000,
     )
     return response
