@@ -137,6 +137,7 @@ def test_a_record_route_is_counted_under_its_template_without_the_id(service: Se
     searched = service.get("/api/search", "archivist", params={"q": SEARCH_TERM})
     assert searched.status_code == 200
     assert service.client.get(f"/nirgends/{record_id}").status_code == 404
+    assert service.client.request("ZAUBERWORT", "/api/search").status_code == 405
     text = service.scrape()
     latency = _families(text)["eakte_http_request_duration_seconds"]
     route = "/api/records/{record_id}"
@@ -145,9 +146,10 @@ def test_a_record_route_is_counted_under_its_template_without_the_id(service: Se
     assert _value(latency, count, method="GET", route=route, status="4xx") >= 1
     assert _value(latency, count, method="GET", route="/api/search", status="2xx") >= 1
     assert _value(latency, count, method="GET", route=UNMATCHED, status="4xx") >= 1
+    assert _value(latency, count, method="OTHER", route="/api/search", status="4xx") >= 1
     routes = {s.labels["route"] for s in latency if "route" in s.labels}
     assert all(r == UNMATCHED or r.startswith("/") for r in routes), routes
-    for secret in (record_id[:8], SEARCH_TERM, "nirgends", "f" * 16):
+    for secret in (record_id[:8], SEARCH_TERM, "nirgends", "f" * 16, "ZAUBERWORT"):
         assert secret not in text
 
 
@@ -203,7 +205,8 @@ def test_each_app_counts_apart(service: Service, tmp_path: Path) -> None:
 def test_the_distributed_queue_depth_reads_the_real_queues(
     redis_server: RunningServer, tmp_path: Path
 ) -> None:
-    broker = f"redis://{redis_server.host}:{redis_server.port}/{next(_databases) % 16 or 1}"
+    database = next(_databases) % 16 or 1  # the cluster fixture's counter: never shared
+    broker = f"redis://{redis_server.host}:{redis_server.port}/{database}"
     settings = Settings(
         data_dir=tmp_path / "data", mode="distributed", broker_url=broker, workers=1
     )
