@@ -11,11 +11,14 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol, runtime_checkable
 
 from PIL import Image
 
 from eakte.record import Classification, PageText
+
+if TYPE_CHECKING:
+    from eakte.contract import IngestStatus
 
 
 @dataclass(frozen=True)
@@ -421,3 +424,28 @@ class Filing(Protocol):
         """File the Dokument when ``cited`` (extracted reference values) or ``text``
         name exactly one open Akte; never raises for a letter that names none."""
         ...
+
+
+class IngestObserver(Protocol):
+    """What a runner reports to monitoring while it ingests (the web service's
+    ``/metrics``, ``web.metrics``): counts and durations only, never a name, an id or
+    text, so whatever exports them cannot leak a Dokument. Called in the thread that
+    runs the ingest; an app may run several at once, so it must be thread-safe."""
+
+    def outcome(self, status: IngestStatus) -> None:
+        """One input reported (the line ``eakte ingest --json`` prints for it)."""
+        ...
+
+    def ocr_page(self, seconds: float) -> None:
+        """One page read by OCR in that many seconds."""
+        ...
+
+
+class NoObserver:
+    """The default: nobody watches (the CLI, the hot folder)."""
+
+    def outcome(self, status: IngestStatus) -> None:
+        pass
+
+    def ocr_page(self, seconds: float) -> None:
+        pass

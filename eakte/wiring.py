@@ -20,7 +20,7 @@ from eakte.handlers import HandlerRegistry
 from eakte.indexing import all_stored_documents
 from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome, RunStats
-from eakte.ports import Filing, ObjectStore, SearchIndex
+from eakte.ports import Filing, IngestObserver, ObjectStore, SearchIndex
 from eakte.record import Channel
 from eakte.settings import MiB, Settings
 from eakte.wording import documents
@@ -227,11 +227,14 @@ class Runner(Protocol):
     def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]: ...
 
 
-def build_runner(ctx: Context, on_page: Callable[[int], None]) -> Runner:
-    """Distributed mode with a broker hands the stages to `eakte worker` processes."""
+def build_runner(
+    ctx: Context, on_page: Callable[[int], None], *, observer: IngestObserver | None = None
+) -> Runner:
+    """Distributed mode with a broker hands the stages to `eakte worker` processes;
+    ``observer`` hears each outcome and OCR page (the web service's metrics)."""
     if ctx.settings.mode == "distributed" and ctx.settings.broker_url:
         from workers.app import create_app
         from workers.dispatch import QueueRunner
 
-        return QueueRunner(ctx, create_app(ctx.settings), on_page=on_page)
-    return LocalRunner(ctx, on_page=on_page)
+        return QueueRunner(ctx, create_app(ctx.settings), on_page=on_page, observer=observer)
+    return LocalRunner(ctx, on_page=on_page, observer=observer)

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI, Request, Response
 
@@ -26,6 +27,7 @@ from web.akten import akten_api
 from web.auth import FailureThrottle
 from web.errors import install_error_handlers
 from web.mailroom import mailroom
+from web.metrics import Metrics, install_metrics
 from web.previews import previews
 from web.routes import api, health_router
 from web.ui.install import install_ui
@@ -52,7 +54,10 @@ def create_app(settings: Settings) -> FastAPI:
     database = open_database(settings.web.database)
     ctx = build_context(settings)
 
-    uploads = UploadJobs(ctx, settings.data_dir / "upload-spool", build_runner)
+    metrics = Metrics(settings)
+    runner = partial(build_runner, observer=metrics)  # uploads count in /metrics
+    uploads = UploadJobs(ctx, settings.data_dir / "upload-spool", runner)
+    metrics.set_waiting_uploads(lambda: uploads.waiting)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,6 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.akten = AktenRegister(database, load_plan(settings.document_types_file))
     app.state.throttle = FailureThrottle(settings.web.auth_failures_per_minute)
     install_error_handlers(app)
+    install_metrics(app, metrics)
     app.middleware("http")(headers_and_access_log)
     for router in (health_router, api, previews, mailroom, akten_api, admin):
         app.include_router(router)
@@ -91,9 +97,17 @@ async def headers_and_access_log(
 ) -> Response:
     """Security headers on every answer, and the access log line: it names the caller
     but never the query string (search terms, a token someone put in a URL); what was
-    searched is in the audit trail, readable only by admins."""
+    searched is in the audit trail, readable only by admins. The same timing feeds the
+    latency histogram of ``/metrics`` (labelled by route template, see ``web.metrics``)."""
     started = time.perf_counter()
-    response = await call_next(request)
+    metrics: Metrics = request.app.state.metrics
+    try:
+        response = await call_next(request)
+    except Exception:  # a bug: the error handler outside answers 500, counted as such
+        metrics.request_done(request, 500, time.perf_counter() - started)
+        raise
+    seconds = time.perf_counter() - started
+    metrics.request_done(request, response.status_code, seconds)
     if request.url.path.startswith("/static/"):  # the vendored CSS, fonts, htmx: public
         response.headers["Cache-Control"] = "public, max-age=86400"
     for name, value in SECURITY_HEADERS.items():
@@ -106,6 +120,6 @@ async def headers_and_access_log(
         request.method,
         request.url.path,
         response.status_code,
-        (time.perf_counter() - started) * 1000,
+        seconds * 1000,
     )
     return response

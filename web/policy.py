@@ -3,7 +3,8 @@
 Roles: ``mailroom`` takes in, reviews and corrects the post; ``clerk`` searches, views
 and downloads the Dokumente of their own departments (restricted ones included);
 ``archivist`` searches and views every Dokument that is not restricted; ``admin``
-manages users and reads the audit trail. Search gets the caller's ``Visibility``, which
+manages users, reads the audit trail and the service's metrics (``/metrics``: no
+Dokument in them, see ``web.metrics``). Search gets the caller's ``Visibility``, which
 the engines apply inside the query; id lookups go through ``find_record``, which
 answers a forbidden id exactly like a missing one.
 """
@@ -37,13 +38,14 @@ Action = Literal[
     "akten",  # see Akten: their list, their Vorgänge and the Dokumente one may view
     "file",  # put a Dokument into an Akte (or correct a filing)
     "manage",  # open and close Akten
+    "metrics",  # /metrics: counts and timings, no Dokument (see web.metrics)
 ]
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     "mailroom": frozenset({"upload", "review", "correct", "file"}),
     "clerk": frozenset({"search", "view", "download", "akten", "file", "manage"}),
     "archivist": frozenset({"search", "view", "akten"}),
-    "admin": frozenset({"users", "audit"}),
+    "admin": frozenset({"users", "audit", "metrics"}),
 }
 MIN_PREFIX = 6
 _HEX = re.compile(r"[0-9a-f]{1,64}")

@@ -38,6 +38,7 @@ MATRIX = [
     ("PATCH", "/api/records/{vertraulich}", (200, 403, 403, 403, 403)),
     ("GET", "/api/admin/users", (403, 403, 403, 403, 200)),
     ("GET", "/api/admin/audit?from=2026-01-01&to=2099-12-31", (403, 403, 403, 403, 200)),
+    ("GET", "/metrics", (403, 403, 403, 403, 200)),
 ]
 
 
