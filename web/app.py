@@ -79,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.ctx = ctx
     app.state.uploads = uploads
+    app.state.database = database
     app.state.accounts = Accounts(database)
     app.state.audit = AuditLog(database)
     app.state.akten = AktenRegister(database, load_plan(settings.document_types_file))

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from accounts.db import Database
 from eakte.context import Context
 from eakte.contract import (
     Health,
@@ -60,16 +61,27 @@ api = APIRouter(prefix="/api", dependencies=[Depends(require_principal)])
 
 
 @health_router.get("/health", responses={503: {"model": Health}})
-def health(ctx: Service, response: Response) -> Health:
-    """For load balancers and the compose healthcheck: no authentication, no internals
+def health(request: Request, ctx: Service, response: Response) -> Health:
+    """Readiness, for load balancers and the compose healthcheck: can this process
+    serve requests (store, index, accounts database)? No authentication, no internals
     in the answer (the reason goes to the log)."""
+    database: Database = request.app.state.database
     checks = {
         "speicher": _probe("store", lambda: ctx.store.has_original(UNUSED_ID)),
         "index": _probe("index", ctx.index.count),
+        "datenbank": _probe("database", database.ping),
     }
     healthy = all(state == "ok" for state in checks.values())
     response.status_code = 200 if healthy else 503
     return Health(status="ok" if healthy else "gestört", checks=checks)
+
+
+@health_router.get("/health/live")
+def live() -> Health:
+    """Liveness: the process answers. It touches nothing else, so an orchestrator does
+    not restart the API because Elasticsearch or the store is away (that is
+    ``/health``'s business: take it out of the load balancer instead)."""
+    return Health(status="ok", checks={})
 
 
 def _probe(name: str, check: Callable[[], object]) -> Reachability:

@@ -40,7 +40,9 @@ __all__ = ["elasticsearch_server", "minio_server", "real_servers", "served"]  # 
 def test_health_reports_store_and_index(served: Served) -> None:
     response = served.client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"speicher": "ok", "index": "ok"}}
+    checks = {"speicher": "ok", "index": "ok", "datenbank": "ok"}
+    assert response.json() == {"status": "ok", "checks": checks}
+    assert served.client.get("/health/live").json() == {"status": "ok", "checks": {}}
 
 
 @pytest.mark.parametrize(
@@ -236,7 +238,12 @@ def test_the_api_on_minio_and_elasticsearch(
         with minio_server.stopped():
             health = client.get("/health")
             assert health.status_code == 503
-            assert health.json()["checks"] == {"speicher": "nicht erreichbar", "index": "ok"}
+            assert health.json()["checks"] == {
+                "speicher": "nicht erreichbar",
+                "index": "ok",
+                "datenbank": "ok",
+            }
+            assert client.get("/health/live").status_code == 200  # alive, not ready
             down = client.get(f"/api/records/{record_id}", headers=auth("kasse"))
             assert down.status_code == 503 and down.headers["Retry-After"]
             assert "später" in down.json()["detail"] or "erreichbar" in down.json()["detail"]
