@@ -15,6 +15,7 @@ from eakte import review as review_ledger
 from eakte.assignment import assign
 from eakte.context import Context
 from eakte.contract import ManifestView
+from eakte.field_edits import EDITABLE, checked, correct_fields
 from eakte.records import load_manifest
 from web.auth import CurrentPrincipal, require_principal
 from web.policy import Principal, find_record, find_sendung, may_see, require
@@ -43,6 +44,13 @@ class Correction(BaseModel):
     doc_type: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     department: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     restricted: bool | None = None
+    # the fields read from the letter; "" clears one (eakte.field_edits)
+    sender: Annotated[str, Field(max_length=300)] | None = None
+    subject: Annotated[str, Field(max_length=300)] | None = None
+    letter_date: Annotated[str, Field(max_length=10, description="JJJJ-MM-TT")] | None = None
+
+    def fields(self) -> dict[str, str]:
+        return {key: value for key in EDITABLE if (value := getattr(self, key)) is not None}
 
 
 @mailroom.get("/review")
@@ -63,11 +71,13 @@ def review(request: Request, ctx: Service, caller: CurrentPrincipal) -> list[Rev
 def correct(
     request: Request, ctx: Service, caller: CurrentPrincipal, record_id: str, body: Correction
 ) -> ManifestView:
-    """Correct the type (the next `eakte train` learns from it), assign a department,
-    mark restricted or not."""
+    """Correct the type (the next `eakte train` learns from it), sender, subject and
+    date of the letter, assign a department, mark restricted or not."""
     manifest = find_record(ctx, caller, "correct", record_id)
+    checked(body.fields())  # a wrong date changes nothing at all
     if body.doc_type is not None:
         manifest = correct_type(ctx, manifest, body.doc_type, who=caller.name)
+    manifest = correct_fields(ctx, manifest, body.fields(), who=caller.name)
     manifest = assign(
         ctx, manifest, department=body.department, restricted=body.restricted, who=caller.name
     )

@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from PIL import Image
 
@@ -267,3 +268,41 @@ def test_page_pictures_come_in_two_sizes_and_are_audited(served: Served) -> None
     entries = served.get(f"/api/admin/audit?from={today}&to={today}", "admin").json()
     seen = [e for e in entries if e["action"] == "preview" and e["target"] == letter]
     assert {e["details"]["size"] for e in seen if e["actor"] == "bau"} == {"vorschau", "klein"}
+
+
+def test_the_mailroom_corrects_sender_subject_and_date(served: Served, sample_dir: Path) -> None:
+    data = (sample_dir / "brief_bauantrag.pdf").read_bytes() + b"\n% Angaben\n"
+    taken = served.client.post(
+        "/api/upload",
+        params={"warten": "true"},
+        files=[("files", ("angaben.pdf", data, "application/pdf"))],
+        headers=served.auth("post"),
+    ).json()
+    record_id = taken["files"][0]["line"]["id"]
+    shown = served.get(f"/api/records/{record_id}", "archiv").json()
+    before = shown["fields"]
+
+    def patch(body: dict[str, object], user: str = "post") -> httpx.Response:
+        url = f"/api/records/{record_id}"
+        return served.client.patch(url, json=body, headers=served.auth(user))
+
+    assert patch({"sender": "Zaunkönig GmbH"}, "bau").status_code == 403
+    refused = patch({"doc_type": "rechnung", "letter_date": "31.02.2026"})
+    assert refused.status_code == 422 and "JJJJ-MM-TT" in refused.json()["detail"]
+    unchanged = served.get(f"/api/records/{record_id}", "archiv").json()
+    assert unchanged["fields"] == before
+    assert unchanged["classification"] == shown["classification"]
+    assert unchanged["events"] == shown["events"]
+    corrected = patch(
+        {"sender": "  Zaunkönig\nGmbH ", "subject": "Bauantrag Flurstück 7", "letter_date": ""}
+    )
+    assert corrected.status_code == 200, corrected.text
+    fields = corrected.json()["fields"]
+    assert fields["sender"] == "Zaunkönig GmbH" and fields["subject"] == "Bauantrag Flurstück 7"
+    assert fields["letter_date"] is None
+    event = corrected.json()["events"][-1]
+    assert event["kind"] == "fields_corrected" and event["details"]["by"] == "post"
+    assert event["details"]["letter_date"] == {"from": before["letter_date"], "to": None}
+    found = served.get("/api/search", "archiv", params={"q": "Zaunkönig"}).json()
+    assert [hit["id"] for hit in found["hits"]] == [record_id]
+    assert patch({"references": "x"}).status_code == 422  # read from the text: stays

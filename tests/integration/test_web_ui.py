@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
 
 from samples import capture
 from tests.integration.ui_fixtures import (
@@ -129,6 +129,18 @@ def test_mailroom_uploads_a_scan_batch_sees_its_letters_and_corrects_a_type(
     assert shown["classification"]["type"] == "rechnung"
     assert shown["classification"]["corrected"] is True
     assert shown["assigned_department"] == "kaemmerei"
+
+    # the sender, subject and date are folded away in the same form
+    last = page.locator("table.eakte-batch tbody tr").filter(has_text="Seite 7")
+    last_id = (last.locator("form").get_attribute("action") or "").rsplit("/", 1)[-1]
+    last.get_by_text("Absender, Betreff, Datum").click()
+    last.get_by_label("Absender").fill("Zaunkönig GmbH")
+    last.get_by_label("Datum des Schreibens").fill("2026-11-30")
+    last.get_by_role("button", name="Speichern").click()
+    swapped = page.locator("table.eakte-batch tbody tr").filter(has_text="Seite 7")
+    expect(swapped.get_by_label("Absender")).to_have_value("Zaunkönig GmbH", timeout=0)
+    fields = ui_server.cli("show", last_id, "--json").json()["fields"]
+    assert fields["sender"] == "Zaunkönig GmbH" and fields["letter_date"] == "2026-11-30"
     page.context.close()
 
 

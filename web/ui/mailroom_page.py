@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from classify.types import load_types
 from eakte.context import Context
 from eakte.errors import InputRejected, RecordNotFound
+from eakte.field_edits import EDITABLE
 from eakte.record import Manifest
 from eakte.records import load_manifest
 from web.mailroom import Correction, ReviewEntry, correct, receive, review
@@ -49,6 +50,7 @@ class Letter:
     department: str | None
     status: str  # stored, duplicate, quarantined; waiting or working while captured
     error: str | None
+    fields: dict[str, str]  # sender, subject, letter_date as read or corrected
 
 
 @dataclass(frozen=True)
@@ -126,11 +128,21 @@ def correct_letter(
     doc_type: Short = "",
     department: Short = "",
     sendung: Short = "",
+    absender: Annotated[str | None, Form(max_length=300)] = None,
+    betreff: Annotated[str | None, Form(max_length=300)] = None,
+    datum: Annotated[str | None, Form(max_length=10)] = None,
 ) -> Response:
-    """Confirm (the same type again) or correct the type and department."""
+    """Confirm (the same type again) or correct the type and department, and the
+    letter's sender, subject and date where the form shows them."""
     check_form(request, csrf)
     try:
-        body = Correction(doc_type=doc_type or None, department=department.strip() or None)
+        body = Correction(
+            doc_type=doc_type or None,
+            department=department.strip() or None,
+            sender=absender,
+            subject=betreff,
+            letter_date=datum,
+        )
     except ValidationError:
         raise InputRejected("Ungültige Korrektur.") from None
     ctx = _ctx(request)
@@ -222,4 +234,11 @@ def _letter(
         department=manifest.department if manifest else None,
         status=manifest.status if manifest and status == "stored" else status,
         error=error,
+        fields=_editable(manifest),
     )
+
+
+def _editable(manifest: Manifest | None) -> dict[str, str]:
+    """The letter's correctable fields, as the correction form shows them."""
+    fields = manifest.fields if manifest else {}
+    return {key: str(fields.get(key) or "") for key in EDITABLE}
