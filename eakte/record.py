@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,8 +34,19 @@ VERDICT_WORDS: dict[str, str] = {
 }
 
 
+# Where the offices work: times are stored in UTC, but the day (and year) a letter came
+# in is the one on the office's calendar, as the UI shows its time
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    """The office's calendar day of ``moment`` (a naive time is taken as UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TIME).date()
 
 
 class Frozen(BaseModel):
