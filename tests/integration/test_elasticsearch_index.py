@@ -159,6 +159,7 @@ def test_empty_or_punctuation_query_matches_nothing(
         "department": {},
         "holding": {},
         "place": {},
+        "received_year": {},
     }
 
 
@@ -292,7 +293,12 @@ def signed_corpus() -> list[IndexDocument]:
         doc("a", "Bescheid Abfall", doc_type="bescheid", signature="TOTAL_PASSED"),
         doc("b", "Bescheid Abfall", doc_type="bescheid", signature="TOTAL_FAILED"),
         doc("c", "Bescheid Wasser", doc_type="antrag", signature="TOTAL_PASSED"),
-        doc("d", "Bescheid Abfall", department="Umweltamt", received_at=datetime.now(UTC)),
+        doc(
+            "d",
+            "Bescheid Abfall",
+            department="Umweltamt",
+            received_at=datetime(2025, 3, 4, 10, 0, tzinfo=UTC),
+        ),
     ]
 
 
@@ -317,6 +323,7 @@ def test_facets_count_the_matches(open_index: Opener) -> None:
         "department": {"-": 3, "Umweltamt": 1},
         "holding": {},
         "place": {},
+        "received_year": {"2025": 1},
     }
     assert index.facets("Abfall", {"doc_type": "bescheid"})["signature"] == {
         "TOTAL_PASSED": 1,
@@ -349,6 +356,7 @@ def test_visibility_filters_hits_totals_and_facets(open_index: Opener) -> None:
         "department": {"bauamt": 2},
         "holding": {},
         "place": {},
+        "received_year": {},
     }
     assert index.facets("Haushaltsplan", visible=archivist)["department"] == {
         "bauamt": 1,
