@@ -131,6 +131,7 @@ class IndexDocument:
     restricted: bool = False  # only callers allowed restricted records find it
     # The archive's description: facets, and the dated span for time filters
     holding: str | None = None  # Bestand
+    sender: str | None = None  # Absender as read or corrected (exact: filter and facet)
     place: str | None = None  # Ort
     date_from: date | None = None  # None with a date_to: open towards the past
     date_to: date | None = None  # None with a date_from: open towards today
@@ -187,7 +188,7 @@ NO_DEPARTMENT = "-"
 # Facets every answer lists (empty or not). ``received_year`` is the year a Dokument came
 # in, kept apart from the media facet ``year`` (when a photo was taken): a scanned photo
 # of 1962 received in 2025 must count under each in its own sense.
-FACETS = ("doc_type", "signature", "department", "holding", "place", "received_year")
+FACETS = ("doc_type", "signature", "department", "sender", "holding", "place", "received_year")
 # Facets of media records; a search's answer lists them only where a match has a value,
 # so a search among letters is not cluttered with empty photo facets
 MEDIA_FACETS = ("medium", "camera", "creator", "year", "subjects", "tags")

@@ -372,6 +372,7 @@ class ElasticsearchIndex:
                 "received_on": doc.received_on.isoformat() if doc.received_on else None,
                 "received_year": doc.received_year,
                 "holding": doc.holding,
+                "sender": doc.sender,
                 "place": doc.place,
                 "date_from": _day(doc.date_from, OPEN_PAST) if doc.dated else None,
                 "date_to": _day(doc.date_to, OPEN_FUTURE) if doc.dated else None,

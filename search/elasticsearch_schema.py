@@ -13,7 +13,7 @@ from search import german
 
 Analysis = Literal["german", "standard", "client"]
 # 2: department, restricted; 3: holding, place, dated span; 4: media;
-# 5: day and year of receipt (received_on, received_year)
+# 5: day and year of receipt (received_on, received_year), sender
 SCHEMA_VERSION = 5
 FILTER_FIELDS = frozenset({"status", "media_type", *FACETS, *MEDIA_FACETS})
 FOLDING = ["lowercase", "asciifolding"]

@@ -330,6 +330,8 @@ class TantivyIndex:
             fields["signature"] = doc.signature
         if doc.holding:
             fields["holding"] = doc.holding
+        if doc.sender:
+            fields["sender"] = doc.sender
         if doc.place:
             fields["place"] = doc.place
         if doc.dated:

@@ -70,3 +70,27 @@ def receipt_query(
         return Receipt(jahr, received_period(eingang_von, eingang_bis))
     except ReversedRange:
         raise HTTPException(422, "Ungültige Anfrage: eingang_bis liegt vor eingang_von") from None
+
+
+Term = Annotated[str | None, Query(min_length=1, max_length=300)]
+
+
+def exact_query(
+    typ: Annotated[
+        str | None, Query(min_length=1, max_length=100, description="Dokumenttyp")
+    ] = None,
+    abteilung: Term = None,
+    absender: Term = None,
+    bestand: Term = None,
+    ort: Term = None,
+) -> dict[str, str]:
+    """The exact-value filters of the API (a FastAPI dependency), named as on the
+    Suche page: each value as the facets list it."""
+    chosen = {
+        "doc_type": typ,
+        "department": abteilung,
+        "sender": absender,
+        "holding": bestand,
+        "place": ort,
+    }
+    return {field: value for field, value in chosen.items() if value is not None}

@@ -71,8 +71,15 @@ def test_a_clerk_learns_nothing_of_another_departments_dokument(served: Served) 
     assert other == {"total": 0, "hits": [], "more_than_total": False}
     assert served.get("/api/search", "kasse", params={"q": letter}).json()["total"] == 0
     facets = served.get("/api/search/facets", "kasse", params={"q": "Widerspruch"}).json()
-    empty = {"doc_type": {}, "signature": {}, "department": {}, "holding": {}, "place": {}}
-    assert facets == {"facets": {**empty, "received_year": {}}}
+    empty = {
+        "doc_type": {},
+        "signature": {},
+        "department": {},
+        "sender": {},
+        "holding": {},
+        "place": {},
+    }
+    assert facets == {"facets": {**empty, "place": {}, "received_year": {}}}
     everything = served.get("/api/search/facets", "kasse", params={"signatur": "UNSIGNED"})
     assert set(everything.json()["facets"]["department"]) == {"kaemmerei"}
     listed = served.get("/api/search", "kasse", params={"signatur": "UNSIGNED", "limit": 100})
@@ -364,3 +371,15 @@ def test_the_mailroom_corrects_sender_subject_and_date(served: Served, sample_di
     found = served.get("/api/search", "archiv", params={"q": "Zaunkönig"}).json()
     assert [hit["id"] for hit in found["hits"]] == [record_id]
     assert patch({"references": "x"}).status_code == 422  # read from the text: stays
+    # the corrected sender is an exact filter and facet, within what the caller may see
+    by_sender = {"absender": "Zaunkönig GmbH"}
+    listed = served.get("/api/search", "archiv", params=by_sender).json()
+    assert [hit["id"] for hit in listed["hits"]] == [record_id]
+    facets = served.get("/api/search/facets", "archiv", params={"q": "Flurstück"}).json()
+    assert facets["facets"]["sender"]["Zaunkönig GmbH"] == 1
+    assert served.get("/api/search", "bau", params=by_sender).json()["total"] == 0
+    assert (
+        served.get("/api/search", "archiv", params={"absender": "Zaunkönig"}).json()["total"] == 0
+    )
+    other_type = {**by_sender, "typ": "rechnung"}
+    assert served.get("/api/search", "archiv", params=other_type).json()["total"] == 0

@@ -17,7 +17,7 @@ from eakte.ports import IndexDocument, Period, SearchIndex, Visibility
 from search import german
 from search.tantivy_index import TantivyIndex, build_analyzer
 from tests.fakes.index import FakeIndex
-from tests.search_corpus import CORPUS
+from tests.search_corpus import CORPUS, check_sender_facet_and_filter
 
 Factory = Callable[[], SearchIndex]
 ENGINES: dict[str, Callable[[Path], SearchIndex]] = {
@@ -275,7 +275,7 @@ def test_tantivy_filters_by_signature_verdict(tmp_path: Path) -> None:
     assert {hit.id for hit in all_valid.hits} == {"a" * 64, "c" * 64}
     assert all_valid.total == 2
     with pytest.raises(ValueError):
-        index.search("x", filters={"sender": "x"})
+        index.search("x", filters={"owner": "x"})
 
 
 def _visible_corpus() -> list[IndexDocument]:
@@ -315,6 +315,7 @@ def test_tantivy_applies_visibility_to_hits_totals_facets_and_snippets(tmp_path:
         "doc_type": {"bescheid": 1},
         "signature": {"UNSIGNED": 1},
         "department": {"kaemmerei": 1},
+        "sender": {},
         "holding": {},
         "place": {},
         "received_year": {"2025": 1},
@@ -488,3 +489,10 @@ def test_elasticsearch_gets_the_same_historical_rules() -> None:
         spelled = re.sub(spelling["pattern"], replacement, spelled, flags=re.IGNORECASE)
     assert spelled == german.modern_spelling(text)
     assert spelled == "Haustür Urteil Rat Rathaus Wirtschaft Theater Thema Thron"
+
+
+@pytest.mark.parametrize("engine", ["tantivy", "fake"])
+def test_the_sender_is_an_exact_facet_and_filter_within_visibility(
+    engine: str, tmp_path: Path
+) -> None:
+    check_sender_facet_and_filter(TantivyIndex(tmp_path) if engine == "tantivy" else FakeIndex())
