@@ -97,8 +97,7 @@ def cli() -> None:
 )
 @click.option(
     "--scanner-person",
-    help="Wer gescannt hat, für den Transfervermerk (BSI TR-03138); "
-    "sonst EAKTE_SCAN_OPERATOR.",
+    help="Wer gescannt hat, für den Transfervermerk (BSI TR-03138); sonst EAKTE_SCAN_OPERATOR.",
 )
 def ingest(
     paths: tuple[Path, ...], as_json: bool, stats_json: Path | None, scanner_person: str | None

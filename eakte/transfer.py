@@ -3,7 +3,8 @@ its paper may be replaced by the scan.
 
 A Dokument counts as scanned when at least one of its pages was read by OCR (an image,
 a scanned or mixed PDF, a letter split from a scan batch): only those pages went
-through the rescan checks (``ingest.page_quality``). The note is built once, when the
+through the rescan checks (``ingest.page_quality``). What arrived by e-mail gets none:
+whoever scanned it, the paper is the sender's, not ours to destroy. The note is built once, when the
 record is finished (``eakte.pipeline.finish``), from what the record already knows:
 
 - who scanned: ``received_by`` (``eakte ingest --scanner-person``, ``EAKTE_SCAN_OPERATOR``
@@ -43,7 +44,9 @@ SEALED, NOT_SEALED = "rendition_sealed", "rendition_not_sealed"
 
 
 def is_scanned(manifest: Manifest) -> bool:
-    return any(page.source == "ocr" for page in manifest.pages)
+    """A scan of paper we hold: pages read by OCR, not brought by e-mail."""
+    mailed = manifest.channel == "email" or manifest.fields.get("mail_attachment") is True
+    return not mailed and any(page.source == "ocr" for page in manifest.pages)
 
 
 def seal_rendition(data: bytes, sealer: PdfSealer | None) -> tuple[bytes, Event | None]:
@@ -129,7 +132,7 @@ def note_rows(note: TransferNote) -> list[tuple[str, str]]:
     if note.batch_pages:
         batch += f", Seiten {note.batch_pages[0]}–{note.batch_pages[1]}"
     if note.qa_passed:
-        quality = f"bestanden ({note.pages_checked} gescannte Seiten geprüft)"
+        quality = f"bestanden (geprüfte gescannte Seiten: {note.pages_checked})"
     else:
         found = "; ".join(f"Seite {p.number}: {', '.join(p.reasons)}" for p in note.flagged)
         quality = f"nicht bestanden – neu scannen: {found}"
