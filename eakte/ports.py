@@ -450,6 +450,22 @@ class Filing(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class SealedPdf:
+    """A PDF with a document timestamp added (an incremental update), and the token's
+    time and issuing TSA as the token says them."""
+
+    data: bytes
+    time: datetime
+    tsa: str
+
+
+class PdfSealer(Protocol):
+    def __call__(self, pdf: bytes) -> SealedPdf:
+        """Add an RFC 3161 document timestamp; ``Transient`` when the TSA is away."""
+        ...
+
+
 class IngestObserver(Protocol):
     """What a runner reports to monitoring while it ingests (the web service's
     ``/metrics``, ``web.metrics``): counts and durations only, never a name, an id or

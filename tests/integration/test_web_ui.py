@@ -318,6 +318,11 @@ def test_a_clerk_opens_an_akte_files_a_dokument_into_it_and_closes_it(
     _follow(page, page.get_by_role("button", name="Akte schließen (zdA)"))
     assert page.locator("#status").inner_text() == "geschlossen"
     assert page.get_by_text("Aufzubewahren bis").is_visible()
+    # no TSA in this test: the history says why the Akte has no evidence record
+    assert (
+        "kein Beweisdatensatz (recht): Kein Beweisdatensatz erstellt: kein Zeitstempeldienst"
+        in (page.locator(".eakte-events").last.inner_text())
+    )
     page.goto("/akten?status=closed")
     assert page.locator("#akten").get_by_role("link", name=aktenzeichen).count() == 1
     _check_page(page, axe, "akten")
