@@ -8,6 +8,7 @@ import re
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -250,3 +251,23 @@ def test_failed_logins_are_throttled_per_address_like_wrong_tokens(ui_server: Ui
             assert "eakte_sitzung" not in blocked.headers.get("set-cookie", "")
             token = client.get("/api/search", headers={"Authorization": "Bearer x"})
             assert token.status_code == 429  # one counter for tokens and passwords
+
+
+def test_a_scanned_dokument_shows_its_transfer_note(ui_server: UiServer, sample_dir: Path) -> None:
+    post = {"Authorization": f"Bearer {ui_server.tokens['post']}"}
+    scan = (sample_dir / "scan_beschwerde.png").read_bytes()
+    taken = ui_server.client.post(
+        "/api/upload",
+        params={"warten": "true"},
+        files=[("files", ("scan.png", scan, "image/png"))],
+        headers=post,
+    ).json()
+    record_id = taken["files"][0]["line"]["id"]
+    ui_server.client.patch(f"/api/records/{record_id}", json={"department": "bauamt"}, headers=post)
+    letter = ui_server.ids["brief_bauantrag.pdf"]  # born digital: no Transfervermerk
+    with _client(ui_server) as client:
+        assert _log_in(client, "bau").status_code == 303
+        page = client.get(f"/dokumente/{record_id}").text.split("<main", 1)[1]
+        assert "Transfervermerk (BSI TR-03138 RESISCAN)" in page
+        assert "Gescannt von" in page and ">post<" in page  # the uploader
+        assert "Transfervermerk" not in client.get(f"/dokumente/{letter}").text
