@@ -97,6 +97,11 @@ class Database:
         self.engine = engine
         self.session = sessionmaker(engine, expire_on_commit=False)
 
+    def ping(self) -> None:
+        """Raise unless the database answers (the readiness check)."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -42,7 +42,14 @@ from eakte.handlers import Part
 from eakte.indexing import index_document, stored_documents
 from eakte.intake import BatchIntake
 from eakte.outcome import FileOutcome, RunStats
-from eakte.ports import GroupSync, IndexDocument, PageJob, PageRead
+from eakte.ports import (
+    GroupSync,
+    IndexDocument,
+    IngestObserver,
+    NoObserver,
+    PageJob,
+    PageRead,
+)
 from eakte.record import Channel, Event, Manifest, utc_now
 
 
@@ -79,10 +86,17 @@ def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 class LocalRunner:
-    def __init__(self, ctx: Context, on_page: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        on_page: Callable[[int], None] | None = None,
+        *,
+        observer: IngestObserver | None = None,
+    ) -> None:
         self.ctx = ctx
         self.stats = RunStats()
         self._on_page = on_page or (lambda n: None)
+        self._observer = observer or NoObserver()
         self._to_index: list[IndexDocument] = []
         self._batch_started: float | None = None  # monotonic time of its first record
         self._intake = BatchIntake(ctx)
@@ -99,7 +113,9 @@ class LocalRunner:
                 durability.enter_context(self.ctx.store.grouped())
             run = index_catchup.open_run(self.ctx.store)
             try:
-                yield from self._run(paths, channel)
+                for result in self._run(paths, channel):
+                    self._observer.outcome(result.status)
+                    yield result
                 self._flush_index()
             except BaseException:
                 index_catchup.abandon_run(run)  # the next start indexes what it stored
@@ -228,17 +244,21 @@ class LocalRunner:
 
     def _results(self, item: _Pending) -> list[tuple[PageRead, float]]:
         """The pages of a record; a page whose process died is read once more in a
-        fresh process (noted as an event), a second death quarantines the record."""
+        fresh process (noted as an event), a second death quarantines the record. Each
+        page read is told to the observer here, in the runner's thread, not in the
+        pool's done-callback: that may run after the run has ended."""
         results = []
         for page in item.pages:
             try:
-                results.append(self._await(page.future))
+                result = self._await(page.future)
             except ProcessExpired as exc:
                 if page.retried:
                     raise WorkerCrashed.twice(f"Seite {page.job.index + 1}") from exc
                 item.notes.append(_crash_event(page.job, exc))
                 page.future, page.retried = self._schedule(page.job), True
-                results.append(self._retry_result(page))
+                result = self._retry_result(page)
+            self._observer.ocr_page(result[1])
+            results.append(result)
         return results
 
     def _await(self, future: Future[tuple[PageRead, float]]) -> tuple[PageRead, float]:

@@ -3,7 +3,8 @@
 Roles: ``mailroom`` takes in, reviews and corrects the post; ``clerk`` searches, views
 and downloads the Dokumente of their own departments (restricted ones included);
 ``archivist`` searches and views every Dokument that is not restricted; ``admin``
-manages users and reads the audit trail. Search gets the caller's ``Visibility``, which
+manages users, reads the audit trail and the service's metrics (``/metrics``: no
+Dokument in them, see ``web.metrics``). Search gets the caller's ``Visibility``, which
 the engines apply inside the query; id lookups go through ``find_record``, which
 answers a forbidden id exactly like a missing one.
 """
@@ -23,6 +24,7 @@ from eakte.errors import RecordNotFound
 from eakte.ports import NO_DEPARTMENT, Visibility
 from eakte.record import Manifest
 from eakte.records import load_manifest
+from web.uploads import Sendung, load_sendung
 
 Action = Literal[
     "search",
@@ -36,16 +38,18 @@ Action = Literal[
     "akten",  # see Akten: their list, their Vorgänge and the Dokumente one may view
     "file",  # put a Dokument into an Akte (or correct a filing)
     "manage",  # open and close Akten
+    "metrics",  # /metrics: counts and timings, no Dokument (see web.metrics)
 ]
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     "mailroom": frozenset({"upload", "review", "correct", "file"}),
     "clerk": frozenset({"search", "view", "download", "akten", "file", "manage"}),
     "archivist": frozenset({"search", "view", "akten"}),
-    "admin": frozenset({"users", "audit"}),
+    "admin": frozenset({"users", "audit", "metrics"}),
 }
 MIN_PREFIX = 6
 _HEX = re.compile(r"[0-9a-f]{1,64}")
+_SENDUNG = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 
 class Forbidden(Exception):
@@ -109,6 +113,16 @@ def not_found() -> RecordNotFound:
 def akte_not_found() -> AkteNotFound:
     """One answer for unknown, forbidden and malformed Aktenzeichen alike."""
     return AkteNotFound("Keine Akte mit diesem Aktenzeichen.")
+
+
+def find_sendung(ctx: Context, principal: Principal, sendung_id: str) -> Sendung:
+    """A Sendung (an upload) for those who take in post: the mailroom routes all post,
+    so it may follow every upload's capture. Unknown ids get the 404 a record gets."""
+    require(principal, "upload")
+    sendung = load_sendung(ctx, sendung_id) if _SENDUNG.fullmatch(sendung_id) else None
+    if sendung is None:
+        raise RecordNotFound("Keine Sendung mit dieser Kennung.")
+    return sendung
 
 
 def find_akte(akten: AktenRegister, principal: Principal, action: Action, key: str) -> Akte:

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from accounts.db import Database
 from eakte.context import Context
 from eakte.contract import (
     Health,
@@ -37,6 +38,7 @@ from eakte.retrieval import copy_original_verified, search_records, signature_re
 from signatures.model import ValidationReport
 from web.auth import CurrentPrincipal, require_principal
 from web.policy import find_record, require, visibility
+from web.search_filters import Receipt, exact_query, receipt_query
 from web.trail import audit
 
 log = logging.getLogger(__name__)
@@ -61,16 +63,27 @@ api = APIRouter(prefix="/api", dependencies=[Depends(require_principal)])
 
 
 @health_router.get("/health", responses={503: {"model": Health}})
-def health(ctx: Service, response: Response) -> Health:
-    """For load balancers and the compose healthcheck: no authentication, no internals
+def health(request: Request, ctx: Service, response: Response) -> Health:
+    """Readiness, for load balancers and the compose healthcheck: can this process
+    serve requests (store, index, accounts database)? No authentication, no internals
     in the answer (the reason goes to the log)."""
+    database: Database = request.app.state.database
     checks = {
         "speicher": _probe("store", lambda: ctx.store.has_original(UNUSED_ID)),
         "index": _probe("index", ctx.index.count),
+        "datenbank": _probe("database", database.ping),
     }
     healthy = all(state == "ok" for state in checks.values())
     response.status_code = 200 if healthy else 503
     return Health(status="ok" if healthy else "gestört", checks=checks)
+
+
+@health_router.get("/health/live")
+def live() -> Health:
+    """Liveness: the process answers. It touches nothing else, so an orchestrator does
+    not restart the API because Elasticsearch or the store is away (that is
+    ``/health``'s business: take it out of the load balancer instead)."""
+    return Health(status="ok", checks={})
 
 
 def _probe(name: str, check: Callable[[], object]) -> Reachability:
@@ -83,6 +96,8 @@ def _probe(name: str, check: Callable[[], object]) -> Reachability:
 
 
 Query_ = Annotated[str, Query(max_length=1000)]
+ReceiptQuery = Annotated[Receipt, Depends(receipt_query)]
+ExactQuery = Annotated[dict[str, str], Depends(exact_query)]
 
 
 @api.get("/search")
@@ -90,22 +105,33 @@ def search(
     request: Request,
     ctx: Service,
     caller: CurrentPrincipal,
+    receipt: ReceiptQuery,
+    exact: ExactQuery,
     q: Query_ = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
     signatur: Verdict | None = None,
 ) -> SearchResponse:
     """Like ``eakte search --json``, over the Dokumente the caller may see: the engine
-    filters hits, total and snippets alike."""
+    filters hits, total and snippets alike. ``typ``, ``abteilung``, ``absender``,
+    ``bestand``, ``ort`` take a value as the facets list it; ``jahr``, ``eingang_von``
+    and ``eingang_bis`` (both days included) restrict to when a Dokument came in."""
     require(caller, "search")
-    if not q.strip() and not signatur:
-        raise HTTPException(422, "Suchbegriff (q) oder signatur angeben.")
+    if not q.strip() and not signatur and not receipt.given and not exact:
+        raise HTTPException(422, "Suchbegriff (q) oder einen Filter angeben.")
     visible = visibility(caller, "search")
 
     def engine(query: str, *, limit: int, filters: Mapping[str, str]) -> SearchResult:
-        return ctx.index.search(query, limit=limit, filters=filters, visible=visible)
+        return ctx.index.search(
+            query,
+            limit=limit,
+            filters={**filters, **exact, **receipt.filters},
+            visible=visible,
+            received=receipt.received,
+        )
 
     result = search_records(engine, q, limit=limit, signature=signatur)
-    audit(request, caller, "search", q=q, signatur=signatur, total=result.total)
+    details = receipt.audit_details() | exact
+    audit(request, caller, "search", q=q, signatur=signatur, total=result.total, **details)
     return result
 
 
@@ -114,14 +140,19 @@ def facets(
     request: Request,
     ctx: Service,
     caller: CurrentPrincipal,
+    receipt: ReceiptQuery,
+    exact: ExactQuery,
     q: Query_ = "",
     signatur: Verdict | None = None,
 ) -> SearchFacets:
-    """Counts per type, signature verdict and department of what ``/search`` finds."""
+    """Counts per type, signature verdict, department, sender, Bestand, Ort and year
+    of receipt of what ``/search`` finds with the same parameters."""
     require(caller, "search")
-    filters = {"signature": signatur} if signatur else {}
-    counts = ctx.index.facets(q, filters, visible=visibility(caller, "search"))
-    audit(request, caller, "search", q=q, signatur=signatur, facets=True)
+    filters = ({"signature": signatur} if signatur else {}) | exact | receipt.filters
+    visible = visibility(caller, "search")
+    counts = ctx.index.facets(q, filters, visible=visible, received=receipt.received)
+    details = receipt.audit_details() | exact
+    audit(request, caller, "search", q=q, signatur=signatur, facets=True, **details)
     return SearchFacets(facets=counts)
 
 

@@ -19,7 +19,7 @@ from eakte.context import Context
 from eakte.errors import Transient
 from eakte.intake import BatchIntake
 from eakte.outcome import FileOutcome, RunStats
-from eakte.ports import RefreshingIndex
+from eakte.ports import IngestObserver, NoObserver, RefreshingIndex
 from eakte.record import Channel, Manifest, utc_now
 from workers import state, steps, tasks
 
@@ -41,12 +41,18 @@ class QueueRunner:
     """Same interface as ``eakte.local_runner.LocalRunner``; the work runs elsewhere."""
 
     def __init__(
-        self, ctx: Context, app: Any, on_page: Callable[[int], None] | None = None
+        self,
+        ctx: Context,
+        app: Any,
+        on_page: Callable[[int], None] | None = None,
+        *,
+        observer: IngestObserver | None = None,
     ) -> None:
         self.ctx = ctx
         self.app = app
         self.stats = RunStats()
         self._on_page = on_page or (lambda n: None)
+        self._observer = observer or NoObserver()
         self._intake = BatchIntake(ctx)
         self._run_started = utc_now()
         self._stored: list[str] = []
@@ -54,6 +60,13 @@ class QueueRunner:
 
     def ingest(self, paths: Iterable[Path], channel: Channel = "cli") -> Iterator[FileOutcome]:
         started = time.perf_counter()
+        for result in self._run(paths, channel):
+            self._observer.outcome(result.status)
+            yield result
+        self._await_index()
+        self.stats.wall_seconds = time.perf_counter() - started
+
+    def _run(self, paths: Iterable[Path], channel: Channel) -> Iterator[FileOutcome]:
         waiting: list[_Waiting] = []
         for path in paths:
             yield from self._wait_for_room(waiting)
@@ -65,8 +78,6 @@ class QueueRunner:
                 waiting.append(submitted)
             yield from self._collect(waiting, wait=False)
         yield from self._collect(waiting, wait=True)
-        self._await_index()
-        self.stats.wall_seconds = time.perf_counter() - started
 
     def _wait_for_room(self, waiting: list[_Waiting]) -> Iterator[FileOutcome]:
         """Backpressure: while more OCR pages wait in the queue than
@@ -115,6 +126,17 @@ class QueueRunner:
                 self.ctx.index.refresh()
             except Transient as exc:
                 self.stats.index_error = f"nicht aktualisiert: {exc.message}"
+
+    def _observe_ocr(self, manifest: Manifest) -> None:
+        """The workers read the pages; the manifest keeps only each OCR stage's total, so
+        every page of it counts with that stage's mean (sum and count stay exact)."""
+        for event in manifest.events:
+            if event.stage != "ocr" or event.seconds is None or event.at < self._run_started:
+                continue
+            pages = event.details.get("pages")
+            if isinstance(pages, int) and pages > 0:
+                for _ in range(pages):
+                    self._observer.ocr_page(event.seconds / pages)
 
     def _submit(self, path: Path, channel: Channel) -> FileOutcome | _Waiting:
         ctx = self.ctx
@@ -169,6 +191,7 @@ class QueueRunner:
         if manifest.status == "stored":
             self._stored.append(manifest.id)
         self.stats.count(manifest, ocr_pages=ocr_pages, since=self._run_started)
+        self._observe_ocr(manifest)
         self._on_page(ocr_pages)
         for part_id in outcome.part_ids_of(manifest):  # the container ends after its parts
             waiting.append(_Waiting(item.path, part_id, report=False))

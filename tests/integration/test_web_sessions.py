@@ -5,6 +5,7 @@ serve` (the browser itself: test_web_ui.py)."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -204,12 +205,20 @@ def test_an_upload_with_the_token_is_taken_in(ui_server: UiServer) -> None:
             headers={"Origin": ui_server.base_url},
         )
         assert answer.status_code == 303, answer.text
-        batch = client.get(answer.headers["location"])
-        main = batch.text.split("<main", 1)[1]
-        assert "schon vorhanden" in main and "rechnung.pdf" in main, main
+        sendung = answer.headers["location"].split("sendung=")[1]
+        batch = client.get(answer.headers["location"]).text.split("<main", 1)[1]
+        assert "rechnung.pdf" in batch and "Diese Sendung: 1 Datei" in batch, batch
+        # while the capture runs the page names its state and polls; without JavaScript
+        # a link reloads it
+        while "Wird erfasst" in batch:
+            assert f'hx-get="/posteingang/sendungen/{sendung}"' in batch
+            assert f'href="/posteingang?sendung={sendung}">Stand aktualisieren' in batch
+            time.sleep(0.2)
+            batch = client.get(f"/posteingang/sendungen/{sendung}").text
+        assert "Erfasst: 1 von 1 Datei" in batch and "hx-trigger" not in batch, batch
+        assert "schon vorhanden" in batch
         # without JavaScript a correction is a plain form post answered by a redirect
         record_id = ui_server.ids["rechnung.pdf"]
-        sendung = answer.headers["location"].split("sendung=")[1]
         corrected = client.post(
             f"/posteingang/dokumente/{record_id}",
             data={"csrf": token, "department": "kaemmerei", "sendung": sendung},
@@ -277,3 +286,23 @@ def test_failed_logins_are_throttled_per_address_like_wrong_tokens(ui_server: Ui
             assert "eakte_sitzung" not in blocked.headers.get("set-cookie", "")
             token = client.get("/api/search", headers={"Authorization": "Bearer x"})
             assert token.status_code == 429  # one counter for tokens and passwords
+
+
+def test_a_scanned_dokument_shows_its_transfer_note(ui_server: UiServer, sample_dir: Path) -> None:
+    post = {"Authorization": f"Bearer {ui_server.tokens['post']}"}
+    scan = (sample_dir / "scan_beschwerde.png").read_bytes()
+    taken = ui_server.client.post(
+        "/api/upload",
+        params={"warten": "true"},
+        files=[("files", ("scan.png", scan, "image/png"))],
+        headers=post,
+    ).json()
+    record_id = taken["files"][0]["line"]["id"]
+    ui_server.client.patch(f"/api/records/{record_id}", json={"department": "bauamt"}, headers=post)
+    letter = ui_server.ids["brief_bauantrag.pdf"]  # born digital: no Transfervermerk
+    with _client(ui_server) as client:
+        assert _log_in(client, "bau").status_code == 303
+        page = client.get(f"/dokumente/{record_id}").text.split("<main", 1)[1]
+        assert "Transfervermerk (BSI TR-03138 RESISCAN)" in page
+        assert "Gescannt von" in page and ">post<" in page  # the uploader
+        assert "Transfervermerk" not in client.get(f"/dokumente/{letter}").text

@@ -45,6 +45,7 @@ def test_the_core_imports_no_adapter(module: str) -> None:
     )
     loaded = set(json.loads(done.stdout))
     assert loaded.isdisjoint(ADAPTER_PACKAGES), loaded & set(ADAPTER_PACKAGES)
+    assert "prometheus_client" not in loaded  # the core tells an IngestObserver, no more
 
 
 def _product_modules() -> list[Path]:

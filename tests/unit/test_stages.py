@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import io
+from collections import Counter
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
@@ -16,8 +17,10 @@ from fpdf import FPDF
 from PIL import Image, PngImagePlugin
 
 from eakte.context import Context
+from eakte.contract import IngestStatus
 from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome
+from eakte.ports import IngestObserver
 from eakte.records import load_manifest
 from eakte.settings import Settings
 from eakte.wiring import Runner
@@ -83,8 +86,8 @@ def write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
     return paths
 
 
-def local_runner(ctx: Context) -> Runner:
-    return LocalRunner(ctx)
+def local_runner(ctx: Context, observer: IngestObserver | None = None) -> Runner:
+    return LocalRunner(ctx, observer=observer)
 
 
 class _FixedContext:
@@ -95,7 +98,7 @@ class _FixedContext:
         return self.ctx
 
 
-def celery_runner(ctx: Context) -> Runner:
+def celery_runner(ctx: Context, observer: IngestObserver | None = None) -> Runner:
     """The Celery tasks, run in place (eager): the same steps the workers run."""
     from workers.app import create_app
     from workers.dispatch import QueueRunner
@@ -108,10 +111,10 @@ def celery_runner(ctx: Context) -> Runner:
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     app.eakte = _FixedContext(ctx)
-    return QueueRunner(ctx, app)
+    return QueueRunner(ctx, app, observer=observer)
 
 
-SCHEDULERS: dict[str, Callable[[Context], Runner]] = {
+SCHEDULERS: dict[str, Callable[..., Runner]] = {
     "local": local_runner,
     "celery": celery_runner,
 }
@@ -128,7 +131,12 @@ def contract(results: dict[str, FileOutcome]) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def stage_settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", workers=2, model_cache_dir=tmp_path / "none")
+    return Settings(
+        data_dir=tmp_path / "data",
+        workers=2,
+        model_cache_dir=tmp_path / "none",
+        scan_operator="Poststelle",
+    )
 
 
 @pytest.mark.parametrize("scheduler", sorted(SCHEDULERS))
@@ -156,6 +164,10 @@ def test_both_schedulers_run_the_stages_in_order(
     part = load_manifest(ctx.store, attachment)
     assert part is not None and part.fields["part_of"] == results["3-mail.eml"].id
     assert "Sondernutzung Marktplatz" in part.full_text
+    # a scan carries a Transfervermerk; a born-digital letter and a mail's scan do not
+    note = scan.transfer_note
+    assert note is not None and note.scanned_by == "Poststelle" and note.qa_passed
+    assert letter.transfer_note is None and part.transfer_note is None
     empty = load_manifest(ctx.store, str(results["4-leer.pdf"].id))
     assert empty is not None and empty.status == "quarantined"
 
@@ -164,6 +176,35 @@ def test_both_schedulers_run_the_stages_in_order(
     assert set(index.documents) == {scan.id, letter.id, results["3-mail.eml"].id, attachment}
     assert index.search("Carport").hits[0].id == letter.id
     assert index.search("63-2024-0815").total == 1
+
+
+class Tally:
+    """An ``IngestObserver`` that keeps what it is told."""
+
+    def __init__(self) -> None:
+        self.outcomes: Counter[str] = Counter()
+        self.ocr_seconds: list[float] = []
+
+    def outcome(self, status: IngestStatus) -> None:
+        self.outcomes[status] += 1
+
+    def ocr_page(self, seconds: float) -> None:
+        self.ocr_seconds.append(seconds)
+
+
+@pytest.mark.parametrize("scheduler", sorted(SCHEDULERS))
+def test_both_schedulers_tell_the_observer_each_outcome_and_ocr_page(
+    scheduler: str, stage_settings: Settings, tmp_path: Path
+) -> None:
+    tally = Tally()
+    runner = SCHEDULERS[scheduler](fake_context(stage_settings), observer=tally)
+    lines = list(runner.ingest(write_batch(tmp_path)))
+
+    assert tally.outcomes == Counter(line.status for line in lines)
+    assert tally.outcomes == {"stored": 3, "quarantined": 1, "duplicate": 1}
+    # the scan and the mail's attachment (a part: read, though not a line of its own)
+    assert len(tally.ocr_seconds) == runner.stats.ocr_pages == 2
+    assert all(seconds >= 0 for seconds in tally.ocr_seconds)
 
 
 def test_both_schedulers_report_the_same_contract(stage_settings: Settings, tmp_path: Path) -> None:

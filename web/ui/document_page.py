@@ -8,17 +8,18 @@ copy of the original, the SHA-256 header and the audit entry are the API's.
 
 from __future__ import annotations
 
-import io
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from eakte.context import Context
-from eakte.errors import EakteError
 from eakte.record import Manifest
 from eakte.report import FIELD_DE
 from eakte.retrieval import stored_report
-from web.policy import Action, allows, find_record, not_found
+from eakte.transfer import note_rows
+from web.policy import allows, find_record
+from web.previews import MAX_PREVIEWS, Size, preview_response
 from web.routes import original, pruefprotokoll, public_manifest
 from web.trail import audit
 from web.ui.akten_page import akte_url
@@ -26,8 +27,6 @@ from web.ui.identity import PageUser
 from web.ui.render import page
 
 document_router = APIRouter(include_in_schema=False)
-PREVIEW_DPI = 40
-MAX_PREVIEWS = 12
 
 
 def _ctx(request: Request) -> Context:
@@ -46,6 +45,7 @@ def document_page(request: Request, caller: PageUser, record_id: str) -> Respons
         "dokument.html",
         doc=shown,
         fields=_fields(shown),
+        transfer=note_rows(shown.transfer_note) if shown.transfer_note else [],
         signatures=shown.signature.signatures if shown.signature else [],
         may_download=allows(caller, "download"),
         has_report=stored_report(ctx, manifest) is not None,
@@ -71,34 +71,15 @@ def report_download(request: Request, caller: PageUser, record_id: str) -> Respo
 
 
 @document_router.get("/dokumente/{record_id}/seiten/{number}.png")
-def preview(request: Request, caller: PageUser, record_id: str, number: int) -> Response:
-    """A small grayscale picture of one page, rendered once and kept as a derived
-    object; for callers who may view the Dokument, and for the mailroom, which reviews
-    every page without reading Dokumente otherwise."""
-    ctx = _ctx(request)
-    action: Action = "view" if allows(caller, "view") else "review"
-    manifest = find_record(ctx, caller, action, record_id)
-    if not 1 <= number <= min(manifest.page_count, MAX_PREVIEWS):
-        raise not_found()
-    key = f"previews/{manifest.id}/{number}.png"
-    data = ctx.store.get_derived(key)
-    if data is None:
-        data = _render(ctx, manifest, number)
-        ctx.store.put_derived(key, data)
-    return Response(data, media_type="image/png", headers={"Cache-Control": "private, no-store"})
-
-
-def _render(ctx: Context, manifest: Manifest, number: int) -> bytes:
-    try:
-        handler = ctx.handlers.for_type(manifest.media_type)
-        with ctx.store.original_path(manifest.id) as path:
-            image = handler.page_image(path, number - 1, PREVIEW_DPI, draft=True)
-    except EakteError:
-        raise not_found() from None
-    image.thumbnail((400, 560))
-    out = io.BytesIO()
-    image.convert("L").save(out, format="PNG", optimize=True)
-    return out.getvalue()
+def preview(
+    request: Request,
+    caller: PageUser,
+    record_id: str,
+    number: int,
+    size: Annotated[Size, Query(alias="groesse")] = "vorschau",
+) -> Response:
+    """A page picture, as ``GET /api/records/{id}/pages/{n}.png`` serves it."""
+    return preview_response(request, caller, record_id, number, size)
 
 
 def _fields(manifest: Manifest) -> list[tuple[str, str]]:

@@ -26,7 +26,7 @@ TITLES = {
     502: "Dienst gestört",
     503: "Vorübergehend nicht verfügbar",
 }
-API_PREFIXES = ("/api/", "/health", "/openapi.json")
+API_PREFIXES = ("/api/", "/health", "/metrics", "/openapi.json")
 
 
 def is_page(request: Request) -> bool:

@@ -1,18 +1,16 @@
-"""Posteingang: upload several files, see what they became (a scan batch split into its
-letters), and work the review queue with one-click confirm or correction of type and
-department.
+"""Posteingang: upload several files (dropped or chosen), watch their capture file by
+file and page by page, see what they became (a scan batch split into its letters), and
+work the review queue with one-click confirm or correction of type and department.
 
 Upload, review list and correction are the API's handlers (``web.mailroom``), so the
-limits, sniffing, pipeline and audit entries are the same. A finished upload is kept
-as a small list of ids under ``sendungen/`` so the page can show it again after a
-correction (post/redirect/get) without walking every manifest.
+limits, sniffing, pipeline and audit entries are the same. The upload answers at once;
+the page then shows the Sendung's progress (``web.uploads``), refreshed by htmx while
+the capture runs, or by a link without JavaScript.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -22,15 +20,16 @@ from pydantic import ValidationError
 
 from classify.types import load_types
 from eakte.context import Context
-from eakte.contract import IngestLine
-from eakte.errors import InputRejected
+from eakte.errors import InputRejected, RecordNotFound
+from eakte.field_edits import EDITABLE
 from eakte.record import Manifest
 from eakte.records import load_manifest
-from web.mailroom import Correction, ReviewEntry, correct, review, upload
-from web.policy import require
-from web.ui.document_page import MAX_PREVIEWS
+from web.mailroom import Correction, ReviewEntry, correct, receive, review
+from web.policy import find_sendung, require
+from web.previews import MAX_PREVIEWS
 from web.ui.identity import PageUser, check_form
 from web.ui.render import page
+from web.uploads import Sendung
 
 mailroom_router = APIRouter(include_in_schema=False)
 _BATCH = re.compile(r"[A-Za-z0-9_-]{16,32}")
@@ -49,8 +48,9 @@ class Letter:
     confidence: float | None
     needs_review: bool
     department: str | None
-    status: str
+    status: str  # stored, duplicate, quarantined; waiting or working while captured
     error: str | None
+    fields: dict[str, str]  # sender, subject, letter_date as read or corrected
 
 
 @dataclass(frozen=True)
@@ -76,15 +76,31 @@ def _ctx(request: Request) -> Context:
 def mailroom_page(request: Request, caller: PageUser, sendung: str = "") -> Response:
     require(caller, "upload")
     ctx = _ctx(request)
-    letters = _batch(ctx, sendung) if _BATCH.fullmatch(sendung) else []
+    found = _sendung(ctx, caller, sendung)
     return page(
         request,
         "posteingang.html",
-        letters=letters,
-        sendung=sendung if letters else "",
+        letters=_letters(ctx, found) if found else [],
+        progress=found,
+        sendung=found.id if found else "",
         queue=_queue(ctx, review(request, ctx, caller)),
         types=load_types(ctx.settings.document_types_file).types,
         max_bytes=ctx.settings.max_file_bytes,
+    )
+
+
+@mailroom_router.get("/posteingang/sendungen/{sendung}")
+def sendung_progress(request: Request, caller: PageUser, sendung: str) -> Response:
+    """The Sendung's table alone: what htmx fetches while the capture runs."""
+    ctx = _ctx(request)
+    found = find_sendung(ctx, caller, sendung)
+    return page(
+        request,
+        "posteingang_sendung.html",
+        letters=_letters(ctx, found),
+        progress=found,
+        sendung=found.id,
+        types=load_types(ctx.settings.document_types_file).types,
     )
 
 
@@ -96,17 +112,11 @@ def upload_files(
     dateien: Annotated[list[UploadFile], File()],
 ) -> Response:
     check_form(request, csrf)
-    ctx = _ctx(request)
     chosen = [item for item in dateien if item.filename]
     if not chosen:
         raise InputRejected("Bitte mindestens eine Datei auswählen.")
-    lines = upload(request, ctx, caller, chosen)
-    batch = secrets.token_urlsafe(12)
-    ctx.store.put_derived(
-        f"sendungen/{batch}.json",
-        json.dumps([line.model_dump(mode="json") for line in lines]).encode("utf-8"),
-    )
-    return RedirectResponse(f"/posteingang?sendung={batch}", status_code=303)
+    sendung = receive(request, _ctx(request), caller, chosen)
+    return RedirectResponse(f"/posteingang?sendung={sendung.id}", status_code=303)
 
 
 @mailroom_router.post("/posteingang/dokumente/{record_id}")
@@ -118,11 +128,21 @@ def correct_letter(
     doc_type: Short = "",
     department: Short = "",
     sendung: Short = "",
+    absender: Annotated[str | None, Form(max_length=300)] = None,
+    betreff: Annotated[str | None, Form(max_length=300)] = None,
+    datum: Annotated[str | None, Form(max_length=10)] = None,
 ) -> Response:
-    """Confirm (the same type again) or correct the type and department."""
+    """Confirm (the same type again) or correct the type and department, and the
+    letter's sender, subject and date where the form shows them."""
     check_form(request, csrf)
     try:
-        body = Correction(doc_type=doc_type or None, department=department.strip() or None)
+        body = Correction(
+            doc_type=doc_type or None,
+            department=department.strip() or None,
+            sender=absender,
+            subject=betreff,
+            letter_date=datum,
+        )
     except ValidationError:
         raise InputRejected("Ungültige Korrektur.") from None
     ctx = _ctx(request)
@@ -130,7 +150,8 @@ def correct_letter(
     in_batch = _BATCH.fullmatch(sendung) is not None
     if request.headers.get("HX-Request") == "true" and in_batch:
         # htmx (JavaScript on): only the Dokument's row of the batch table, swapped in place
-        rows = [letter for letter in _batch(ctx, sendung) if letter.id == corrected.id]
+        found = find_sendung(ctx, caller, sendung)
+        rows = [letter for letter in _letters(ctx, found) if letter.id == corrected.id]
         if rows:
             return page(
                 request,
@@ -169,13 +190,23 @@ def _preview_pages(entry: ReviewEntry, manifest: Manifest | None) -> list[int]:
     return [n for n in flagged if 1 <= n <= min(manifest.page_count, MAX_PREVIEWS)][:3] or [1]
 
 
-def _batch(ctx: Context, batch: str) -> list[Letter]:
-    data = ctx.store.get_derived(f"sendungen/{batch}.json")
-    if data is None:
-        return []
+def _sendung(ctx: Context, caller: PageUser, sendung: str) -> Sendung | None:
+    if not _BATCH.fullmatch(sendung):
+        return None
+    try:
+        return find_sendung(ctx, caller, sendung)
+    except RecordNotFound:
+        return None
+
+
+def _letters(ctx: Context, sendung: Sendung) -> list[Letter]:
+    """The Sendung's Dokumente as split, and its files still waiting or being read."""
     letters = []
-    for raw in json.loads(data):
-        line = IngestLine.model_validate(raw)
+    for item in sendung.files:
+        line = item.line
+        if line is None:
+            letters.append(_letter(ctx, None, item.name, "", item.state, None))
+            continue
         parts = line.parts or []
         if not any(part.pages for part in parts):  # not a split batch: the file itself
             letters.append(_letter(ctx, line.id, line.path, "", line.status, line.error))
@@ -203,4 +234,11 @@ def _letter(
         department=manifest.department if manifest else None,
         status=manifest.status if manifest and status == "stored" else status,
         error=error,
+        fields=_editable(manifest),
     )
+
+
+def _editable(manifest: Manifest | None) -> dict[str, str]:
+    """The letter's correctable fields, as the correction form shows them."""
+    fields = manifest.fields if manifest else {}
+    return {key: str(fields.get(key) or "") for key in EDITABLE}
