@@ -16,7 +16,7 @@ from signatures.certificates import (
 )
 from signatures.model import SignatureFinding, SignatureKind
 from signatures.trust import TrustConfig, revocation_was_checked
-from signatures.verdicts import LaterChanges, explain, verdict_of
+from signatures.verdicts import LaterChanges, explain, format_failed, verdict_of
 
 # ETSI EN 319 102-1 has no sub-indication for "the signature container cannot be read";
 # without a readable container no signing certificate can be identified, which is what
@@ -55,6 +55,7 @@ class PdfFacts:
     changed_pages: tuple[int, ...] = ()  # 1-based, pages that look different now
     changes_undecided: bool = False  # later changes that could not be compared
     warnings: tuple[str, ...] = ()
+    format_problem: str | None = None  # /ByteRange or signature dictionary inconsistent
 
 
 def finding_from_status(
@@ -64,7 +65,9 @@ def finding_from_status(
     timing: Timing,
     pdf: PdfFacts | None = None,
 ) -> SignatureFinding:
+    problem = pdf.format_problem if pdf else None
     verdict = verdict_of(
+        format_problem=problem,
         intact=status.intact,
         valid=status.valid,
         trust_problem=status.trust_problem_indic,
@@ -130,6 +133,26 @@ def not_evaluable(
         indication="INDETERMINATE",
         sub_indication=sub_indication,
         explanation=f"Signatur nicht prüfbar: {reason}. {explain(sub_indication)}",
+    )
+
+
+def format_failure(
+    kind: SignatureKind, problem: str, *, field_name: str | None = None
+) -> SignatureFinding:
+    """A signature whose /ByteRange does not describe the file, found where the
+    signature itself could not be evaluated: TOTAL_FAILED / FORMAT_FAILURE all the same."""
+    verdict = format_failed(problem)
+    return SignatureFinding(
+        kind=kind,
+        field_name=field_name,
+        intact=False,
+        cryptographically_valid=None,
+        trusted=False,
+        revoked=False,
+        revocation_checked=False,
+        indication=verdict.indication,
+        sub_indication=verdict.sub_indication,
+        explanation=verdict.explanation,
     )
 
 
