@@ -10,6 +10,7 @@ from asn1crypto import cms
 from pyhanko.sign.validation import StandardCMSSignatureStatus, async_validate_detached_cms
 
 from eakte.errors import CorruptInput
+from signatures.countersignatures import failed_countersignatures
 from signatures.findings import (
     Timing,
     finding_from_status,
@@ -75,11 +76,7 @@ def validate_cms(
     else:
         assert detached_content is not None
         data = detached_content.read_bytes()
-    signers = signed_data["signer_infos"]
-    return [
-        _validate_signer(kind, data, _only_signer(signed_data, index), trust)
-        for index in range(len(signers))
-    ]
+    return _validate_signers(kind, data, signed_data, trust)
 
 
 def validate_detached_bytes(
@@ -91,10 +88,21 @@ def validate_detached_bytes(
         signed_data = parse_signed_data(signature)
     except CorruptInput as exc:
         return [not_evaluable(kind, exc.message)]
-    return [
-        _validate_signer(kind, content, _only_signer(signed_data, index), trust)
-        for index in range(len(signed_data["signer_infos"]))
+    return _validate_signers(kind, content, signed_data, trust)
+
+
+def _validate_signers(
+    kind: SignatureKind, data: bytes, signed_data: cms.SignedData, trust: TrustConfig
+) -> list[SignatureFinding]:
+    """Every signer, then every countersignature that fails (RFC 5652 §11.4)."""
+    signers = signed_data["signer_infos"]
+    findings = [
+        _validate_signer(kind, data, _only_signer(signed_data, index), trust)
+        for index in range(len(signers))
     ]
+    for signer in signers:
+        findings += failed_countersignatures(signed_data, signer, kind)
+    return findings
 
 
 def _validate_signer(
