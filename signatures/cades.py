@@ -17,6 +17,7 @@ from signatures.findings import (
     not_evaluable,
     short_reason,
     sub_indication_of,
+    unknown_digest_reason,
 )
 from signatures.model import SignatureFinding, SignatureKind
 from signatures.trust import TrustConfig
@@ -115,6 +116,9 @@ def _validate_signer(
             )
         )
     except Exception as exc:  # pyHanko could not evaluate it: INDETERMINATE, not refused
+        unknown = unknown_digest_reason(signed_data["signer_infos"][0])
+        if unknown is not None:
+            return not_evaluable(kind, unknown, sub_indication="CRYPTO_CONSTRAINTS_FAILURE")
         return not_evaluable(kind, short_reason(exc), sub_indication=sub_indication_of(exc))
     return _finding(kind, status, trust)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from asn1crypto import algos, cms
 from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.validation.status import SignatureStatus
 
@@ -153,6 +155,25 @@ def format_failure(
         indication=verdict.indication,
         sub_indication=verdict.sub_indication,
         explanation=verdict.explanation,
+    )
+
+
+def unknown_digest_reason(signer_info: cms.SignerInfo) -> str | None:
+    """The signer's digest algorithm when no hash function answers to it (e.g. a
+    signature algorithm's OID written in its place): the digest cannot be computed,
+    which proves nothing either way (CRYPTO_CONSTRAINTS_FAILURE, not HASH_FAILURE)."""
+    try:
+        algorithm = signer_info["digest_algorithm"]["algorithm"]
+        if algorithm.native in hashlib.algorithms_available:
+            return None
+        named = algos.SignedDigestAlgorithmId(algorithm.dotted).native
+    except (ValueError, TypeError, KeyError):
+        return None
+    if named == algorithm.dotted:
+        return f"unbekanntes Hashverfahren {algorithm.dotted}"
+    return (
+        f"als Hashverfahren ist {algorithm.dotted} eingetragen, ein Signaturverfahren "
+        f"({named}) und kein Hashverfahren"
     )
 
 

@@ -42,6 +42,7 @@ from signatures.findings import (
     not_evaluable,
     short_reason,
     sub_indication_of,
+    unknown_digest_reason,
 )
 from signatures.legacy import PKCS7_SHA1, validate_pkcs7_sha1
 from signatures.model import SignatureFinding, SignatureKind
@@ -54,6 +55,7 @@ SIGNATURE_MARKER = re.compile(rb"/ByteRange\s*\[")
 PDF_HEADER = b"%PDF-"  # ISO 32000 7.5.2; readers accept it within the first 1024 bytes
 TIMESTAMP_SUBFILTER = "/ETSI.RFC3161"
 LEGACY_SUBFILTERS = {"/adbe.x509.rsa_sha1"}  # not evaluated (PKCS#1 value, no CMS)
+CRYPTO_CONSTRAINTS = "CRYPTO_CONSTRAINTS_FAILURE"
 _LAST = 1 << 30  # sort key for a signature whose revision cannot be read
 
 
@@ -191,6 +193,11 @@ def _validate_one(
     except Exception as exc:  # pyHanko could not evaluate it: INDETERMINATE, not refused
         if problem is not None:  # ... unless what was signed is not this file
             return format_failure(kind, problem, field_name=_name(sig))
+        unknown = unknown_digest_reason(sig.signer_info)
+        if unknown is not None:
+            return not_evaluable(
+                kind, unknown, field_name=_name(sig), sub_indication=CRYPTO_CONSTRAINTS
+            )
         if not is_timestamp:  # the CMS over its signed bytes, without pyHanko's view
             return _checked_over_bytes(sig, data, trust, short_reason(exc))
         return not_evaluable(
