@@ -120,7 +120,7 @@ def _validate_signer(
         if unknown is not None:
             return not_evaluable(kind, unknown, sub_indication="CRYPTO_CONSTRAINTS_FAILURE")
         return not_evaluable(kind, short_reason(exc), sub_indication=sub_indication_of(exc))
-    return _finding(kind, status, trust)
+    return _finding(kind, status, trust, signed_data["signer_infos"][0])
 
 
 def _only_signer(signed_data: cms.SignedData, index: int) -> cms.SignedData:
@@ -147,7 +147,10 @@ def as_detached(signed_data: cms.SignedData) -> cms.SignedData:
 
 
 def _finding(
-    kind: SignatureKind, status: StandardCMSSignatureStatus, trust: TrustConfig
+    kind: SignatureKind,
+    status: StandardCMSSignatureStatus,
+    trust: TrustConfig,
+    signer: cms.SignerInfo,
 ) -> SignatureFinding:
     stamp = status.timestamp_validity
     timing = Timing(
@@ -155,7 +158,7 @@ def _finding(
         timestamp=stamp.timestamp if stamp else None,
         timestamp_valid=stamp.valid and stamp.trusted if stamp else None,
     )
-    return finding_from_status(kind, status, trust, timing)
+    return finding_from_status(kind, status, trust, timing, signer_info=signer)
 
 
 def _content_missing(signed_data: cms.SignedData) -> SignatureFinding:

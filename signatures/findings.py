@@ -17,13 +17,22 @@ from signatures.certificates import (
     key_usage_allows_signing,
 )
 from signatures.model import SignatureFinding, SignatureKind
+from signatures.raw_signature import verifies_only_as_stored
 from signatures.trust import TrustConfig, revocation_was_checked
-from signatures.verdicts import LaterChanges, explain, format_failed, verdict_of
+from signatures.verdicts import LaterChanges, Verdict, explain, format_failed, verdict_of
 
 # ETSI EN 319 102-1 has no sub-indication for "the signature container cannot be read";
 # without a readable container no signing certificate can be identified, which is what
 # NO_SIGNING_CERTIFICATE_FOUND (INDETERMINATE) says. The explanation names the cause.
 NOT_EVALUABLE = "NO_SIGNING_CERTIFICATE_FOUND"
+
+
+NOT_DER = (
+    "Der Signaturwert passt nur zu den signierten Attributen in der gespeicherten, nicht "
+    "DER-geordneten Reihenfolge. RFC 5652 definiert die Signatur über deren DER-Kodierung; "
+    "darüber ist sie kryptografisch ungültig (so auch EU DSS). Programme, die die "
+    "gespeicherte Reihenfolge prüfen (z. B. OpenSSL), erkennen sie an."
+)
 
 
 class NotCheckable(Exception):
@@ -66,6 +75,7 @@ def finding_from_status(
     trust: TrustConfig,
     timing: Timing,
     pdf: PdfFacts | None = None,
+    signer_info: cms.SignerInfo | None = None,
 ) -> SignatureFinding:
     problem = pdf.format_problem if pdf else None
     verdict = verdict_of(
@@ -83,6 +93,9 @@ def finding_from_status(
         timestamp_ok=timing.timestamp_valid,
     )
     cert = status.signing_cert
+    crypto_failed = verdict.sub_indication == "SIG_CRYPTO_FAILURE"
+    if crypto_failed and signer_info and verifies_only_as_stored(signer_info, cert.public_key):
+        verdict = Verdict(verdict.indication, verdict.sub_indication, NOT_DER)
     revocation = status.revocation_details
     path = status.validation_path
     return SignatureFinding(

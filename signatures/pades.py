@@ -3,10 +3,13 @@
 Reads the untouched original; nothing here writes to it. Only an encrypted file we
 cannot open is refused (``EncryptedInput``). A PDF pyHanko cannot parse is not refused:
 without a signature in it, it is UNSIGNED and the reason is noted (``NotCheckable``);
-with one, that signature is INDETERMINATE with the reason. A signature pyHanko cannot
-evaluate (odd ASN.1, unsupported algorithm, adbe.x509.rsa_sha1) is INDETERMINATE too:
-only a failed digest or signature value fails a signature. Legacy adbe.pkcs7.sha1
-signatures, which pyHanko skips, are judged in ``signatures.legacy``.
+with one, each signature is verified over its /ByteRange (``signatures.pdf_raw``) and
+is otherwise INDETERMINATE with the reason. A signature pyHanko cannot evaluate (odd
+ASN.1, unsupported algorithm, adbe.x509.rsa_sha1) is INDETERMINATE too, unless its
+digest or value fails over its bytes. What fails a signature: a failed digest or value,
+or a format check (/ByteRange not describing the file, signature dictionary rewritten
+after signing). Legacy adbe.pkcs7.sha1 signatures, which pyHanko skips, are judged in
+``signatures.legacy``.
 """
 
 from __future__ import annotations
@@ -270,7 +273,8 @@ def _finding(
     kind: SignatureKind = (
         "document_timestamp" if isinstance(status, DocumentTimestampStatus) else "pades"
     )
-    return finding_from_status(kind, status, trust, timing, pdf)
+    signer = sig.signer_info if kind == "pades" else None
+    return finding_from_status(kind, status, trust, timing, pdf, signer)
 
 
 def _modifications_allowed(status: PdfSignatureStatus | DocumentTimestampStatus) -> bool | None:

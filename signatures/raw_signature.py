@@ -10,9 +10,9 @@ what neither can verify is ``UnverifiableAlgorithm`` (INDETERMINATE,
 CRYPTO_CONSTRAINTS_FAILURE), never a failed signature.
 
 Signed attributes are verified over their DER encoding only (RFC 5652 §5.3/§5.4), as
-EU DSS, Bouncy Castle and OpenSSL do: a file that carries them unsorted is checked in
-DER order, and a value that verifies only over the unsorted bytes fails (ETSI plugtest
-"HASH_FAILURE" cases).
+EU DSS and Bouncy Castle do: a file that carries them unsorted is checked in DER order,
+and a value that verifies only over the unsorted bytes fails (ETSI plugtest
+"HASH_FAILURE" cases). OpenSSL and pyHanko verify them in the order received.
 """
 
 from __future__ import annotations
@@ -191,3 +191,31 @@ def der_signed_attributes(signed_data: bytes, context: SignatureValidationContex
     except (ValueError, TypeError):
         return signed_data
     return bytes(core.SetOf(contents=b"".join(encoded)).dump())
+
+
+def verifies_only_as_stored(signer: cms.SignerInfo, public_key: keys.PublicKeyInfo) -> bool:
+    """Whether the value fails over the DER encoding of the signed attributes but
+    verifies over them as the file stores them (out of DER order): then the signer's
+    software signed non-DER bytes, which RFC 5652 and EU DSS do not accept, and the
+    report must say so instead of calling the value forged."""
+    try:
+        attributes = signer["signed_attrs"]
+        if not attributes:
+            return False
+        stored = attributes.untag().dump()
+        context = SignatureValidationContext(
+            contextual_md_algorithm=signer["digest_algorithm"]["algorithm"].native
+        )
+        if der_signed_attributes(stored, context) == stored:
+            return False
+        algorithm = signer["signature_algorithm"]
+        value = signer["signature"].native
+    except (ValueError, TypeError, KeyError):
+        return False
+    try:
+        DefaultSignatureValidator().validate_signature(
+            value, stored, public_key, algorithm, context
+        )
+        return True
+    except Exception:  # pyHanko refuses: our own check over the same bytes decides
+        return bool(verify_value(value, stored, public_key, algorithm, context))

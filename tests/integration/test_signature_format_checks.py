@@ -88,6 +88,7 @@ def test_value_over_unsorted_signed_attributes_fails(
     signatures = [s for s in check.signatures if s["kind"] == "pades"]
     assert signatures and all(s["cryptographically_valid"] is False for s in signatures)
     assert (check.verdict, check.sub_indication) == ("TOTAL_FAILED", "SIG_CRYPTO_FAILURE")
+    assert "nicht DER-geordneten Reihenfolge" in signatures[0]["explanation"]
     assert "kryptografisch ungültig" in signatures[0]["explanation"]
 
 
