@@ -17,9 +17,10 @@ from cryptography.exceptions import InvalidSignature
 from pyhanko_certvalidator.sig_validate import SignatureValidationContext
 
 from signatures.certificates import certificate_facts
+from signatures.findings import finding_without_chain
 from signatures.model import SignatureFinding, SignatureKind
 from signatures.raw_signature import TolerantSignatureValidator, UnverifiableAlgorithm
-from signatures.verdicts import explain
+from signatures.verdicts import Verdict, explain
 
 SINGLE = {"content_type", "message_digest", "signing_time"}  # RFC 5652 §11.1-11.3
 
@@ -34,18 +35,14 @@ def failed_countersignatures(
         sub_indication = _failure(counter, signer["signature"].native, certificates)
         if sub_indication is not None:
             cert = _certificate(counter, certificates)
+            text = f"Gegensignatur: {_explain(sub_indication, counter)}"
             findings.append(
-                SignatureFinding(
-                    kind=kind,
+                finding_without_chain(
+                    kind,
+                    Verdict("TOTAL_FAILED", sub_indication, text),
                     signer=certificate_facts(cert) if cert is not None else None,
                     intact=sub_indication != "HASH_FAILURE",
-                    cryptographically_valid=sub_indication != "SIG_CRYPTO_FAILURE",
-                    trusted=False,
-                    revoked=False,
-                    revocation_checked=False,
-                    indication="TOTAL_FAILED",
-                    sub_indication=sub_indication,
-                    explanation=f"Gegensignatur: {_explain(sub_indication, counter)}",
+                    valid=sub_indication != "SIG_CRYPTO_FAILURE",
                 )
             )
     return findings

@@ -16,7 +16,7 @@ from signatures.certificates import (
     expired_at,
     key_usage_allows_signing,
 )
-from signatures.model import SignatureFinding, SignatureKind
+from signatures.model import CertificateFacts, SignatureFinding, SignatureKind
 from signatures.raw_signature import verifies_only_as_stored
 from signatures.trust import TrustConfig, revocation_was_checked
 from signatures.verdicts import LaterChanges, Verdict, explain, format_failed, verdict_of
@@ -137,17 +137,33 @@ def not_evaluable(
 ) -> SignatureFinding:
     """A signature that is there but cannot be evaluated: INDETERMINATE with the reason,
     never a refused document and never a failed signature."""
+    explanation = f"Signatur nicht prüfbar: {reason}. {explain(sub_indication)}"
+    verdict = Verdict("INDETERMINATE", sub_indication, explanation)
+    return finding_without_chain(kind, verdict, field_name=field_name)
+
+
+def finding_without_chain(
+    kind: SignatureKind,
+    verdict: Verdict,
+    *,
+    field_name: str | None = None,
+    signer: CertificateFacts | None = None,
+    intact: bool | None = None,
+    valid: bool | None = None,
+) -> SignatureFinding:
+    """A finding made without pyHanko's status: no chain was built, nothing trusted."""
     return SignatureFinding(
         kind=kind,
         field_name=field_name,
-        intact=None,
-        cryptographically_valid=None,
+        signer=signer,
+        intact=intact,
+        cryptographically_valid=valid,
         trusted=False,
         revoked=False,
         revocation_checked=False,
-        indication="INDETERMINATE",
-        sub_indication=sub_indication,
-        explanation=f"Signatur nicht prüfbar: {reason}. {explain(sub_indication)}",
+        indication=verdict.indication,
+        sub_indication=verdict.sub_indication,
+        explanation=verdict.explanation,
     )
 
 
@@ -156,19 +172,7 @@ def format_failure(
 ) -> SignatureFinding:
     """A signature whose /ByteRange does not describe the file, found where the
     signature itself could not be evaluated: TOTAL_FAILED / FORMAT_FAILURE all the same."""
-    verdict = format_failed(problem)
-    return SignatureFinding(
-        kind=kind,
-        field_name=field_name,
-        intact=False,
-        cryptographically_valid=None,
-        trusted=False,
-        revoked=False,
-        revocation_checked=False,
-        indication=verdict.indication,
-        sub_indication=verdict.sub_indication,
-        explanation=verdict.explanation,
-    )
+    return finding_without_chain(kind, format_failed(problem), field_name=field_name, intact=False)
 
 
 def unknown_digest_reason(signer_info: cms.SignerInfo) -> str | None:
