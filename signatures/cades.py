@@ -10,12 +10,14 @@ from asn1crypto import cms
 from pyhanko.sign.validation import StandardCMSSignatureStatus, async_validate_detached_cms
 
 from eakte.errors import CorruptInput
+from signatures.countersignatures import failed_countersignatures
 from signatures.findings import (
     Timing,
     finding_from_status,
     not_evaluable,
     short_reason,
     sub_indication_of,
+    unknown_digest_reason,
 )
 from signatures.model import SignatureFinding, SignatureKind
 from signatures.trust import TrustConfig
@@ -75,11 +77,7 @@ def validate_cms(
     else:
         assert detached_content is not None
         data = detached_content.read_bytes()
-    signers = signed_data["signer_infos"]
-    return [
-        _validate_signer(kind, data, _only_signer(signed_data, index), trust)
-        for index in range(len(signers))
-    ]
+    return _validate_signers(kind, data, signed_data, trust)
 
 
 def validate_detached_bytes(
@@ -91,10 +89,21 @@ def validate_detached_bytes(
         signed_data = parse_signed_data(signature)
     except CorruptInput as exc:
         return [not_evaluable(kind, exc.message)]
-    return [
-        _validate_signer(kind, content, _only_signer(signed_data, index), trust)
-        for index in range(len(signed_data["signer_infos"]))
+    return _validate_signers(kind, content, signed_data, trust)
+
+
+def _validate_signers(
+    kind: SignatureKind, data: bytes, signed_data: cms.SignedData, trust: TrustConfig
+) -> list[SignatureFinding]:
+    """Every signer, then every countersignature that fails (RFC 5652 §11.4)."""
+    signers = signed_data["signer_infos"]
+    findings = [
+        _validate_signer(kind, data, _only_signer(signed_data, index), trust)
+        for index in range(len(signers))
     ]
+    for signer in signers:
+        findings += failed_countersignatures(signed_data, signer, kind)
+    return findings
 
 
 def _validate_signer(
@@ -107,8 +116,11 @@ def _validate_signer(
             )
         )
     except Exception as exc:  # pyHanko could not evaluate it: INDETERMINATE, not refused
+        unknown = unknown_digest_reason(signed_data["signer_infos"][0])
+        if unknown is not None:
+            return not_evaluable(kind, unknown, sub_indication="CRYPTO_CONSTRAINTS_FAILURE")
         return not_evaluable(kind, short_reason(exc), sub_indication=sub_indication_of(exc))
-    return _finding(kind, status, trust)
+    return _finding(kind, status, trust, signed_data["signer_infos"][0])
 
 
 def _only_signer(signed_data: cms.SignedData, index: int) -> cms.SignedData:
@@ -135,7 +147,10 @@ def as_detached(signed_data: cms.SignedData) -> cms.SignedData:
 
 
 def _finding(
-    kind: SignatureKind, status: StandardCMSSignatureStatus, trust: TrustConfig
+    kind: SignatureKind,
+    status: StandardCMSSignatureStatus,
+    trust: TrustConfig,
+    signer: cms.SignerInfo,
 ) -> SignatureFinding:
     stamp = status.timestamp_validity
     timing = Timing(
@@ -143,7 +158,7 @@ def _finding(
         timestamp=stamp.timestamp if stamp else None,
         timestamp_valid=stamp.valid and stamp.trusted if stamp else None,
     )
-    return finding_from_status(kind, status, trust, timing)
+    return finding_from_status(kind, status, trust, timing, signer_info=signer)
 
 
 def _content_missing(signed_data: cms.SignedData) -> SignatureFinding:

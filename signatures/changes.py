@@ -57,6 +57,30 @@ def page_changes(reader: PdfFileReader, signed_revision: int) -> PageChanges | N
     return PageChanges(len(before), len(after), changed)
 
 
+def signature_dictionary_changed(
+    reader: PdfFileReader, reference: generic.IndirectObject, signed_end: int
+) -> bool:
+    """Whether the signature dictionary was written again after the revision its
+    /ByteRange covers (ending at ``signed_end``) with other content (EU DSS: "not
+    consistent between signed and final revisions"). pyHanko takes the dictionary's
+    last change as the signed revision, so it cannot see this. /Reference (DocMDP data)
+    is left out as DSS does; what cannot be compared counts as unchanged."""
+    try:
+        xrefs = reader.xrefs
+        covered = [
+            revision
+            for revision in range(xrefs.total_revisions)
+            if xrefs.get_xref_container_info(revision).end_location <= signed_end
+        ]
+        if not covered or xrefs.get_last_change(reference.reference) <= max(covered):
+            return False
+        before = reader.get_historical_resolver(max(covered))(reference.reference)
+        after = reference.get_object()  # type: ignore[no-untyped-call]
+        return not _same_dict(before, after, [_BUDGET], 0, skip={"/Reference"})
+    except Exception:  # a damaged revision or exhausted budget: we cannot tell
+        return False
+
+
 def _pages(root: generic.DictionaryObject) -> list[dict[str, Any]]:
     """The pages in order, each with its inherited attributes filled in."""
     pages: list[dict[str, Any]] = []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from asn1crypto import algos, cms
 from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.validation.status import SignatureStatus
 
@@ -14,14 +16,23 @@ from signatures.certificates import (
     expired_at,
     key_usage_allows_signing,
 )
-from signatures.model import SignatureFinding, SignatureKind
+from signatures.model import CertificateFacts, SignatureFinding, SignatureKind
+from signatures.raw_signature import verifies_only_as_stored
 from signatures.trust import TrustConfig, revocation_was_checked
-from signatures.verdicts import LaterChanges, explain, verdict_of
+from signatures.verdicts import LaterChanges, Verdict, explain, format_failed, verdict_of
 
 # ETSI EN 319 102-1 has no sub-indication for "the signature container cannot be read";
 # without a readable container no signing certificate can be identified, which is what
 # NO_SIGNING_CERTIFICATE_FOUND (INDETERMINATE) says. The explanation names the cause.
 NOT_EVALUABLE = "NO_SIGNING_CERTIFICATE_FOUND"
+
+
+NOT_DER = (
+    "Der Signaturwert passt nur zu den signierten Attributen in der gespeicherten, nicht "
+    "DER-geordneten Reihenfolge. RFC 5652 definiert die Signatur über deren DER-Kodierung; "
+    "darüber ist sie kryptografisch ungültig (so auch EU DSS). Programme, die die "
+    "gespeicherte Reihenfolge prüfen (z. B. OpenSSL), erkennen sie an."
+)
 
 
 class NotCheckable(Exception):
@@ -55,6 +66,7 @@ class PdfFacts:
     changed_pages: tuple[int, ...] = ()  # 1-based, pages that look different now
     changes_undecided: bool = False  # later changes that could not be compared
     warnings: tuple[str, ...] = ()
+    format_problem: str | None = None  # /ByteRange or signature dictionary inconsistent
 
 
 def finding_from_status(
@@ -63,8 +75,11 @@ def finding_from_status(
     trust: TrustConfig,
     timing: Timing,
     pdf: PdfFacts | None = None,
+    signer_info: cms.SignerInfo | None = None,
 ) -> SignatureFinding:
+    problem = pdf.format_problem if pdf else None
     verdict = verdict_of(
+        format_problem=problem,
         intact=status.intact,
         valid=status.valid,
         trust_problem=status.trust_problem_indic,
@@ -78,6 +93,9 @@ def finding_from_status(
         timestamp_ok=timing.timestamp_valid,
     )
     cert = status.signing_cert
+    crypto_failed = verdict.sub_indication == "SIG_CRYPTO_FAILURE"
+    if crypto_failed and signer_info and verifies_only_as_stored(signer_info, cert.public_key):
+        verdict = Verdict(verdict.indication, verdict.sub_indication, NOT_DER)
     revocation = status.revocation_details
     path = status.validation_path
     return SignatureFinding(
@@ -119,17 +137,60 @@ def not_evaluable(
 ) -> SignatureFinding:
     """A signature that is there but cannot be evaluated: INDETERMINATE with the reason,
     never a refused document and never a failed signature."""
+    explanation = f"Signatur nicht prüfbar: {reason}. {explain(sub_indication)}"
+    verdict = Verdict("INDETERMINATE", sub_indication, explanation)
+    return finding_without_chain(kind, verdict, field_name=field_name)
+
+
+def finding_without_chain(
+    kind: SignatureKind,
+    verdict: Verdict,
+    *,
+    field_name: str | None = None,
+    signer: CertificateFacts | None = None,
+    intact: bool | None = None,
+    valid: bool | None = None,
+) -> SignatureFinding:
+    """A finding made without pyHanko's status: no chain was built, nothing trusted."""
     return SignatureFinding(
         kind=kind,
         field_name=field_name,
-        intact=None,
-        cryptographically_valid=None,
+        signer=signer,
+        intact=intact,
+        cryptographically_valid=valid,
         trusted=False,
         revoked=False,
         revocation_checked=False,
-        indication="INDETERMINATE",
-        sub_indication=sub_indication,
-        explanation=f"Signatur nicht prüfbar: {reason}. {explain(sub_indication)}",
+        indication=verdict.indication,
+        sub_indication=verdict.sub_indication,
+        explanation=verdict.explanation,
+    )
+
+
+def format_failure(
+    kind: SignatureKind, problem: str, *, field_name: str | None = None
+) -> SignatureFinding:
+    """A signature whose /ByteRange does not describe the file, found where the
+    signature itself could not be evaluated: TOTAL_FAILED / FORMAT_FAILURE all the same."""
+    return finding_without_chain(kind, format_failed(problem), field_name=field_name, intact=False)
+
+
+def unknown_digest_reason(signer_info: cms.SignerInfo) -> str | None:
+    """The signer's digest algorithm when no hash function answers to it (e.g. a
+    signature algorithm's OID written in its place): the digest cannot be computed,
+    which proves nothing either way (CRYPTO_CONSTRAINTS_FAILURE, not HASH_FAILURE)."""
+    try:
+        algorithm = signer_info["digest_algorithm"]["algorithm"]
+        if algorithm.native in hashlib.algorithms_available:
+            return None
+        named = algos.SignedDigestAlgorithmId(algorithm.dotted).native
+    except (ValueError, TypeError, KeyError):
+        return None
+    if named == algorithm.dotted:
+        return f"unbekanntes Hashverfahren {algorithm.dotted}"
+    return (
+        f"als Hashverfahren ist {algorithm.dotted} eingetragen, ein Signaturverfahren "
+        f"({named}) und kein Hashverfahren"
     )
 
 

@@ -3,10 +3,13 @@
 Reads the untouched original; nothing here writes to it. Only an encrypted file we
 cannot open is refused (``EncryptedInput``). A PDF pyHanko cannot parse is not refused:
 without a signature in it, it is UNSIGNED and the reason is noted (``NotCheckable``);
-with one, that signature is INDETERMINATE with the reason. A signature pyHanko cannot
-evaluate (odd ASN.1, unsupported algorithm, adbe.x509.rsa_sha1) is INDETERMINATE too:
-only a failed digest or signature value fails a signature. Legacy adbe.pkcs7.sha1
-signatures, which pyHanko skips, are judged in ``signatures.legacy``.
+with one, each signature is verified over its /ByteRange (``signatures.pdf_raw``) and
+is otherwise INDETERMINATE with the reason. A signature pyHanko cannot evaluate (odd
+ASN.1, unsupported algorithm, adbe.x509.rsa_sha1) is INDETERMINATE too, unless its
+digest or value fails over its bytes. What fails a signature: a failed digest or value,
+or a format check (/ByteRange not describing the file, signature dictionary rewritten
+after signing). Legacy adbe.pkcs7.sha1 signatures, which pyHanko skips, are judged in
+``signatures.legacy``.
 """
 
 from __future__ import annotations
@@ -31,25 +34,31 @@ from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
 from eakte.errors import EncryptedInput
-from signatures.changes import page_changes
+from signatures.byterange import byte_range_problem
+from signatures.changes import page_changes, signature_dictionary_changed
 from signatures.findings import (
     NotCheckable,
     PdfFacts,
     Timing,
     finding_from_status,
+    format_failure,
     not_evaluable,
     short_reason,
     sub_indication_of,
+    unknown_digest_reason,
 )
 from signatures.legacy import PKCS7_SHA1, validate_pkcs7_sha1
 from signatures.model import SignatureFinding, SignatureKind
+from signatures.pdf_raw import check_over_byte_range, raw_signatures
 from signatures.trust import TrustConfig
 
 # A signature value sits at byte offsets, so its dictionary is never in a compressed
 # object stream: a file without this marker carries no signature.
 SIGNATURE_MARKER = re.compile(rb"/ByteRange\s*\[")
+PDF_HEADER = b"%PDF-"  # ISO 32000 7.5.2; readers accept it within the first 1024 bytes
 TIMESTAMP_SUBFILTER = "/ETSI.RFC3161"
 LEGACY_SUBFILTERS = {"/adbe.x509.rsa_sha1"}  # not evaluated (PKCS#1 value, no CMS)
+CRYPTO_CONSTRAINTS = "CRYPTO_CONSTRAINTS_FAILURE"
 _LAST = 1 << 30  # sort key for a signature whose revision cannot be read
 
 
@@ -62,7 +71,7 @@ def validate_pdf(path: Path, trust: TrustConfig) -> list[SignatureFinding]:
         except EncryptedInput:
             raise
         except Exception as exc:  # pyHanko on a damaged file raises all kinds of errors
-            return _unreadable(path, exc)
+            return _unreadable(path, exc, trust)
         if not fields:
             return []
         signed = [(name, value, field) for name, value, field in fields if not _placeholder(value)]
@@ -78,9 +87,10 @@ def validate_pdf(path: Path, trust: TrustConfig) -> list[SignatureFinding]:
             key=lambda slot: slot[0],
         )
         findings = []
+        data = path.read_bytes()
         for _, item in slots:
             if isinstance(item, EmbeddedPdfSignature):
-                item = _validate_one(item, reader, context, trust)
+                item = _validate_one(item, reader, context, trust, data)
             if context_note:
                 item = item.model_copy(update={"warnings": [*item.warnings, context_note]})
             findings.append(item)
@@ -106,11 +116,16 @@ def _open_reader(handle: BinaryIO) -> PdfFileReader:
     return reader
 
 
-def _unreadable(path: Path, exc: BaseException) -> list[SignatureFinding]:
+def _unreadable(path: Path, exc: BaseException, trust: TrustConfig) -> list[SignatureFinding]:
+    """Without a signature: UNSIGNED with the reason. With one: each /ByteRange's
+    signature checked over its bytes, so a failed digest or value is still found."""
     reason = f"PDF-Struktur für die Signaturprüfung unlesbar ({short_reason(exc)})"
-    if SIGNATURE_MARKER.search(path.read_bytes()) is None:
+    data = path.read_bytes()
+    if SIGNATURE_MARKER.search(data) is None:
         raise NotCheckable(f"{reason}; das Dokument enthält keine Signatur")
-    return [not_evaluable("pades", reason)]
+    if PDF_HEADER not in data[:1024]:  # not a PDF: what its offsets name is unknown
+        return [not_evaluable("pades", reason)]
+    return raw_signatures(data, trust, reason) or [not_evaluable("pades", reason)]
 
 
 def _context_for(reader: PdfFileReader, trust: TrustConfig) -> tuple[ValidationContext, str]:
@@ -157,8 +172,10 @@ def _validate_one(
     reader: PdfFileReader,
     context: ValidationContext,
     trust: TrustConfig,
+    data: bytes,
 ) -> SignatureFinding:
     warnings: list[str] = []
+    problem = byte_range_problem(data, sig.byte_range, sig.pkcs7_content)
     subfilter = str(sig.sig_object.get("/SubFilter", ""))
     is_timestamp = sig.sig_object_type == "/DocTimeStamp" or subfilter == TIMESTAMP_SUBFILTER
     if is_timestamp and sig.sig_object_type != "/DocTimeStamp":
@@ -177,10 +194,48 @@ def _validate_one(
         else:
             status = validate_pdf_signature(sig, signer_validation_context=context)
     except Exception as exc:  # pyHanko could not evaluate it: INDETERMINATE, not refused
+        if problem is not None:  # ... unless what was signed is not this file
+            return format_failure(kind, problem, field_name=_name(sig))
+        unknown = unknown_digest_reason(sig.signer_info)
+        if unknown is not None:
+            return not_evaluable(
+                kind, unknown, field_name=_name(sig), sub_indication=CRYPTO_CONSTRAINTS
+            )
+        if not is_timestamp:  # the CMS over its signed bytes, without pyHanko's view
+            return _checked_over_bytes(sig, data, trust, short_reason(exc))
         return not_evaluable(
             kind, short_reason(exc), field_name=_name(sig), sub_indication=sub_indication_of(exc)
         )
-    return _finding(sig, status, reader, trust, warnings)
+    return _finding(sig, status, reader, trust, warnings, problem)
+
+
+def _dictionary_problem(sig: EmbeddedPdfSignature) -> str | None:
+    """The signature dictionary rewritten after signing (/Reason, /Name, /M replaced
+    to show something else than was signed): EU DSS's FORMAT_FAILURE."""
+    reference = sig.sig_field.raw_get("/V")
+    if not isinstance(reference, generic.IndirectObject):
+        return None
+    _, _, start, length = (int(n) for n in sig.byte_range)
+    if not signature_dictionary_changed(sig.reader, reference, start + length):
+        return None
+    return (
+        "Das Signaturfeld (z. B. Grund, Name oder Zeit der Signatur) wurde nach dem "
+        "Signieren in einer späteren Version der Datei überschrieben; angezeigt wird "
+        "nicht, was signiert wurde."
+    )
+
+
+def _checked_over_bytes(
+    sig: EmbeddedPdfSignature, data: bytes, trust: TrustConfig, reason: str
+) -> SignatureFinding:
+    """pyHanko could not evaluate the signature: a failed digest or signature value
+    still fails it; otherwise it stays INDETERMINATE with pyHanko's reason."""
+    byte_range = tuple(int(n) for n in sig.byte_range)
+    checked = check_over_byte_range(data, byte_range, sig.pkcs7_content, trust, reason)
+    failed = [f for f in checked if f.indication == "TOTAL_FAILED"]
+    if len(checked) == 1 and failed:
+        return failed[0].model_copy(update={"field_name": _name(sig)})
+    return not_evaluable("pades", reason, field_name=_name(sig))
 
 
 def _finding(
@@ -189,6 +244,7 @@ def _finding(
     reader: PdfFileReader,
     trust: TrustConfig,
     warnings: list[str],
+    byte_range: str | None,
 ) -> SignatureFinding:
     if isinstance(status, DocumentTimestampStatus):
         timing = Timing(timestamp=status.timestamp)
@@ -212,11 +268,13 @@ def _finding(
         changed_pages=changes.changed if changes else (),
         changes_undecided=allowed is False and changes is None,
         warnings=tuple(warnings),
+        format_problem=byte_range or _dictionary_problem(sig),
     )
     kind: SignatureKind = (
         "document_timestamp" if isinstance(status, DocumentTimestampStatus) else "pades"
     )
-    return finding_from_status(kind, status, trust, timing, pdf)
+    signer = sig.signer_info if kind == "pades" else None
+    return finding_from_status(kind, status, trust, timing, pdf, signer)
 
 
 def _modifications_allowed(status: PdfSignatureStatus | DocumentTimestampStatus) -> bool | None:

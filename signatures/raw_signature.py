@@ -4,9 +4,15 @@ pyhanko-certvalidator reports an algorithm it does not know as an *invalid* sign
 (``AlgorithmNotSupported`` is an ``InvalidSignature``), which would make a genuine
 signature ``SIG_CRYPTO_FAILURE``. Real signatures use a few such algorithms: ECDSA with
 plain ``r‖s`` values (BSI TR-03111, German qualified signatures on brainpool curves),
-RSA with SHA-3, and signed attributes encoded in another order than DER's. We verify
-those ourselves; what neither can verify is ``UnverifiableAlgorithm`` (INDETERMINATE,
+RSA with SHA-3, and RSA values whose DigestInfo omits the hash's NULL parameters
+(RFC 5754 §2: accepted, as Bouncy Castle and EU DSS do). We verify those ourselves;
+what neither can verify is ``UnverifiableAlgorithm`` (INDETERMINATE,
 CRYPTO_CONSTRAINTS_FAILURE), never a failed signature.
+
+Signed attributes are verified over their DER encoding only (RFC 5652 §5.3/§5.4), as
+EU DSS and Bouncy Castle do: a file that carries them unsorted is checked in DER order,
+and a value that verifies only over the unsorted bytes fails (ETSI plugtest
+"HASH_FAILURE" cases). OpenSSL and pyHanko verify them in the order received.
 """
 
 from __future__ import annotations
@@ -60,18 +66,17 @@ class TolerantSignatureValidator(DefaultSignatureValidator):
         signature_algorithm: algos.SignedDigestAlgorithm,
         context: SignatureValidationContext = DEFAULT_VALIDATION_CONTEXT,
     ) -> None:
+        message = der_signed_attributes(signed_data, context)
         try:
             super().validate_signature(
-                signature, signed_data, public_key_info, signature_algorithm, context
+                signature, message, public_key_info, signature_algorithm, context
             )
             return
         except InvalidSignature as exc:
             refused: Exception = exc
         except Exception as exc:  # an algorithm pyHanko cannot even set up
             refused = exc
-        verdict = verify_value(
-            signature, signed_data, public_key_info, signature_algorithm, context
-        )
+        verdict = verify_value(signature, message, public_key_info, signature_algorithm, context)
         if verdict is None:
             name = signature_algorithm["algorithm"].dotted
             raise UnverifiableAlgorithm(
@@ -97,14 +102,12 @@ def verify_value(
     names = _hash_candidates(oid, signature_algorithm, context)
     if not names:
         return None
-    messages = [signed_data, *_der_sorted(signed_data, context)]
     checked = False
     for name in names:
-        for message in messages:
-            outcome = _verify(key, oid, signature, message, name, context.prehashed)
-            if outcome:
-                return True
-            checked = checked or outcome is False
+        outcome = _verify(key, oid, signature, signed_data, name, context.prehashed)
+        if outcome:
+            return True
+        checked = checked or outcome is False
     return False if checked else None
 
 
@@ -139,6 +142,8 @@ def _verify(
         else:
             return None
     except InvalidSignature:
+        if isinstance(key, rsa.RSAPublicKey):
+            return _digest_info_without_null(key, signature, message, name, prehashed)
         return False
     except (ValueError, UnsupportedAlgorithm, TypeError):
         return None
@@ -153,16 +158,64 @@ def _plain_to_der(signature: bytes) -> bytes:
     return utils.encode_dss_signature(r, s)
 
 
-def _der_sorted(signed_data: bytes, context: SignatureValidationContext) -> list[bytes]:
-    """Signed attributes as DER requires them (SET OF sorted by encoding), if the file
-    carries them in another order: RFC 5652 signs the DER encoding."""
-    if context.prehashed or not signed_data.startswith(b"\x31"):
-        return []
+def _digest_info_without_null(
+    key: rsa.RSAPublicKey, signature: bytes, message: bytes, name: str, prehashed: bool
+) -> bool:
+    """PKCS#1 v1.5 with the DigestInfo's AlgorithmIdentifier lacking its NULL
+    parameters: the same hash, signed with the same key (RFC 5754 §2 absent parameters;
+    Bouncy Castle, and so EU DSS, accept it; OpenSSL and ``cryptography`` do not)."""
     try:
-        attributes = cms.CMSAttributes.load(signed_data)
+        recovered = key.recover_data_from_signature(signature, padding.PKCS1v15(), None)
+    except (InvalidSignature, ValueError):
+        return False
+    if prehashed:
+        digest = message
+    else:
+        hasher = hashes.Hash(_HASHES[name]())
+        hasher.update(message)
+        digest = hasher.finalize()
+    algorithm = core.Sequence(contents=algos.DigestAlgorithmId(name).dump()).dump()
+    digest_info = core.Sequence(contents=algorithm + core.OctetString(digest).dump()).dump()
+    return bool(recovered == digest_info)
+
+
+def der_signed_attributes(signed_data: bytes, context: SignatureValidationContext) -> bytes:
+    """Signed attributes as DER requires them (SET OF sorted by encoding): RFC 5652 signs
+    the DER encoding, whatever order the file carries. Anything else (no attributes, a
+    certificate, a CRL) is returned as it is."""
+    if context.prehashed or not signed_data.startswith(b"\x31"):
+        return signed_data
+    try:
+        attributes = cms.CMSAttributes.load(signed_data, strict=True)
         encoded = sorted(attribute.dump() for attribute in attributes)
     except (ValueError, TypeError):
-        return []
-    contents = b"".join(encoded)
-    header = core.SetOf(contents=contents).dump()
-    return [header] if header != signed_data else []
+        return signed_data
+    return bytes(core.SetOf(contents=b"".join(encoded)).dump())
+
+
+def verifies_only_as_stored(signer: cms.SignerInfo, public_key: keys.PublicKeyInfo) -> bool:
+    """Whether the value fails over the DER encoding of the signed attributes but
+    verifies over them as the file stores them (out of DER order): then the signer's
+    software signed non-DER bytes, which RFC 5652 and EU DSS do not accept, and the
+    report must say so instead of calling the value forged."""
+    try:
+        attributes = signer["signed_attrs"]
+        if not attributes:
+            return False
+        stored = attributes.untag().dump()
+        context = SignatureValidationContext(
+            contextual_md_algorithm=signer["digest_algorithm"]["algorithm"].native
+        )
+        if der_signed_attributes(stored, context) == stored:
+            return False
+        algorithm = signer["signature_algorithm"]
+        value = signer["signature"].native
+    except (ValueError, TypeError, KeyError):
+        return False
+    try:
+        DefaultSignatureValidator().validate_signature(
+            value, stored, public_key, algorithm, context
+        )
+        return True
+    except Exception:  # pyHanko refuses: our own check over the same bytes decides
+        return bool(verify_value(value, stored, public_key, algorithm, context))

@@ -64,6 +64,7 @@ class LaterChanges:
 
 def verdict_of(
     *,
+    format_problem: str | None = None,
     intact: bool,
     valid: bool,
     trust_problem: AdESSubIndic | None,
@@ -75,7 +76,11 @@ def verdict_of(
     """As EU DSS with its default policy: a changed page count fails the signature
     (PdfPageDifference), other later changes do not. Unlike DSS, which only warns about a
     visual difference, a page that looks different now makes the signature
-    INDETERMINATE: the signature is intact, but it no longer vouches for what is shown."""
+    INDETERMINATE: the signature is intact, but it no longer vouches for what is shown.
+    Format checking comes first: a /ByteRange that does not describe the file, or a
+    signature dictionary changed after signing, fails."""
+    if format_problem is not None:
+        return format_failed(format_problem)
     if not intact:
         return _failed(AdESFailure.HASH_FAILURE)
     if not valid:
@@ -91,13 +96,20 @@ def verdict_of(
     if not has_chain:
         return _from_subindic(AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND)
     if changes.changed_pages or changes.undecided:
-        return _changed(changes)
+        return changed(changes)
     if timestamp_ok is False:
         return Verdict("INDETERMINATE", "TIMESTAMP_INVALID", explain("TIMESTAMP_INVALID"))
     return PASSED
 
 
-def _changed(changes: LaterChanges) -> Verdict:
+def format_failed(explanation: str) -> Verdict:
+    """The signature's PDF structure does not hold (EU DSS format checking: /ByteRange
+    or signature dictionary not consistent): FORMAT_FAILURE, whether or not the
+    signature value verifies."""
+    return Verdict("TOTAL_FAILED", AdESFailure.FORMAT_FAILURE.standard_name, explanation)
+
+
+def changed(changes: LaterChanges) -> Verdict:
     if changes.changed_pages:
         pages = ", ".join(str(page) for page in changes.changed_pages)
         what = (

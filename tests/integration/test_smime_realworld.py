@@ -38,6 +38,13 @@ KNOWN: dict[str, str] = {
         f"comm-central/alice.dsig.{digest}.multipart.mismatch-econtent.eml": MISMATCH
         for digest in ("SHA1", "SHA256", "SHA512")
     },
+    "bc-java/3nnn_smime.eml": (
+        "deliberate, as EU DSS: the signer's software signed its signed attributes out of "
+        "DER order; RFC 5652 5.3/5.4 defines the signature over their DER encoding, over "
+        "which the value fails (DSS/Bouncy Castle: not intact). OpenSSL verifies "
+        "SignedAttrs in the order received (SET_ORDER) and calls it intact. eAkte says "
+        "TOTAL_FAILED/SIG_CRYPTO_FAILURE and explains that only the stored order verifies"
+    ),
     "openssl/pkcs7-empty-digest-set.eml": (
         "the SignedData lists no digestAlgorithms (RFC 5652 5.1 allows zero elements); "
         "OpenSSL looks the signer's digest up in that set and fails, the signer's own "
