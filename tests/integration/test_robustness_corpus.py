@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from bench.robustness.corpus import ARTIFACTS, MANIFEST, fetch
 from bench.robustness.run import run
+from tests.conftest import Cli
 
 pytestmark = pytest.mark.integration
 
@@ -36,12 +38,16 @@ MAILS = 30  # the first messages of each mail corpus
 
 
 @pytest.fixture(scope="module")
-def entries() -> list[dict[str, object]]:
+def corpora() -> dict[str, Path]:
+    """Each artifact's folder in the corpus cache, fetched on first use."""
     try:
-        for artifact in ARTIFACTS:
-            fetch(artifact)
+        return {artifact.name: fetch(artifact) for artifact in ARTIFACTS}
     except (subprocess.CalledProcessError, OSError, StopIteration) as exc:
         pytest.skip(f"corpus cache could not be built (registries unreachable?): {exc}")
+
+
+@pytest.fixture(scope="module")
+def entries(corpora: dict[str, Path]) -> list[dict[str, object]]:
     manifest = json.loads(MANIFEST.read_text())
     files = [e for e in manifest if (e["artifact"], e["path"]) in SUBSET]
     mails = [e for e in manifest if e["corpus"] == "mail"]
@@ -55,3 +61,46 @@ def test_the_subset_is_stored_and_nothing_is_lost(entries: list[dict[str, object
     assert summary["files_refused"] == 0, result["rows"]
     assert summary["mails_stored"] == summary["mails_parsed"]
     assert summary["originals_lost"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # encrypted with an owner password only (opens without one); pyHanko cannot
+        # decrypt revision 5 or AESV2 without a key length
+        ("encryption/r5-owner-password.pdf", "pdf encryption test"),
+        ("encryption/r4-aes-v2-no-key-length.pdf", "pdf encryption test"),
+        # a content stream whose flate data ends early (zlib error -5 in pyHanko)
+        ("form_acrobatReader.pdf", "foo"),
+    ],
+)
+def test_unsigned_pdf_the_signature_check_cannot_open_is_stored_with_its_text(
+    cli: Cli, corpora: dict[str, Path], name: str, text: str
+) -> None:
+    """poppler and pdfium read these; the signature check cannot. Not signed (no
+    /ByteRange in the bytes): stored UNSIGNED, the reason recorded in German."""
+    _assert_stored_unsigned_with_note(cli, corpora["pypdf"] / name, text)
+
+
+def test_real_pdf_with_a_broken_xref_is_stored_with_its_text(
+    cli: Cli, corpora: dict[str, Path], tmp_path: Path
+) -> None:
+    """A real PDF (pypdf's test letter) whose ``startxref`` points past the end of the
+    file: pdfium rebuilds the cross-references, pyHanko gives up."""
+    data = (corpora["pypdf"] / "crazyones.pdf").read_bytes()
+    damaged = tmp_path / "crazyones-xref.pdf"
+    damaged.write_bytes(data[: data.rindex(b"startxref")] + b"startxref\n999999\n%%EOF\n")
+    _assert_stored_unsigned_with_note(cli, damaged, "The Crazy Ones")
+
+
+def _assert_stored_unsigned_with_note(cli: Cli, path: Path, text: str) -> None:
+    assert b"/ByteRange" not in path.read_bytes()
+    result = cli("ingest", path, "--json")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.json_lines()
+    assert line["status"] == "stored" and line["signature"] == "UNSIGNED", line
+    manifest = cli("show", line["id"], "--json").json()
+    assert text in manifest["pages"][0]["text"]
+    (note,) = [e for e in manifest["events"] if e["kind"] == "signature_not_checked"]
+    assert "für die Signaturprüfung unlesbar" in note["message"]
+    assert "keine Signatur" in note["message"]
