@@ -13,6 +13,7 @@ import pytest
 
 from bench.robustness.corpus import ARTIFACTS, MANIFEST, fetch
 from bench.robustness.run import run
+from ingest.email_message import MailContent, read_message
 from tests.conftest import Cli
 
 pytestmark = pytest.mark.integration
@@ -35,6 +36,7 @@ SUBSET = {
     )
 } | {("pikepdf", "cmyk-jpeg.pdf"), ("pikepdf", "graph.pdf"), ("pypdf", "crazyones.pdf")}
 MAILS = 30  # the first messages of each mail corpus
+PYTHON_MAILS = "libpython3.11-testsuite"  # CPython's test_email/data
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +63,9 @@ def test_the_subset_is_stored_and_nothing_is_lost(entries: list[dict[str, object
     assert summary["files_refused"] == 0, result["rows"]
     assert summary["mails_stored"] == summary["mails_parsed"]
     assert summary["originals_lost"] == 0
+    # every part iter_attachments yields is accounted for, part by part
+    assert summary["stdlib_attachments_unaccounted"] == 0, result["rows"]
+    assert summary["attachments_match_share"] >= 0.98, result["rows"]
 
 
 @pytest.mark.parametrize(
@@ -104,3 +109,48 @@ def _assert_stored_unsigned_with_note(cli: Cli, path: Path, text: str) -> None:
     (note,) = [e for e in manifest["events"] if e["kind"] == "signature_not_checked"]
     assert "für die Signaturprüfung unlesbar" in note["message"]
     assert "keine Signatur" in note["message"]
+
+
+def _corpus_mail(corpora: dict[str, Path], artifact: str, name: str) -> MailContent:
+    return read_message((corpora[artifact] / name).read_bytes(), max_attachments=100)
+
+
+def test_a_second_part_of_multipart_signed_that_is_no_signature_is_read(
+    corpora: dict[str, Path],
+) -> None:
+    """CPython's msg_33: the protocol says PGP, the second part is plain text."""
+    content = _corpus_mail(corpora, PYTHON_MAILS, "msg_33.txt")
+    assert "part 1" in content.text and "part 2" in content.text
+    assert content.accounted == {"1": "text", "2": "text"}
+    assert not any("Signatur" in note for note in content.notes)
+
+
+def test_a_pgp_signature_is_kept_in_the_mail_and_not_claimed_as_checked(
+    corpora: dict[str, Path],
+) -> None:
+    """Only S/MIME signatures are checked (``signatures.smime``); a PGP signature.asc is
+    kept in the stored mail and counted, and the note says it is not checked."""
+    content = _corpus_mail(corpora, PYTHON_MAILS, "msg_45.txt")
+    assert content.attachments == []
+    assert content.accounted == {"1": "text", "2": "in_mail"}
+    (note,) = content.notes
+    assert "application/pgp-signature" in note and "wird nicht geprüft" in note
+
+
+def test_a_bounce_reads_its_delivery_status_once_as_one_part(
+    corpora: dict[str, Path],
+) -> None:
+    """CPython's msg_43: a delivery-status of 26 recipient blocks is one part, not 26."""
+    content = _corpus_mail(corpora, PYTHON_MAILS, "msg_43.txt")
+    assert content.accounted == {"1": "text", "2": "text", "3": "attachment"}
+    assert content.text.count("Reporting-MTA: dns; sacspam01.dot.ca.gov") == 1
+    assert "Final-Recipient: rfc822;" in content.text
+
+
+def test_an_external_body_reference_is_no_empty_record(corpora: dict[str, Path]) -> None:
+    """RFC 2046's example (mail-parser rfc/001): three pointers to a PostScript file held
+    elsewhere. The chosen one is kept in the mail with a note, none is a record."""
+    content = _corpus_mail(corpora, "mail-parser", "rfc/001.eml")
+    assert content.attachments == []
+    assert content.accounted["3"] == "in_mail"
+    assert any("Verweis auf externen Inhalt (mail-server)" in note for note in content.notes)
