@@ -154,3 +154,27 @@ def test_an_external_body_reference_is_no_empty_record(corpora: dict[str, Path])
     assert content.attachments == []
     assert content.accounted["3"] == "in_mail"
     assert any("Verweis auf externen Inhalt (mail-server)" in note for note in content.notes)
+
+
+@pytest.mark.parametrize("name", ["r5-user-password.pdf", "r6-user-password.pdf"])
+def test_pdf_with_a_user_password_and_an_empty_owner_password_is_stored(
+    cli: Cli, corpora: dict[str, Path], name: str
+) -> None:
+    """pdfium tries no password; poppler also tries the empty owner password, which opens
+    these files for anyone. What poppler reads is stored, read by poppler."""
+    result = cli("ingest", corpora["pypdf"] / "encryption" / name, "--json")
+    assert result.returncode == 0, result.stderr
+    (line,) = result.json_lines()
+    assert line["status"] == "stored", line
+    manifest = cli("show", line["id"], "--json").json()
+    assert manifest["fields"]["reader"] == "poppler"
+    assert "pdf encryption test" in manifest["pages"][0]["text"]
+
+
+def test_pdf_poppler_cannot_open_without_its_user_password_stays_refused(
+    cli: Cli, corpora: dict[str, Path]
+) -> None:
+    result = cli("ingest", corpora["pypdf"] / "encryption" / "r4-user-password.pdf", "--json")
+    (line,) = result.json_lines()
+    assert result.returncode == 1 and line["status"] == "quarantined"
+    assert "passwortgeschützt" in line["error"]
