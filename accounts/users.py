@@ -4,7 +4,8 @@ Tokens are 32 random bytes; the database keeps only their SHA-256, so a leaked b
 grants nothing, and a plain hash suffices for a token nobody can guess (a slow hash
 would cost time on every request). Passwords, which people choose, only as argon2.
 Every request looks its token up afresh: a disabled user or a replaced token stops
-working at once, in every API process.
+working at once, in every API process. Disabling, a new token or a new password also
+ends the user's browser sessions in every process (``sessions_since``).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError as DuplicateRow
 from sqlalchemy.orm import Session
 
@@ -27,6 +29,9 @@ from accounts.roles import ROLES, Role
 from eakte.errors import InputRejected
 
 TOKEN_BYTES = 32
+_BY_TOKEN = select(UserRow.name, UserRow.role, UserRow.departments, UserRow.sessions_since).where(
+    UserRow.token_sha256 == bindparam("presented"), UserRow.disabled.is_(False)
+)
 _NAME = re.compile(r"[\w.@-]{1,100}")
 
 _hasher = PasswordHasher()
@@ -44,6 +49,7 @@ class Account:
     role: Role
     departments: tuple[str, ...]
     disabled: bool = False
+    sessions_since: float = 0.0  # browser sessions issued earlier are void
 
 
 def hash_token(token: str) -> str:
@@ -52,7 +58,13 @@ def hash_token(token: str) -> str:
 
 def _account(row: UserRow) -> Account:
     # a role this release does not know grants nothing (``web.policy`` has no entry)
-    return Account(row.name, cast(Role, row.role), tuple(row.departments), row.disabled)
+    return Account(
+        row.name,
+        cast(Role, row.role),
+        tuple(row.departments),
+        row.disabled,
+        row.sessions_since or 0.0,
+    )
 
 
 class Accounts:
@@ -93,24 +105,32 @@ class Accounts:
             return _account(self._row(session, name))
 
     def disable(self, name: str) -> None:
-        """Blocked at once; the token hash is dropped too, so enabling needs a reset."""
+        """Blocked at once; the token hash is dropped too, so enabling needs a reset.
+        Browser sessions end as well, and stay ended after a reset."""
         with self._db.session.begin() as session:
             row = self._row(session, name)
             row.disabled = True
             row.token_sha256 = None
+            row.sessions_since = time.time()
 
     def reset(self, name: str) -> str:
-        """A new token (the old one stops working) and the user enabled again."""
+        """A new token (the old one stops working) and the user enabled again; browser
+        sessions from before end (the reset may answer a lost or stolen device)."""
         token = secrets.token_urlsafe(TOKEN_BYTES)
         with self._db.session.begin() as session:
             row = self._row(session, name)
             row.token_sha256 = hash_token(token)
             row.disabled = False
+            row.sessions_since = time.time()
         return token
 
     def set_password(self, name: str, password: str) -> None:
+        """A new password ends every browser session opened with the old one."""
+        password_hash = _hasher.hash(password)
         with self._db.session.begin() as session:
-            self._row(session, name).password_hash = _hasher.hash(password)
+            row = self._row(session, name)
+            row.password_hash = password_hash
+            row.sessions_since = time.time()
 
     def check_password(self, name: str, password: str) -> Account | None:
         """For browser login later: the account if the password matches and it is enabled."""
@@ -127,15 +147,16 @@ class Accounts:
 
     def authenticate(self, token: str) -> Account | None:
         """The enabled account holding ``token``. Looked up by the hash's index: its
-        timing tells nothing usable, since no caller can choose a SHA-256 preimage."""
+        timing tells nothing usable, since no caller can choose a SHA-256 preimage.
+        One Core query on a pooled connection (no ORM session): every API request
+        pays for it."""
         presented = hash_token(token)
-        with self._db.session() as session:
-            row = session.scalar(
-                select(UserRow).where(
-                    UserRow.token_sha256 == presented, UserRow.disabled.is_(False)
-                )
-            )
-            return _account(row) if row is not None else None
+        with self._db.engine.connect() as connection:
+            row = connection.execute(_BY_TOKEN, {"presented": presented}).first()
+        if row is None:
+            return None
+        name, role, departments, sessions_since = row
+        return Account(name, cast(Role, role), tuple(departments), False, sessions_since or 0.0)
 
     @staticmethod
     def _row(session: Session, name: str) -> UserRow:

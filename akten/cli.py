@@ -155,18 +155,22 @@ def liste(status: str | None, position: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def schliessen(aktenzeichen: str, datum: Any, as_json: bool) -> None:
     """Eine Akte schließen (zdA); die Aufbewahrungsfrist jedes Dokuments wird aus der
-    Aktenplanposition berechnet und im Objektspeicher als Sperrfrist gesetzt."""
-    from akten.manual import close_akte
+    Aktenplanposition berechnet und im Objektspeicher als Sperrfrist gesetzt. Mit
+    Zeitstempeldienst (EAKTE_TSA_URL) entsteht zugleich der Beweisdatensatz (RFC 4998)."""
+    from akten.manual import close_akte, closing_facts
     from eakte.wiring import build_store
+    from evidence.tsa import optional_stamper
 
+    settings = load_settings()
     closed_on: date | None = datum.date() if datum else None
     with register() as akten:
         done = close_akte(
-            build_store(load_settings()), akten, aktenzeichen, actor=actor(), closed_on=closed_on
-        )
+            build_store(settings), akten, aktenzeichen, actor=actor(), closed_on=closed_on,
+            stamper=optional_stamper(settings.tsa_url),
+        )  # fmt: skip
     closed, locked = done.akte, done.locked
     if as_json:
-        emit({**closed.to_json(), "documents": done.documents, "locked": locked})
+        emit({**closed.to_json(), **closing_facts(done)})
         return
     click.echo(describe(closed))
     click.echo(
@@ -175,6 +179,10 @@ def schliessen(aktenzeichen: str, datum: Any, as_json: bool) -> None:
         + (f", im Objektspeicher gesperrt: {locked}." if locked else "."),
         err=True,
     )
+    if done.evidence is not None:
+        click.echo(f"Beweisdatensatz (RFC 4998): {done.evidence} Datenobjekte.", err=True)
+    else:
+        click.echo(done.evidence_note, err=True)
 
 
 @akte.command("sperrfrist")

@@ -1,7 +1,8 @@
 """Filing a Dokument by hand and closing an Akte, the one way the CLI (`eakte ablegen`,
 `eakte akte schliessen`) and the web service share: a filing reaches the register, the
 Dokument's manifest and the index at once (an Akte of a restricted position restricts
-its Dokumente); a closing reaches the register and the object store's retention lock."""
+its Dokumente); a closing reaches the register, the evidence record (RFC 4998, when a
+TSA is set) and the object store's retention lock."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from eakte.errors import EakteError
 from eakte.indexing import index_document
 from eakte.ports import ObjectStore
 from eakte.record import Manifest
+from evidence.tsa import TimeStamper
 
 DEFAULT_REASON = "von Hand abgelegt"
+EVIDENCE_MADE, EVIDENCE_MISSING = "evidence_created", "evidence_missing"  # Akte events
 
 
 def file_by_hand(
@@ -56,6 +59,8 @@ class Closed:
     akte: Akte
     documents: int
     locked: int  # originals whose object-store lock now runs to their retention end
+    evidence: int | None = None  # data objects in the evidence record; None: none made
+    evidence_note: str | None = None  # why none was made (German, also in the events)
 
 
 def close_akte(
@@ -65,13 +70,62 @@ def close_akte(
     *,
     actor: str,
     closed_on: date | None = None,
+    stamper: TimeStamper | None = None,
 ) -> Closed:
-    """Close the Akte and extend its originals' lock in the object store to their
-    retention end (never shortened). A lock that fails leaves the Akte closed and says
-    how to set the lock again."""
+    """Close the Akte, make its evidence record with ``stamper`` (the TSA of
+    ``EAKTE_TSA_URL``) and extend its originals' lock in the object store to their
+    retention end (never shortened). Without a record or a lock the Akte stays closed:
+    the events say why no record was made, an error how to set the lock again."""
     closed = akten.close(aktenzeichen, actor=actor, closed_on=closed_on)
     documents = akten.documents(closed.aktenzeichen)
-    return Closed(closed, len(documents), relock(store, closed.aktenzeichen, documents))
+    made, note = record_evidence(store, akten, closed, documents, stamper, actor=actor)
+    locked = relock(store, closed.aktenzeichen, documents)
+    return Closed(closed, len(documents), locked, made, note)
+
+
+def closing_facts(done: Closed) -> dict[str, int | str | None]:
+    """What the CLI's and the API's answers add to the closed Akte."""
+    return {
+        "documents": done.documents,
+        "locked": done.locked,
+        "evidence": done.evidence,
+        "evidence_note": done.evidence_note,
+    }
+
+
+def record_evidence(
+    store: ObjectStore,
+    akten: AktenRegister,
+    akte: Akte,
+    documents: Sequence[FiledDocument],
+    stamper: TimeStamper | None,
+    *,
+    actor: str,
+) -> tuple[int | None, str | None]:
+    """The closed Akte's evidence record (its data objects' count), or the German note,
+    kept in the Akte's events, why none was made; `eakte beweis erstellen` makes it later."""
+    from evidence import akte as evidence_store  # asn1crypto, pyHanko: only when closing
+
+    later = f"nachholen mit `eakte beweis erstellen {akte.aktenzeichen}`"
+    if stamper is None:
+        why = "kein Zeitstempeldienst eingestellt (EAKTE_TSA_URL)"
+    elif not documents:
+        why = "die Akte enthält keine Dokumente"
+    else:
+        try:
+            ids = [document.record_id for document in documents]
+            objects = evidence_store.create(store, akte.uuid, akte.aktenzeichen, ids, stamper)
+        except EakteError as exc:
+            why = exc.message
+        else:
+            message = f"Beweisdatensatz (RFC 4998) über {len(objects)} Datenobjekte erstellt"
+            akten.log(
+                akte.aktenzeichen, EVIDENCE_MADE, actor=actor, objects=len(objects), message=message
+            )
+            return len(objects), None
+    note = f"Kein Beweisdatensatz erstellt: {why}; {later}"
+    akten.log(akte.aktenzeichen, EVIDENCE_MISSING, actor=actor, message=note)
+    return None, note
 
 
 def relock(store: ObjectStore, aktenzeichen: str, documents: Sequence[FiledDocument]) -> int:

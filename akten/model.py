@@ -20,6 +20,8 @@ EVENT_WORDS = {  # the register's event actions, as the UI names them
     "appraised": "vom Archiv bewertet",
     "transferred": "an das Archiv abgegeben",
     "akte_deleted": "Dokumente gelöscht",
+    "evidence_created": "Beweisdatensatz (RFC 4998) erstellt",
+    "evidence_missing": "kein Beweisdatensatz",  # its message says why
 }
 
 

@@ -95,13 +95,19 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Laufzeiten je Verarbeitungsschritt als JSON in diese Datei schreiben.",
 )
-def ingest(paths: tuple[Path, ...], as_json: bool, stats_json: Path | None) -> None:
+@click.option(
+    "--scanner-person",
+    help="Wer gescannt hat, für den Transfervermerk (BSI TR-03138); sonst EAKTE_SCAN_OPERATOR.",
+)
+def ingest(
+    paths: tuple[Path, ...], as_json: bool, stats_json: Path | None, scanner_person: str | None
+) -> None:
     """Dateien und Ordner (rekursiv) in den Posteingang übernehmen."""
     check_installation(load_settings())  # exit 2 before any file is touched
     files = list(expand_inputs(paths))
     outcomes: list[FileOutcome] = []
     with service() as ctx, ingest_progress(err, len(files)) as progress:
-        runner = build_runner(ctx, progress.page_done)
+        runner = build_runner(ctx.scanned_by(scanner_person), progress.page_done)
         for outcome in runner.ingest(files):
             outcomes.append(outcome)
             progress.file_done(outcome)

@@ -4,7 +4,7 @@ by ``eakte.wiring`` (the only module that names concrete classes) and passed in.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,6 +16,7 @@ from eakte.ports import (
     Filing,
     ObjectStore,
     PageReader,
+    PdfSealer,
     SearchIndex,
     SignatureValidator,
 )
@@ -42,3 +43,11 @@ class Context:
     classifier: Classifier | None = None
     archive_pdf: ArchivePdfBuilder | None = None
     filing: Filing | None = None  # None: incoming post is not filed into Akten
+    seal_pdf: PdfSealer | None = None  # None: no TSA set, renditions are not timestamped
+
+    def scanned_by(self, person: str | None) -> Context:
+        """This context with ``person`` as who brings the originals in (the
+        Transfervermerk's "Gescannt von"); None keeps ``EAKTE_SCAN_OPERATOR``."""
+        if not person:
+            return self
+        return replace(self, settings=self.settings.model_copy(update={"scan_operator": person}))

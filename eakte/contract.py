@@ -83,7 +83,9 @@ class SearchResponse(Contract):
 
 class SearchFacets(Contract):
     """``GET /api/search/facets``: matches per ``doc_type``, ``signature``, ``department``,
-    ``holding`` (Bestand) and ``place`` (Ort)."""
+    ``holding`` (Bestand), ``place`` (Ort) and ``received_year`` (Jahr des Eingangs),
+    always listed; media facets (``year``: when a photo was taken, …) where a match has
+    a value."""
 
     facets: dict[str, dict[str, int]]
 

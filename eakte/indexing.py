@@ -72,6 +72,11 @@ def media_fields(fields: Mapping[str, object]) -> dict[str, Any]:
     }
 
 
+def _sender(fields: Mapping[str, object]) -> str | None:
+    sender = fields.get("sender")
+    return sender.strip() or None if isinstance(sender, str) else None
+
+
 def archival_terms(manifest: Manifest) -> list[str]:
     """The archive's words a record is found by: its title, Signatur, Bestand and place."""
     description = manifest.archival
@@ -96,6 +101,7 @@ def index_document(manifest: Manifest) -> IndexDocument:
         keywords=tuple(dict.fromkeys([*archival_terms(manifest), *index_terms(manifest.fields)])),
         restricted=manifest.restricted,
         holding=description.holding if description else None,
+        sender=_sender(manifest.fields),
         place=description.place if description else None,
         date_from=description.date_from if description else None,
         date_to=description.date_to if description else None,

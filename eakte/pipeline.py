@@ -1,8 +1,9 @@
 """The pipeline: the stages in the order they run, written once for every scheduler.
 
     store_original ─► prepare (sniff → text layer → signatures) ─► take_parts ─► plan_ocr
-        ─► [read_page × pages without text] ─► finish (merge → rendition → classify
-        → file into its Akte → complete) ─► index
+        ─► [read_page × pages without text] ─► finish (merge → rendition (sealed by a
+        document timestamp when a TSA is set) → classify → file into its Akte →
+        Transfervermerk of a scan → complete) ─► index
 
 The local runner (``eakte.local_runner``) and the Celery workers (``workers.steps``)
 call ``prepare``, ``take_parts``, ``plan_ocr``, ``read_page`` and ``finish``; they only
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from eakte import records, review
+from eakte import records, review, transfer
 from eakte.context import Context
 from eakte.errors import EakteError, InputRejected, LimitExceeded, ModelMissing, ToolFailed
 from eakte.filenames import sanitize_filename
@@ -70,9 +71,14 @@ def handler_of(manifest: Manifest, ctx: Context) -> MediaHandler:
 
 
 def store_original(
-    path: Path, ctx: Context, channel: Channel = "cli", links: Mapping[str, Any] | None = None
+    path: Path,
+    ctx: Context,
+    channel: Channel = "cli",
+    links: Mapping[str, Any] | None = None,
+    received_by: str | None = None,
 ) -> Received:
-    """Stream the file into the store first; a known, processed original is a duplicate."""
+    """Stream the file into the store first; a known, processed original is a duplicate.
+    Who brought it in: ``received_by`` (a part: its container's), else the setting."""
     timings: list[Event] = []
     with timed("store", timings), open(path, "rb") as source:
         stored = ctx.store.put_original(source)
@@ -85,6 +91,7 @@ def store_original(
         sha256=stored.sha256,
         size=stored.size,
         channel=channel,
+        received_by=received_by or ctx.settings.scan_operator,
         original_filename=sanitize_filename(path.name),
         fields=dict(links or {}),
         events=[*history, Event(kind="received", message=f"Eingang über {channel}"), *timings],
@@ -338,12 +345,12 @@ def store_archive_rendition(
                 )
         except ToolFailed as exc:
             return manifest.with_event(Event(kind="rendition_failed", message=exc.message))
+        data, sealed = transfer.seal_rendition(data, ctx.seal_pdf)
         key = records.rendition_key(manifest.id, ARCHIVE_RENDITION)
         ctx.store.put_derived(key, data)
     renditions = {**manifest.renditions, ARCHIVE_RENDITION: key}
-    return manifest.model_copy(
-        update={"renditions": renditions, "events": [*manifest.events, *timings]}
-    )
+    events = [*manifest.events, *timings, *([sealed] if sealed else [])]
+    return manifest.model_copy(update={"renditions": renditions, "events": events})
 
 
 def store_media_renditions(manifest: Manifest, ctx: Context) -> Manifest:
@@ -404,11 +411,13 @@ def finish(
 ) -> Manifest:
     """Everything after OCR, in order: merge the pages, the archival rendition, a
     medium's own renditions (thumbnails, tiles), classification, filing into the Akte
-    it cites, the stored manifest."""
+    it cites, a scan's Transfervermerk (its paper rule needs the type), the stored
+    manifest."""
     manifest = store_archive_rendition(merge_ocr(manifest, pages), ocr_pdfs, ctx)
     manifest = store_media_renditions(manifest, ctx)
     classified = classify_document(with_part_states(manifest, ctx), ctx)
-    return complete(file_document(classified, ctx), ctx)
+    filed = file_document(classified, ctx)
+    return complete(transfer.note_transfer(filed, ctx.settings), ctx)
 
 
 def with_part_states(manifest: Manifest, ctx: Context) -> Manifest:

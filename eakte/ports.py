@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol, runtime_chec
 
 from PIL import Image
 
-from eakte.record import Classification, PageText
+from eakte.record import Classification, PageText, local_day
 
 if TYPE_CHECKING:
     from eakte.contract import IngestStatus
@@ -131,6 +131,7 @@ class IndexDocument:
     restricted: bool = False  # only callers allowed restricted records find it
     # The archive's description: facets, and the dated span for time filters
     holding: str | None = None  # Bestand
+    sender: str | None = None  # Absender as read or corrected (exact: filter and facet)
     place: str | None = None  # Ort
     date_from: date | None = None  # None with a date_to: open towards the past
     date_to: date | None = None  # None with a date_from: open towards today
@@ -160,6 +161,17 @@ class IndexDocument:
         return {name: found for name, found in values.items() if found}
 
     @property
+    def received_on(self) -> date | None:
+        """The office's calendar day of receipt: what the receipt filter compares."""
+        return local_day(self.received_at) if self.received_at is not None else None
+
+    @property
+    def received_year(self) -> str | None:
+        """The year of receipt as the exact term of its facet ("2025")."""
+        day = self.received_on
+        return str(day.year) if day is not None else None
+
+    @property
     def department_key(self) -> str:
         """The department as engines index it: records without one get a value no
         department has, so "no department" is a term a filter can name."""
@@ -173,6 +185,10 @@ class IndexDocument:
 
 
 NO_DEPARTMENT = "-"
+# Facets every answer lists (empty or not). ``received_year`` is the year a Dokument came
+# in, kept apart from the media facet ``year`` (when a photo was taken): a scanned photo
+# of 1962 received in 2025 must count under each in its own sense.
+FACETS = ("doc_type", "signature", "department", "sender", "holding", "place", "received_year")
 # Facets of media records; a search's answer lists them only where a match has a value,
 # so a search among letters is not cluttered with empty photo facets
 MEDIA_FACETS = ("medium", "camera", "creator", "year", "subjects", "tags")
@@ -180,8 +196,9 @@ MEDIA_FACETS = ("medium", "camera", "creator", "year", "subjects", "tags")
 
 @dataclass(frozen=True)
 class Period:
-    """A time filter: records whose dated span overlaps ``start``..``end`` (both
-    inclusive, None: open); records without a dating never match."""
+    """A time filter: records whose dated span (or, as ``received``, day of receipt)
+    overlaps ``start``..``end`` (both inclusive, None: open); records without that date
+    never match."""
 
     start: date | None = None
     end: date | None = None
@@ -194,6 +211,10 @@ class Period:
         return (self.end is None or lower <= self.end) and (
             self.start is None or upper >= self.start
         )
+
+    def covers(self, day: date | None) -> bool:
+        """Whether ``day`` lies within (a receipt day: a span of one day)."""
+        return day is not None and self.overlaps(day, day)
 
 
 @dataclass(frozen=True)
@@ -247,11 +268,13 @@ class SearchIndex(Protocol):
         filters: Mapping[str, str] | None = None,
         visible: Visibility | None = None,
         period: Period | None = None,
+        received: Period | None = None,
     ) -> SearchResult:
         """All words must match; ``filters`` restrict exact fields (``doc_type``,
-        ``signature``, ``holding``, ``place``), ``period`` the dated span, and with
-        filters or a period an empty query lists every match. ``visible`` restricts
-        every part of the answer; None means an unrestricted caller."""
+        ``signature``, ``holding``, ``place``, ``received_year``), ``period`` the dated
+        span, ``received`` the day of receipt (both ends inclusive), and with filters or
+        a period an empty query lists every match. ``visible`` restricts every part of
+        the answer; None means an unrestricted caller."""
         ...
 
     def facets(
@@ -261,9 +284,10 @@ class SearchIndex(Protocol):
         *,
         visible: Visibility | None = None,
         period: Period | None = None,
+        received: Period | None = None,
     ) -> dict[str, dict[str, int]]:
-        """Counts of ``search``'s matches per ``doc_type``, ``signature``,
-        ``department``, ``holding`` and ``place``, under the same restrictions."""
+        """Counts of ``search``'s matches per field of ``FACETS`` (always listed) and of
+        ``MEDIA_FACETS`` (where a match has a value), under the same restrictions."""
         ...
 
     def count(self) -> int: ...
@@ -423,6 +447,22 @@ class Filing(Protocol):
     ) -> FilingDecision:
         """File the Dokument when ``cited`` (extracted reference values) or ``text``
         name exactly one open Akte; never raises for a letter that names none."""
+        ...
+
+
+@dataclass(frozen=True)
+class SealedPdf:
+    """A PDF with a document timestamp added (an incremental update), and the token's
+    time and issuing TSA as the token says them."""
+
+    data: bytes
+    time: datetime
+    tsa: str
+
+
+class PdfSealer(Protocol):
+    def __call__(self, pdf: bytes) -> SealedPdf:
+        """Add an RFC 3161 document timestamp; ``Transient`` when the TSA is away."""
         ...
 
 

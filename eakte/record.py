@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,8 +34,19 @@ VERDICT_WORDS: dict[str, str] = {
 }
 
 
+# Where the offices work: times are stored in UTC, but the day (and year) a letter came
+# in is the one on the office's calendar, as the UI shows its time
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    """The office's calendar day of ``moment`` (a naive time is taken as UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TIME).date()
 
 
 class Frozen(BaseModel):
@@ -112,6 +124,40 @@ class ArchivalDescription(Frozen):
     rights: str | None = None  # Rechte
 
 
+TR_03138 = "BSI TR-03138 (RESISCAN)"
+
+
+class FlaggedPage(Frozen):
+    """A scanned page the quality control wants scanned again, with its German reasons."""
+
+    number: int = Field(ge=1)
+    reasons: list[str]
+
+
+class TransferNote(Frozen):
+    """The Transfervermerk of BSI TR-03138 (RESISCAN) of a scanned Dokument: who scanned
+    it, when, on which device and in which batch, what the quality control found, and
+    whether the paper may be destroyed (with the reason, in German). Built once when the
+    record is finished; the sealed rendition's SHA-256 and timestamp bind it to the scan."""
+
+    reference: str = TR_03138
+    scanned_by: str | None = None  # None: nobody named (EAKTE_SCAN_OPERATOR not set)
+    received_at: datetime
+    scanned_at: datetime | None = None  # as the scanner wrote it into the file
+    device: str | None = None  # scanner or scan software, from the file's metadata
+    batch: str  # the scanned file the pages came from
+    batch_pages: list[int] | None = None  # [first, last] of a letter split from a batch
+    pages_checked: int = 0
+    qa_passed: bool
+    flagged: list[FlaggedPage] = Field(default_factory=list)
+    paper_destruction_allowed: bool
+    paper_destruction_reason: str
+    rendition_sha256: str | None = None  # the PDF/A rendition the timestamp seals
+    rendition_timestamp: datetime | None = None
+    rendition_tsa: str | None = None
+    rendition_not_sealed: str | None = None  # why not, when a TSA was set but failed
+
+
 class Manifest(Frozen):
     """Versioned JSON document stored next to the original under ``manifests/<id>.json``."""
 
@@ -122,6 +168,9 @@ class Manifest(Frozen):
     status: Status = "stored"
     channel: Channel = "cli"
     received_at: datetime = Field(default_factory=utc_now)
+    # who brought the original in: `eakte ingest --scanner-person`, EAKTE_SCAN_OPERATOR
+    # or the web upload's user; None when nobody was named
+    received_by: str | None = None
     original_filename: str
     media_type: str = "application/octet-stream"
     page_count: int = 0
@@ -138,6 +187,8 @@ class Manifest(Frozen):
     restricted: bool = False
     # The archive's description (`eakte archiv import`); each change is an event
     archival: ArchivalDescription | None = None
+    # Transfervermerk (BSI TR-03138) of a scanned Dokument; None for born-digital ones
+    transfer_note: TransferNote | None = None
 
     @property
     def doc_type(self) -> str | None:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+from eakte import transfer
 from eakte.contract import SearchResponse
 from eakte.outcome import FileOutcome, RunStats
 from eakte.record import VERDICT_WORDS, Manifest
@@ -141,6 +142,10 @@ def print_manifest(console: Console, manifest: Manifest) -> None:
     if manifest.signature is not None:
         print_signature_summary(console, manifest)
     print_links(console, manifest)
+    if manifest.transfer_note is not None:
+        console.print(f"\n[bold]{transfer.TITLE}[/]")
+        for label, value in transfer.note_rows(manifest.transfer_note):
+            console.print(f"{label}: {escape(value)}", highlight=False)
     for page in manifest.pages:
         source = PAGE_SOURCE_DE.get(page.source, page.source)
         facts = [source]

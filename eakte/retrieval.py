@@ -8,6 +8,7 @@ request arrives and how the answer (an ``eakte.contract`` model) leaves.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +18,7 @@ from eakte.context import Context
 from eakte.contract import ManifestView, ReportDocument, ReportFormat, SearchResponse
 from eakte.errors import IntegrityError, RecordNotFound
 from eakte.ports import SearchResult
-from eakte.record import Manifest, Verdict
+from eakte.record import Manifest, TransferNote, Verdict
 from eakte.records import load_manifest, signature_report_key
 
 CHUNK = 1024 * 1024
@@ -82,8 +83,18 @@ def signature_report(ctx: Context, record_id: str, fmt: ReportFormat) -> ReportD
         raise RecordNotFound(
             f"Zu {manifest.id[:12]}… gibt es noch keinen Prüfbericht: `eakte verify` ausführen"
         )
+    if manifest.transfer_note is not None:
+        data = with_transfer_note(data, manifest.transfer_note)
     content = ctx.signatures.render_report(data) if fmt == "pdf" else data
     return ReportDocument(record_id=manifest.id, format=fmt, content=content)
+
+
+def with_transfer_note(report_json: bytes, note: TransferNote) -> bytes:
+    """The stored report with the scan's Transfervermerk: the note belongs to the
+    record, the report to one validation, so they meet when the Prüfprotokoll is made."""
+    report = json.loads(report_json)
+    report["transfer_note"] = note.model_dump(mode="json")
+    return json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def copy_original_verified(ctx: Context, record_id: str, destination: Path) -> str:

@@ -129,6 +129,11 @@ class Settings(BaseSettings):
     rescan_min_brightness: float = Field(default=0.35, ge=0, le=1)  # mean, 0 black .. 1 white
     rescan_max_brightness: float = Field(default=0.995, ge=0, le=1)  # nearly nothing on it
     rescan_min_contrast: float = Field(default=0.25, ge=0, le=1)  # faint, washed-out text
+    # Transfervermerk (BSI TR-03138): who scans (`eakte ingest --scanner-person`; a web
+    # upload names its user), and the document types whose paper must be kept although
+    # the scan passed the checks (comma-separated, e.g. "urkunde,vollmacht")
+    scan_operator: str | None = None
+    paper_keep_types: str = ""
 
     # Capture (``settings.capture``): scan batches, e-mail, hot folder
     # Scan batches: a page whose barcode (Code 128 or QR) holds one of these values is a
@@ -341,6 +346,8 @@ class CaptureSettings(SettingsGroup):
     hotfolder_poll_seconds: float
     image_content: bool
     vision_tags_file: Path | None
+    scan_operator: str | None
+    paper_keep_types: str
 
 
 class SignatureSettings(SettingsGroup):

@@ -6,6 +6,7 @@ only when the distributed mode is chosen, so the embedded CLI starts quickly.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import tempfile
@@ -20,7 +21,7 @@ from eakte.handlers import HandlerRegistry
 from eakte.indexing import all_stored_documents
 from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome, RunStats
-from eakte.ports import Filing, IngestObserver, ObjectStore, SearchIndex
+from eakte.ports import Filing, IngestObserver, ObjectStore, PdfSealer, SearchIndex
 from eakte.record import Channel
 from eakte.settings import MiB, Settings
 from eakte.wording import documents
@@ -114,7 +115,17 @@ def build_context(settings: Settings) -> Context:
         classifier=build_classifier(settings, store),
         archive_pdf=_build_archive_pdf,
         filing=build_filing(settings),
+        seal_pdf=build_sealer(settings),
     )
+
+
+def build_sealer(settings: Settings) -> PdfSealer | None:
+    """Document timestamps on scans' PDF/A renditions, from the TSA of ``EAKTE_TSA_URL``."""
+    if not settings.tsa_url:
+        return None
+    from signatures.ltv import seal_pdf
+
+    return functools.partial(seal_pdf, tsa_url=settings.tsa_url)
 
 
 def build_filing(settings: Settings) -> Filing | None:

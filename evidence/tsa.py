@@ -36,6 +36,11 @@ class HttpTimeStamper:
         return token
 
 
+def optional_stamper(tsa_url: str | None) -> TimeStamper | None:
+    """The TSA's client, or None when none is set (closing an Akte goes on without)."""
+    return HttpTimeStamper(tsa_url) if tsa_url else None
+
+
 def stamper_from(tsa_url: str | None) -> TimeStamper:
     if not tsa_url:
         raise ConfigurationError(

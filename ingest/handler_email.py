@@ -67,7 +67,8 @@ class EmailHandler:
             path = folder / f"{number:03d}" / sanitize_filename(attachment.filename)
             path.parent.mkdir(parents=True)
             path.write_bytes(attachment.data)
-            links: dict[str, Any] = {"part_of": manifest.id}
+            # mail_attachment: its paper, if any, is the sender's (no Transfervermerk)
+            links: dict[str, Any] = {"part_of": manifest.id, "mail_attachment": True}
             if nested:
                 links["mail_depth"] = depth + 1
             parts.append(Part(path, None, links))

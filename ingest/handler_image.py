@@ -13,6 +13,7 @@ from eakte import media_types
 from eakte.handlers import SignatureFormat, Split, TextLayer
 from eakte.record import Manifest
 from ingest import images
+from ingest.scan_facts import image_scan_facts
 
 if TYPE_CHECKING:
     from eakte.context import Context
@@ -28,9 +29,10 @@ class ImageHandler:
     keeps_born_digital_pages: ClassVar[bool] = False
 
     def read_text(self, path: Path) -> TextLayer:
-        """No text without OCR: one empty page per frame."""
+        """No text without OCR: one empty page per frame; the scanner and scan time the
+        file states, for the Transfervermerk."""
         frames = images.count_frames(path, max_pixels=self.max_pixels, max_pages=self.max_pages)
-        return TextLayer([""] * frames)
+        return TextLayer([""] * frames, fields=image_scan_facts(path))
 
     def page_image(self, path: Path, index: int, dpi: int, draft: bool = False) -> Image.Image:
         return images.load_frame(path, index, max_pixels=self.max_pixels)

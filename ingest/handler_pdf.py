@@ -22,6 +22,7 @@ from eakte.errors import CorruptInput, EncryptedInput
 from eakte.handlers import SignatureFormat, Split, TextLayer
 from eakte.record import Manifest
 from ingest import pdf, poppler
+from ingest.scan_facts import pdf_scan_facts
 
 if TYPE_CHECKING:
     from eakte.context import Context
@@ -37,10 +38,15 @@ class PdfHandler:
     keeps_born_digital_pages: ClassVar[bool] = True
 
     def read_text(self, path: Path) -> TextLayer:
+        """The text layer; with a page without text (a scan) also what the file says
+        of its scanner and scan time, for the Transfervermerk."""
         try:
-            return TextLayer(pdf.read_text_layer(path, max_pages=self.max_pages))
+            texts, fields = pdf.read_text_layer(path, max_pages=self.max_pages), {}
         except (CorruptInput, EncryptedInput) as refused:
-            return TextLayer(self._poppler_text(path, refused), fields={"reader": "poppler"})
+            texts, fields = self._poppler_text(path, refused), {"reader": "poppler"}
+        if any(not text.strip() for text in texts):
+            fields.update(pdf_scan_facts(path))
+        return TextLayer(texts, fields=fields)
 
     def page_image(self, path: Path, index: int, dpi: int, draft: bool = False) -> Image.Image:
         """A scanner's full-page JPEG is decoded directly; other pages are rendered."""

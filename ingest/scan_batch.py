@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from eakte.context import Context
 
 WritePages = Callable[[Path, Sequence[int], Path], None]
+SCAN_FACTS = ("scan_device", "scan_time")  # from the batch file's metadata
 
 
 def split_batch(
@@ -54,6 +55,9 @@ def split_batch(
                 "part_of": manifest.id,
                 "batch_pages": [letter.first, letter.last],
                 "batch_page_numbers": list(letter.pages),
+                # the Transfervermerk names the scanned file and its scanner
+                "batch_file": manifest.original_filename,
+                **{k: v for k, v in manifest.fields.items() if k in SCAN_FACTS},
             }
             parts.append(Part(path, (letter.first, letter.last), links))
     in_letters = {page for letter in letters for page in letter.pages}

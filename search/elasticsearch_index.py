@@ -26,7 +26,6 @@ means an unrestricted caller (CLI, maintenance); the web layer always passes one
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
@@ -38,9 +37,25 @@ from elasticsearch import ApiError, ConnectionTimeout, Elasticsearch, helpers
 
 from eakte.errors import ConfigurationError, ToolFailed, Transient
 from eakte.health import Probe, probe_errors
-from eakte.ports import MEDIA_FACETS, IndexDocument, Period, SearchHit, SearchResult, Visibility
+from eakte.ports import (
+    FACETS,
+    MEDIA_FACETS,
+    IndexDocument,
+    Period,
+    SearchHit,
+    SearchResult,
+    Visibility,
+)
 from eakte.wording import documents
 from search import german
+from search.elasticsearch_query import (
+    SPACE,
+    bool_query,
+    highlight,
+    highlighted,
+    restrictions,
+    snippet,
+)
 from search.elasticsearch_schema import (
     FILTER_FIELDS,
     FOLDING,
@@ -50,19 +65,16 @@ from search.elasticsearch_schema import (
     index_template,
 )
 
-FACET_FIELDS = ("doc_type", "signature", "department", "holding", "place", *MEDIA_FACETS)
+FACET_FIELDS = (*FACETS, *MEDIA_FACETS)
 OPEN_PAST, OPEN_FUTURE = "0001-01-01", "9999-12-31"  # an open end of a dated span
 FACET_SIZE = 100
 MAX_HITS = 10_000  # the server's default index.max_result_window
-TITLE_BOOST = 2
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
 HEALTH_TIMEOUT_SECONDS = 5.0  # `eakte doctor` answers quickly even when a node hangs
 # Set explicitly rather than left to the default (also 1s, but skipped on an index
 # nobody searched for 30 s): a write is searchable within a second whoever searches.
 REFRESH_INTERVAL = "1s"
 COLOURS = {"green": "grün", "yellow": "gelb", "red": "rot"}
-_ID_LIKE = re.compile(r"[\w.:-]{1,256}", re.ASCII)
-_SPACE = re.compile(r"\s+")
 
 
 class ElasticsearchIndex:
@@ -140,9 +152,11 @@ class ElasticsearchIndex:
         filters: Mapping[str, str] | None = None,
         visible: Visibility | None = None,
         period: Period | None = None,
+        received: Period | None = None,
     ) -> SearchResult:
         """All words must match in title or text (or the query is a record id); filters,
-        ``period`` and ``visible`` (see the module docstring) restrict the matches."""
+        ``period``, ``received`` and ``visible`` (see the module docstring) restrict the
+        matches."""
         client_side = self._live_analysis() == "client"
         response = self._search(
             "Suche",
@@ -150,10 +164,11 @@ class ElasticsearchIndex:
             filters,
             visible,
             period,
+            received,
             size=min(max(limit, 0), MAX_HITS),
             track_total_hits=self._total_bound + 1,  # one more: "more than the bound"
             source_includes=["doc_type", "title", "text"] if client_side else ["doc_type"],
-            highlight=None if client_side else _highlight(),
+            highlight=None if client_side else highlight(),
         )
         if response is None:
             return SearchResult(total=0)
@@ -163,7 +178,7 @@ class ElasticsearchIndex:
                 id=hit["_id"],
                 score=float(hit["_score"] or 0.0),
                 doc_type=hit["_source"].get("doc_type"),
-                snippet=_snippet(hit, terms) if client_side else _highlighted(hit),
+                snippet=snippet(hit, terms) if client_side else highlighted(hit),
             )
             for hit in response["hits"]["hits"]
         ]
@@ -178,12 +193,15 @@ class ElasticsearchIndex:
         *,
         visible: Visibility | None = None,
         period: Period | None = None,
+        received: Period | None = None,
     ) -> dict[str, dict[str, int]]:
         """Counts of the matches of ``search`` per document type, signature verdict,
-        department, Bestand and place, under the same filters; media facets
-        (``MEDIA_FACETS``) only where a match has a value."""
+        department, Bestand, place and year of receipt, under the same filters; media
+        facets (``MEDIA_FACETS``) only where a match has a value."""
         aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
-        response = self._search("Facettensuche", query, filters, visible, period, size=0, aggs=aggs)
+        response = self._search(
+            "Facettensuche", query, filters, visible, period, received, size=0, aggs=aggs
+        )
         buckets = {n: response["aggregations"][n]["buckets"] if response else [] for n in aggs}
         return {
             n: {b["key"]: int(b["doc_count"]) for b in bs}
@@ -351,7 +369,10 @@ class ElasticsearchIndex:
                 "department": doc.department_key,
                 "restricted": doc.restricted,
                 "received_at": doc.received_at.isoformat() if doc.received_at else None,
+                "received_on": doc.received_on.isoformat() if doc.received_on else None,
+                "received_year": doc.received_year,
                 "holding": doc.holding,
+                "sender": doc.sender,
                 "place": doc.place,
                 "date_from": _day(doc.date_from, OPEN_PAST) if doc.dated else None,
                 "date_to": _day(doc.date_to, OPEN_FUTURE) if doc.dated else None,
@@ -386,37 +407,27 @@ class ElasticsearchIndex:
         filters: Mapping[str, str] | None,
         visible: Visibility | None,
         period: Period | None,
+        received: Period | None,
         **request: Any,
     ) -> Mapping[str, Any] | None:
-        """Run ``request`` with the query built as data, never parsed by the server;
-        None when the query has no words and there are no filters ("nothing")."""
+        """Run ``request`` with the query built as data (``search.elasticsearch_query``),
+        never parsed by the server; None when the query has no words and there are no
+        filters ("nothing")."""
         filters = filters or {}
         if unknown := set(filters) - FILTER_FIELDS:
             raise ValueError(f"unknown filter fields: {sorted(unknown)}")
         if visible is not None and visible.nothing:
             return None
-        exact: list[dict[str, Any]] = [{"term": {k: v}} for k, v in filters.items()]
-        if visible is not None and not visible.restricted:
-            exact.append({"term": {"restricted": False}})
-        if visible is not None and visible.departments is not None:
-            exact.append({"terms": {"department": list(visible.departments)}})
-        exact += _period_filters(period)
         if self._live_analysis() == "client":
             words, fields = german.query_terms(query), ["title_terms", "text_terms"]
         else:
             words, fields = german.query_words(query), ["title", "text"]
-        if not words and not filters and period is None:
+        if not words and not filters and period is None and received is None:
             return None
-        matching: list[dict[str, Any]] = [
-            {"multi_match": {"query": " ".join(words), "type": "cross_fields", "operator": "and",
-                             "fields": [f"{fields[0]}^{TITLE_BOOST}", fields[1]]}}
-        ]  # fmt: skip
-        if _ID_LIKE.fullmatch(query.strip()):
-            matching.append({"term": {"id": query.strip()}})
-        must = {"dis_max": {"queries": matching}} if words else {"match_all": {}}
+        exact = restrictions(filters, visible, period, received)
         with self._errors(action):
             response = self._client.search(
-                index=self._alias, query={"bool": {"must": must, "filter": exact}}, **request
+                index=self._alias, query=bool_query(query, words, fields, exact), **request
             )
         body: Mapping[str, Any] = response.body
         return body
@@ -448,42 +459,6 @@ def _day(day: date | None, open_end: str) -> str:
     return day.isoformat() if day is not None else open_end
 
 
-def _period_filters(period: Period | None) -> list[dict[str, Any]]:
-    """Overlap: the span starts before the period ends and ends after it starts."""
-    if period is None:
-        return []
-    filters: list[dict[str, Any]] = [{"exists": {"field": "date_from"}}]
-    if period.end is not None:
-        filters.append({"range": {"date_from": {"lte": period.end.isoformat()}}})
-    if period.start is not None:
-        filters.append({"range": {"date_to": {"gte": period.start.isoformat()}}})
-    return filters
-
-
-def _highlight() -> dict[str, Any]:
-    """Plain text (no HTML escaping), «» marks, ~200 characters; the start of the text
-    when only the title matched; long texts only in their first 200,000 characters."""
-    return {
-        "pre_tags": [german.MARK_OPEN],
-        "post_tags": [german.MARK_CLOSE],
-        "fragment_size": german.SNIPPET_CHARS,
-        "number_of_fragments": 1,
-        "max_analyzed_offset": german.SNIPPET_SCAN_CHARS,
-        "fields": {"text": {"no_match_size": german.SNIPPET_CHARS}, "title": {}},
-    }
-
-
-def _highlighted(hit: Mapping[str, Any]) -> str:
-    found = {name: " ".join(parts) for name, parts in hit.get("highlight", {}).items()}
-    text, title = found.get("text", ""), found.get("title", "")
-    return _SPACE.sub(" ", text if german.MARK_OPEN in text or not title else title).strip()
-
-
-def _snippet(hit: Mapping[str, Any], terms: set[str]) -> str:
-    source = hit["_source"]
-    return german.make_snippet(source.get("title", ""), source.get("text", ""), terms)
-
-
 def _reason(exc: ApiError) -> str:
     """The server's own words: the reason and its cause, not only the error type."""
     error = exc.body.get("error") if isinstance(exc.body, dict) else None
@@ -494,5 +469,5 @@ def _reason(exc: ApiError) -> str:
 
 
 def _one_line(text: str, limit: int = 300) -> str:
-    text = _SPACE.sub(" ", text).strip()
+    text = SPACE.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"

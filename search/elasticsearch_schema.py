@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from eakte.ports import MEDIA_FACETS
+from eakte.ports import FACETS, MEDIA_FACETS
 from search import german
 
 Analysis = Literal["german", "standard", "client"]
-SCHEMA_VERSION = 4  # 2: department, restricted; 3: holding, place, dated span; 4: media
-FILTER_FIELDS = frozenset(
-    {"doc_type", "signature", "status", "media_type", "department", "holding", "place",
-     *MEDIA_FACETS}
-)  # fmt: skip
+# 2: department, restricted; 3: holding, place, dated span; 4: media;
+# 5: day and year of receipt (received_on, received_year), sender
+SCHEMA_VERSION = 5
+FILTER_FIELDS = frozenset({"status", "media_type", *FACETS, *MEDIA_FACETS})
 FOLDING = ["lowercase", "asciifolding"]
 SNOWBALL = {"type": "snowball", "language": "German"}
 
@@ -38,6 +37,7 @@ def index_template(
             **keywords,
             "restricted": {"type": "boolean"},
             "received_at": {"type": "date"},
+            "received_on": {"type": "date", "format": "yyyy-MM-dd"},  # the office's day
             "date_from": {"type": "date", "format": "yyyy-MM-dd"},
             "date_to": {"type": "date", "format": "yyyy-MM-dd"},
         },

@@ -22,16 +22,23 @@ import tantivy
 
 from eakte.errors import ToolFailed, Transient
 from eakte.health import Probe, probe_errors
-from eakte.ports import MEDIA_FACETS, IndexDocument, Period, SearchHit, SearchResult, Visibility
+from eakte.ports import (
+    FACETS,
+    MEDIA_FACETS,
+    IndexDocument,
+    Period,
+    SearchHit,
+    SearchResult,
+    Visibility,
+)
 from eakte.wording import documents
 from search import german
 
 TOKENIZER = "de_stem"
-FILTER_FIELDS = frozenset(
-    {"doc_type", "signature", "department", "holding", "place", *MEDIA_FACETS}
-)
-FACET_FIELDS = ("doc_type", "signature", "department", "holding", "place", *MEDIA_FACETS)
-DATE_FIELDS = ("date_from", "date_to")  # yyyymmdd integers: compact, ordered, readable
+FACET_FIELDS = (*FACETS, *MEDIA_FACETS)
+FILTER_FIELDS = frozenset(FACET_FIELDS)
+# yyyymmdd integers: compact, ordered, readable; the dated span and the day of receipt
+DATE_FIELDS = ("date_from", "date_to", "received_on")
 OPEN_PAST, OPEN_FUTURE = 1_01_01, 9999_12_31  # an open end of a dated span
 FACET_SIZE = 100
 REBUILD_BATCH = 500  # documents handed to the writer per step of a rebuild
@@ -166,8 +173,9 @@ class TantivyIndex:
         filters: Mapping[str, str] | None = None,
         visible: Visibility | None = None,
         period: Period | None = None,
+        received: Period | None = None,
     ) -> SearchResult:
-        query_obj = self._build_query(query, filters or {}, visible, period)
+        query_obj = self._build_query(query, filters or {}, visible, period, received)
         if query_obj is None:
             return SearchResult(total=0)
         self._index.reload()  # sees commits of other processes at once (~20 µs)
@@ -199,11 +207,12 @@ class TantivyIndex:
         *,
         visible: Visibility | None = None,
         period: Period | None = None,
+        received: Period | None = None,
     ) -> dict[str, dict[str, int]]:
         """Counts of the matches of ``search`` per field, aggregated by tantivy over the
         same query (visibility included), never counted from hits afterwards; media
         facets (``MEDIA_FACETS``) only where a match has a value."""
-        query_obj = self._build_query(query, filters or {}, visible, period)
+        query_obj = self._build_query(query, filters or {}, visible, period, received)
         if query_obj is None:
             return {name: {} for name in FACET_FIELDS if name not in MEDIA_FACETS}
         self._index.reload()
@@ -224,6 +233,7 @@ class TantivyIndex:
         filters: Mapping[str, str],
         visible: Visibility | None,
         period: Period | None = None,
+        received: Period | None = None,
     ) -> tantivy.Query | None:
         """All words must match in title or text; a pasted record id matches exactly;
         filters must match exactly; ``visible`` is a filter like the others, so what the
@@ -243,7 +253,8 @@ class TantivyIndex:
             (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, name, value))
             for name, value in filters.items()
         ]
-        exact += self._period_clauses(period)
+        exact += self._period_clauses(period, "date_from", "date_to")
+        exact += self._period_clauses(received, "received_on", "received_on")
         if not terms and not exact:
             return None
         exact += self._visibility_clauses(visible)
@@ -274,8 +285,12 @@ class TantivyIndex:
             clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(any_of)))
         return clauses
 
-    def _period_clauses(self, period: Period | None) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        """Overlap: the span starts before the period ends and ends after it starts."""
+    def _period_clauses(
+        self, period: Period | None, start: str, end: str
+    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """Overlap (``Period.overlaps``): the span from field ``start`` to field ``end``
+        starts before the period ends and ends after it starts; a day of receipt is a
+        span whose two ends are the same field."""
         if period is None:
             return []
 
@@ -284,11 +299,11 @@ class TantivyIndex:
                 self._schema, field, tantivy.FieldType.Integer, lower, upper
             )
 
-        clauses = [(tantivy.Occur.Must, within("date_from", OPEN_PAST, None))]  # dated
+        clauses = [(tantivy.Occur.Must, within(start, OPEN_PAST, None))]  # has the date
         if period.end is not None:
-            clauses.append((tantivy.Occur.Must, within("date_from", None, _ymd(period.end))))
+            clauses.append((tantivy.Occur.Must, within(start, None, _ymd(period.end))))
         if period.start is not None:
-            clauses.append((tantivy.Occur.Must, within("date_to", _ymd(period.start), None)))
+            clauses.append((tantivy.Occur.Must, within(end, _ymd(period.start), None)))
         return clauses
 
     def _term_clause(self, term: str) -> tantivy.Query:
@@ -315,11 +330,16 @@ class TantivyIndex:
             fields["signature"] = doc.signature
         if doc.holding:
             fields["holding"] = doc.holding
+        if doc.sender:
+            fields["sender"] = doc.sender
         if doc.place:
             fields["place"] = doc.place
         if doc.dated:
             fields["date_from"] = _ymd(doc.date_from) if doc.date_from else OPEN_PAST
             fields["date_to"] = _ymd(doc.date_to) if doc.date_to else OPEN_FUTURE
+        if doc.received_on is not None:
+            fields["received_on"] = _ymd(doc.received_on)
+            fields["received_year"] = doc.received_year
         fields |= doc.media_facets()  # multi-valued: one exact term per value
         return tantivy.Document(**fields)
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eakte.record import Indication, Verdict
+from eakte.record import Indication, TransferNote, Verdict
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -87,6 +87,9 @@ class ValidationReport(Frozen):
     notes: list[str] = Field(default_factory=list)  # what could not be checked, and why
     trust_anchors: list[TrustAnchorFacts] = Field(default_factory=list)
     tool: str
+    # a scan's Transfervermerk (BSI TR-03138), added from the manifest when the
+    # Prüfprotokoll is handed out (`eakte report`, the API); not stored with the report
+    transfer_note: TransferNote | None = None
 
     @classmethod
     def combine(

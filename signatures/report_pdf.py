@@ -20,8 +20,9 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.table import Table
 
+from eakte import transfer
 from eakte.errors import DependencyMissing
-from eakte.record import VERDICT_WORDS
+from eakte.record import VERDICT_WORDS, TransferNote
 from signatures.model import (
     CertificateFacts,
     SignatureFinding,
@@ -103,7 +104,20 @@ def render_pruefprotokoll(report: ValidationReport, *, font_dir: Path | None = N
     for number, finding in enumerate(report.signatures, start=1):
         _write_signature(pdf, finding, number, len(report.signatures))
     _write_anchors(pdf, report.trust_anchors)
+    if report.transfer_note is not None:
+        _write_transfer_note(pdf, report.transfer_note)
     return bytes(pdf.output())
+
+
+def _write_transfer_note(pdf: FPDF, note: TransferNote) -> None:
+    """The Transfervermerk of a scan (BSI TR-03138), in the rows `eakte show` prints too."""
+    if pdf.will_page_break(60):
+        pdf.add_page()
+    _heading(pdf, transfer.TITLE)
+    with _facts(pdf) as row:
+        for label, value in transfer.note_rows(note):
+            mono = label.startswith("SHA-256")
+            row(label, value, MONO_STYLE if mono else VALUE_STYLE)
 
 
 def find_fonts(font_dir: Path | None = None) -> dict[str, Path]:

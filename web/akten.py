@@ -14,10 +14,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from akten.manual import close_akte, file_by_hand
+from akten.manual import close_akte, closing_facts, file_by_hand
 from akten.model import Akte
 from akten.registry import AktenRegister
 from eakte.records import load_manifest
+from evidence.tsa import optional_stamper
 from web.auth import CurrentPrincipal, require_principal
 from web.policy import Principal, find_akte, find_record, may_see, require, visible_akten
 from web.routes import Service
@@ -27,7 +28,7 @@ akten_api = APIRouter(prefix="/api", dependencies=[Depends(require_principal)])
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-def register(request: Request) -> AktenRegister:
+async def register(request: Request) -> AktenRegister:
     akten: AktenRegister = request.app.state.akten
     return akten
 
@@ -157,6 +158,12 @@ def close(
     """Close the Akte (zdA): each Dokument's retention end is set from its position and
     its original locked in the object store until then."""
     akte = find_akte(akten, caller, "manage", aktenzeichen)
-    done = close_akte(ctx.store, akten, akte.aktenzeichen, actor=caller.name, closed_on=body.datum)
-    audit(request, caller, "akte_closed", akte.aktenzeichen, locked=done.locked)
-    return {**done.akte.to_json(), "documents": done.documents, "locked": done.locked}
+    done = close_akte(
+        ctx.store, akten, akte.aktenzeichen, actor=caller.name, closed_on=body.datum,
+        stamper=optional_stamper(ctx.settings.tsa_url),
+    )  # fmt: skip
+    audit(
+        request, caller, "akte_closed", akte.aktenzeichen, locked=done.locked,
+        evidence=done.evidence,
+    )  # fmt: skip
+    return {**done.akte.to_json(), **closing_facts(done)}

@@ -70,6 +70,9 @@ GERMAN_VALIDATION = {
     "string_too_short": "muss mindestens {min_length} Zeichen lang sein",
     "string_too_long": "darf höchstens {max_length} Zeichen lang sein",
     "literal_error": "muss einer dieser Werte sein: {expected}",
+    "date_parsing": "muss ein Datum sein (JJJJ-MM-TT)",
+    "date_from_datetime_parsing": "muss ein Datum sein (JJJJ-MM-TT)",
+    "date_from_datetime_inexact": "muss ein Datum sein (JJJJ-MM-TT)",
 }
 
 

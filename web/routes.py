@@ -38,6 +38,7 @@ from eakte.retrieval import copy_original_verified, search_records, signature_re
 from signatures.model import ValidationReport
 from web.auth import CurrentPrincipal, require_principal
 from web.policy import find_record, require, visibility
+from web.search_filters import Receipt, exact_query, receipt_query
 from web.trail import audit
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ INTERNAL_DETAILS = frozenset({"cause", "traceback", "path", "paths"})
 _SERVER_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[/\\][\w.~+-]+){2,}[/\\]?")
 
 
-def service(request: Request) -> Context:
+async def service(request: Request) -> Context:
+    """No I/O here: ``async`` spares each request a trip through the thread pool."""
     ctx: Context = request.app.state.ctx
     return ctx
 
@@ -94,6 +96,8 @@ def _probe(name: str, check: Callable[[], object]) -> Reachability:
 
 
 Query_ = Annotated[str, Query(max_length=1000)]
+ReceiptQuery = Annotated[Receipt, Depends(receipt_query)]
+ExactQuery = Annotated[dict[str, str], Depends(exact_query)]
 
 
 @api.get("/search")
@@ -101,22 +105,33 @@ def search(
     request: Request,
     ctx: Service,
     caller: CurrentPrincipal,
+    receipt: ReceiptQuery,
+    exact: ExactQuery,
     q: Query_ = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
     signatur: Verdict | None = None,
 ) -> SearchResponse:
     """Like ``eakte search --json``, over the Dokumente the caller may see: the engine
-    filters hits, total and snippets alike."""
+    filters hits, total and snippets alike. ``typ``, ``abteilung``, ``absender``,
+    ``bestand``, ``ort`` take a value as the facets list it; ``jahr``, ``eingang_von``
+    and ``eingang_bis`` (both days included) restrict to when a Dokument came in."""
     require(caller, "search")
-    if not q.strip() and not signatur:
-        raise HTTPException(422, "Suchbegriff (q) oder signatur angeben.")
+    if not q.strip() and not signatur and not receipt.given and not exact:
+        raise HTTPException(422, "Suchbegriff (q) oder einen Filter angeben.")
     visible = visibility(caller, "search")
 
     def engine(query: str, *, limit: int, filters: Mapping[str, str]) -> SearchResult:
-        return ctx.index.search(query, limit=limit, filters=filters, visible=visible)
+        return ctx.index.search(
+            query,
+            limit=limit,
+            filters={**filters, **exact, **receipt.filters},
+            visible=visible,
+            received=receipt.received,
+        )
 
     result = search_records(engine, q, limit=limit, signature=signatur)
-    audit(request, caller, "search", q=q, signatur=signatur, total=result.total)
+    details = receipt.audit_details() | exact
+    audit(request, caller, "search", q=q, signatur=signatur, total=result.total, **details)
     return result
 
 
@@ -125,14 +140,19 @@ def facets(
     request: Request,
     ctx: Service,
     caller: CurrentPrincipal,
+    receipt: ReceiptQuery,
+    exact: ExactQuery,
     q: Query_ = "",
     signatur: Verdict | None = None,
 ) -> SearchFacets:
-    """Counts per type, signature verdict and department of what ``/search`` finds."""
+    """Counts per type, signature verdict, department, sender, Bestand, Ort and year
+    of receipt of what ``/search`` finds with the same parameters."""
     require(caller, "search")
-    filters = {"signature": signatur} if signatur else {}
-    counts = ctx.index.facets(q, filters, visible=visibility(caller, "search"))
-    audit(request, caller, "search", q=q, signatur=signatur, facets=True)
+    filters = ({"signature": signatur} if signatur else {}) | exact | receipt.filters
+    visible = visibility(caller, "search")
+    counts = ctx.index.facets(q, filters, visible=visible, received=receipt.received)
+    details = receipt.audit_details() | exact
+    audit(request, caller, "search", q=q, signatur=signatur, facets=True, **details)
     return SearchFacets(facets=counts)
 
 

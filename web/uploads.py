@@ -161,7 +161,8 @@ class UploadJobs:
                 if item.state != "done"
             }
             progress.working(next(iter(todo.values()), None))
-            runner = self._runner(self.ctx, progress.pages)
+            # the signed-in user brought the files in: the Transfervermerk names them
+            runner = self._runner(self.ctx.scanned_by(sendung.uploaded_by), progress.pages)
             for outcome in runner.ingest(list(todo), "upload"):
                 line = IngestLine.model_validate(outcome.contract_json())
                 number = todo[Path(line.path)]

@@ -177,7 +177,9 @@ def _tidy_up(ctx: Context, record_id: str) -> None:
 def _store_part(ctx: Context, container: Manifest, part: Part, new_records: list[str]) -> str:
     """A part (attachment, letter of a scan batch, a .p7m's content) becomes a record of
     its own: stored here, submitted to the workers, linked both ways."""
-    received = pipeline.store_original(part.path, ctx, container.channel, part.links)
+    received = pipeline.store_original(
+        part.path, ctx, container.channel, part.links, received_by=container.received_by
+    )
     if not received.duplicate:
         submit(ctx, received.manifest)
         new_records.append(received.manifest.id)

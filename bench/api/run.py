@@ -126,8 +126,26 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[
     raise SystemExit(f"eakte serve did not listen within {START_SECONDS} s")
 
 
+def server_cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU of the server processes so far (Linux ``/proc``): per request,
+    the one figure here that other jobs on the machine do not move."""
+    total = 0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    except OSError:
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 async def load(
-    bases: list[str], token: str, request: Request, clients: int, seconds: float
+    bases: list[str],
+    token: str,
+    request: Request,
+    clients: int,
+    seconds: float,
+    pids: list[int] | None = None,
 ) -> dict[str, Any]:
     """``clients`` loops sending ``request`` until the time is up; latency per answer.
     With several servers each client keeps to one (as a proxy's sticky balancing)."""
@@ -146,9 +164,11 @@ async def load(
             latencies.append(time.perf_counter() - began)
             failures += response.status_code != 200
 
+    cpu_before = server_cpu_seconds(pids or [])
     began = time.perf_counter()
     await asyncio.gather(*(loop(sessions[n % len(sessions)]) for n in range(clients)))
     wall = time.perf_counter() - began
+    cpu_after = server_cpu_seconds(pids or [])
     for session in sessions:
         await session.aclose()
     ordered = sorted(latencies)
@@ -165,6 +185,11 @@ async def load(
         "p95_ms": ms(0.95),
         "p99_ms": ms(0.99),
         "mean_ms": round(1000 * statistics.fmean(latencies), 1),
+        "server_cpu_ms_per_request": (
+            round(1000 * (cpu_after - cpu_before) / len(latencies), 2)
+            if pids and cpu_before is not None and cpu_after is not None
+            else None
+        ),
     }
 
 
@@ -213,16 +238,18 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[dict[str, Any]]] = {}
     try:
         bases = [f"http://127.0.0.1:{port}" for port in ports]
+        pids = [server.pid for server in servers]
         for kind, request in requests.items():
             asyncio.run(load(bases, token, request, len(bases), 1.0))  # warm-up, not kept
             results[kind] = [
-                asyncio.run(load(bases, token, request, clients, args.seconds))
+                asyncio.run(load(bases, token, request, clients, args.seconds, pids))
                 for clients in CLIENTS
             ]
             for row in results[kind]:
                 print(
                     f"{kind:9} {row['clients']:3} clients  {row['requests_per_second']:7.1f}/s"
                     f"  p50 {row['p50_ms']:6.1f} ms  p95 {row['p95_ms']:6.1f} ms"
+                    f"  server CPU {row['server_cpu_ms_per_request']} ms/request"
                     f"  failed {row['failed']}",
                     file=sys.stderr,
                 )
@@ -230,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
+    load_average = os.getloadavg()
     report = {
         "what": "eakte serve (embedded: tantivy, file store, SQLite) under a loopback load "
         "generator on the same machine; search and reads as a clerk of one department",
@@ -238,7 +266,11 @@ def main(argv: list[str] | None = None) -> int:
         "visible_to_the_clerk": len(by_department[DEPARTMENTS[0]]),
         "seconds_per_level": args.seconds,
         "seed_seconds": round(seeded, 1),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_1_5_15_min_at_end": [round(x, 2) for x in load_average],
+        },
         "goal": "search p95 under 100 ms at 8 clients",
         "goal_met": next(r for r in results["search"] if r["clients"] == 8)["p95_ms"] < 100,
         "results": results,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from eakte.ports import IndexDocument, Period, SearchHit, SearchResult, Visibility
+from eakte.ports import FACETS, IndexDocument, Period, SearchHit, SearchResult, Visibility
 
 
 class FakeIndex:
@@ -32,10 +32,11 @@ class FakeIndex:
         filters: Mapping[str, str] | None = None,
         visible: Visibility | None = None,
         period: Period | None = None,
+        received: Period | None = None,
     ) -> SearchResult:
         hits = [
             SearchHit(id=d.id, score=1.0, doc_type=d.doc_type, snippet=d.text[:80])
-            for d in self._matches(query, filters, visible, period)
+            for d in self._matches(query, filters, visible, period, received)
         ]
         return SearchResult(total=len(hits), hits=hits[:limit])
 
@@ -46,17 +47,14 @@ class FakeIndex:
         *,
         visible: Visibility | None = None,
         period: Period | None = None,
+        received: Period | None = None,
     ) -> dict[str, dict[str, int]]:
-        names = ("doc_type", "signature", "department", "holding", "place")
-        counts: dict[str, dict[str, int]] = {name: {} for name in names}
-        for d in self._matches(query, filters, visible, period):
-            for name in ("doc_type", "signature", "holding", "place"):
-                value = getattr(d, name)
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        for d in self._matches(query, filters, visible, period, received):
+            for name in FACETS:
+                value = d.department_key if name == "department" else getattr(d, name)
                 if value is not None:
                     counts[name][value] = counts[name].get(value, 0) + 1
-            counts["department"][d.department_key] = (
-                counts["department"].get(d.department_key, 0) + 1
-            )
         return counts
 
     def _matches(
@@ -65,6 +63,7 @@ class FakeIndex:
         filters: Mapping[str, str] | None,
         visible: Visibility | None,
         period: Period | None = None,
+        received: Period | None = None,
     ) -> list[IndexDocument]:
         words = query.lower().split()
         return [
@@ -73,6 +72,7 @@ class FakeIndex:
             if all(w in f"{d.text} {d.title_and_keywords}".lower().split() for w in words)
             and all(getattr(d, k) == v for k, v in (filters or {}).items())
             and (period is None or period.overlaps(d.date_from, d.date_to))
+            and (received is None or received.covers(d.received_on))
             and (visible is None or visible.restricted or not d.restricted)
             and (
                 visible is None

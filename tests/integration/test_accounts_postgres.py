@@ -15,6 +15,8 @@ from accounts.audit import AuditLog
 from accounts.db import Database, open_database
 from tests.conftest import REPO, Cli
 from tests.integration.postgres_fixtures import postgres_server, postgres_url
+from tests.integration.test_web_sessions import logout_ends_the_session_in_every_process
+from tests.integration.ui_fixtures import PASSWORD, set_password
 from tests.integration.web_fixtures import add_user, api_server
 from tests.unit.test_accounts import (
     database,
@@ -24,6 +26,7 @@ from tests.unit.test_accounts import (
     test_a_user_authenticates_with_its_token_only,
     test_an_intact_chain_verifies,
     test_disable_and_reset_take_effect_at_once,
+    test_disable_reset_and_a_new_password_end_browser_sessions,
     test_migrating_twice_is_harmless,
     test_names_and_roles_are_checked,
     test_passwords_are_stored_as_argon2,
@@ -42,6 +45,7 @@ __all__ = [  # the SQLite tests, collected here again on PostgreSQL; fixtures
     "test_a_user_authenticates_with_its_token_only",
     "test_an_intact_chain_verifies",
     "test_disable_and_reset_take_effect_at_once",
+    "test_disable_reset_and_a_new_password_end_browser_sessions",
     "test_migrating_twice_is_harmless",
     "test_names_and_roles_are_checked",
     "test_passwords_are_stored_as_argon2",
@@ -102,6 +106,24 @@ def test_the_api_with_users_and_audit_in_postgres(
     actions = [json.loads(line)["action"] for line in exported.stdout.splitlines()]
     assert actions == ["search", "auth_failed"]
     assert cli("audit", "verify").returncode == 0
+
+
+def test_a_logout_ends_the_session_in_every_process_on_postgres(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    cli = Cli(tmp_path / "data", {"EAKTE_DATABASE_URL": postgres_url})
+    add_user(cli, "bau", "clerk", "bauamt")
+    set_password(cli, "bau", PASSWORD)
+    env = {
+        "EAKTE_DATA_DIR": str(cli.data_dir),
+        "EAKTE_DATABASE_URL": postgres_url,
+        "EAKTE_SESSION_COOKIE_SECURE": "false",
+    }
+    with api_server(env) as first, api_server(env) as second:
+        logout_ends_the_session_in_every_process(
+            first, second, "bau", lambda: set_password(cli, "bau", PASSWORD + "-neu")
+        )
+    assert not (cli.data_dir / "eakte.db").exists()
 
 
 def test_the_shared_tests_really_run_on_postgres(database: Database) -> None:

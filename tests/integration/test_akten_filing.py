@@ -119,7 +119,9 @@ def test_replies_are_filed_into_the_akte_they_cite(cli: Cli, tmp_path: Path) -> 
     assert closed["retention_until"] == "2037-12-31"
     after = cli("akte", "zeigen", AZ, "--json").json()
     assert {d["retain_until"] for d in after["documents"]} == {"2037-12-31"}
-    assert [e["action"] for e in after["events"]] == ["opened", "closed"]
+    # no TSA set: closed all the same, the events say why there is no evidence record
+    assert [e["action"] for e in after["events"]] == ["opened", "closed", "evidence_missing"]
+    assert "EAKTE_TSA_URL" in after["events"][-1]["message"] == closed["evidence_note"]
     listed = cli("akte", "liste", "--geschlossen", "--json").json()
     assert [a["aktenzeichen"] for a in listed] == [AZ]
 

@@ -153,6 +153,7 @@ def test_due_akten_are_offered_appraised_and_handed_over(
         "opened",
         "vorgang_opened",
         "closed",
+        "evidence_missing",  # no EAKTE_TSA_URL in this test
         "offered",
         "appraised",
         "transferred",

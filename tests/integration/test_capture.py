@@ -48,6 +48,7 @@ def test_a_scan_batch_splits_at_separator_sheets_and_not_at_decoys(
     assert [part["pages"] for part in line["parts"]] == spans == [[1, 2], [4, 4], [7, 7]]
 
     shown_batch = _show(cli, line["id"])
+    assert shown_batch["transfer_note"] is None  # read in its letters, which carry it
     assert [page["source"] for page in shown_batch["pages"]] == [
         *("part", "part", "skipped", "part", "skipped", "skipped", "part")
     ]
@@ -55,6 +56,9 @@ def test_a_scan_batch_splits_at_separator_sheets_and_not_at_decoys(
         letter = _show(cli, part["id"])
         assert letter["fields"]["part_of"] == line["id"]
         assert letter["page_count"] == page_count
+        note = letter["transfer_note"]  # the letter's Transfervermerk names its batch
+        assert (note["batch"], note["batch_pages"]) == ("stapel.pdf", part["pages"])
+        assert note["device"]  # the batch PDF's producer, carried over to the letter
         first_line = _words(text.splitlines()[0])
         assert first_line in _words(letter["pages"][0]["text"])
         extract = tmp_path / f"{part['id']}.pdf"

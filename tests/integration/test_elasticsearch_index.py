@@ -21,7 +21,7 @@ from eakte.ports import IndexDocument, Visibility
 from search import german
 from search.elasticsearch_index import ElasticsearchIndex
 from tests.integration.server_fixtures import RunningServer, elasticsearch_server, real_servers
-from tests.search_corpus import CORPUS
+from tests.search_corpus import CORPUS, check_sender_facet_and_filter
 
 __all__ = ["elasticsearch_server", "real_servers"]  # fixtures, used by name
 
@@ -157,8 +157,10 @@ def test_empty_or_punctuation_query_matches_nothing(
         "doc_type": {},
         "signature": {},
         "department": {},
+        "sender": {},
         "holding": {},
         "place": {},
+        "received_year": {},
     }
 
 
@@ -292,7 +294,12 @@ def signed_corpus() -> list[IndexDocument]:
         doc("a", "Bescheid Abfall", doc_type="bescheid", signature="TOTAL_PASSED"),
         doc("b", "Bescheid Abfall", doc_type="bescheid", signature="TOTAL_FAILED"),
         doc("c", "Bescheid Wasser", doc_type="antrag", signature="TOTAL_PASSED"),
-        doc("d", "Bescheid Abfall", department="Umweltamt", received_at=datetime.now(UTC)),
+        doc(
+            "d",
+            "Bescheid Abfall",
+            department="Umweltamt",
+            received_at=datetime(2025, 3, 4, 10, 0, tzinfo=UTC),
+        ),
     ]
 
 
@@ -305,7 +312,7 @@ def test_filters_on_signature_and_other_fields(open_index: Opener) -> None:
     assert ids(index, "Abfall", filters={"department": "Umweltamt"}) == {"d"}
     assert ids(index, "Abfall", filters={"signature": 'TOTAL_PASSED" OR *'}) == set()
     with pytest.raises(ValueError):
-        index.search("x", filters={"sender": "x"})
+        index.search("x", filters={"owner": "x"})
 
 
 def test_facets_count_the_matches(open_index: Opener) -> None:
@@ -315,8 +322,10 @@ def test_facets_count_the_matches(open_index: Opener) -> None:
         "doc_type": {"bescheid": 2, "antrag": 1},
         "signature": {"TOTAL_PASSED": 2, "TOTAL_FAILED": 1},
         "department": {"-": 3, "Umweltamt": 1},
+        "sender": {},
         "holding": {},
         "place": {},
+        "received_year": {"2025": 1},
     }
     assert index.facets("Abfall", {"doc_type": "bescheid"})["signature"] == {
         "TOTAL_PASSED": 1,
@@ -347,8 +356,10 @@ def test_visibility_filters_hits_totals_and_facets(open_index: Opener) -> None:
         "doc_type": {"plan": 2},
         "signature": {},
         "department": {"bauamt": 2},
+        "sender": {},
         "holding": {},
         "place": {},
+        "received_year": {},
     }
     assert index.facets("Haushaltsplan", visible=archivist)["department"] == {
         "bauamt": 1,
@@ -481,3 +492,7 @@ def test_a_write_without_refresh_becomes_searchable_by_itself(
     while ids(index, "Gartenhaus") != {"w1"}:
         assert time.monotonic() < deadline, "never searchable"
         time.sleep(0.2)
+
+
+def test_the_sender_is_an_exact_facet_and_filter_within_visibility(open_index: Opener) -> None:
+    check_sender_facet_and_filter(open_index())

@@ -64,3 +64,45 @@ def test_evidence_record_of_a_closed_akte(
     assert broken.returncode == 1, broken.stderr
     assert "Original: NICHT bestätigt" in broken.stdout
     assert "nicht im Hashbaum" in broken.stdout
+
+
+def test_closing_an_akte_makes_its_evidence_record(
+    cli: Cli,
+    tmp_path: Path,
+    pki: TestPki,  # noqa: F811
+    pki_server: str,  # noqa: F811
+) -> None:
+    """With a TSA the record is made as the Akte closes and `eakte beweis pruefen` accepts
+    it; without one the Akte closes all the same and its events say why there is none."""
+    env = {"EAKTE_TSA_URL": f"{pki_server}/tsa", "EAKTE_TRUST_DIR": str(pki.trust_dir)}
+    post = tmp_path / "post"
+    post.mkdir()
+    for n in range(3):
+        make_text_pdf(post / f"{n}.pdf", [f"Widerspruch Nummer {n}\nGrundstück {n * 7}"])
+    ids = [line["id"] for line in cli("ingest", post, "--json").json_lines()]
+    akten = [
+        cli("akte", "anlegen", "--position", "632.1", "--titel", title, "--json").json()
+        for title in ("Mit Zeitstempel", "Ohne Zeitstempel")
+    ]
+    with_tsa, without = (akte["aktenzeichen"] for akte in akten)
+    for record_id, aktenzeichen in zip(ids, (with_tsa, with_tsa, without), strict=True):
+        assert cli("ablegen", record_id, aktenzeichen).returncode == 0
+
+    closed = cli("akte", "schliessen", with_tsa, "--json", **env)
+    assert closed.returncode == 0, closed.stderr
+    assert (closed.json()["evidence"], closed.json()["evidence_note"]) == (2, None)
+    events = cli("akte", "zeigen", with_tsa, "--json").json()["events"]
+    assert [e["action"] for e in events][-2:] == ["closed", "evidence_created"]
+    for record_id in ids[:2]:
+        checked = cli("beweis", "pruefen", record_id, "--json", **env)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert checked.json()["ok"] and checked.json()["aktenzeichen"] == with_tsa
+
+    text = cli("akte", "schliessen", without)  # no EAKTE_TSA_URL
+    assert text.returncode == 0, text.stderr
+    assert "Kein Beweisdatensatz erstellt: kein Zeitstempeldienst eingestellt" in text.stderr
+    events = cli("akte", "zeigen", without, "--json").json()["events"]
+    assert events[-1]["action"] == "evidence_missing"
+    assert f"eakte beweis erstellen {without}" in events[-1]["message"]
+    unproven = cli("beweis", "pruefen", ids[2], **env)
+    assert unproven.returncode == 1 and "keinen Beweisdatensatz" in unproven.stderr

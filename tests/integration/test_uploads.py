@@ -9,6 +9,7 @@ from pathlib import Path
 
 from eakte.context import Context
 from eakte.record import utc_now
+from eakte.records import load_manifest
 from eakte.wiring import build_runner
 from web.uploads import Sendung, SendungFile, UploadJobs, load_sendung, new_sendung_id
 
@@ -52,7 +53,8 @@ def test_a_sendung_left_by_a_stopped_process_is_captured_on_the_next_start(
     assert not (spool / sendung_id).exists()  # the originals are in the store now
     for item in done.files:
         assert item.line is not None and item.line.id is not None
-        assert ctx.store.get_derived(f"manifests/{item.line.id}.json") is not None
+        manifest = load_manifest(ctx.store, item.line.id)
+        assert manifest is not None and manifest.received_by == "post"  # who uploaded it
 
 
 def test_a_failed_capture_keeps_its_files_for_the_next_start(

@@ -8,14 +8,15 @@ from __future__ import annotations
 import io
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from PIL import Image
 
-from tests.integration.web_fixtures import LETTER_NAME, Served, add_user, served
+from eakte.record import local_day
+from tests.integration.web_fixtures import LETTER_NAME, RTL_NAME, Served, add_user, served
 
 pytestmark = pytest.mark.integration
 __all__ = ["served"]  # fixture
@@ -70,8 +71,15 @@ def test_a_clerk_learns_nothing_of_another_departments_dokument(served: Served) 
     assert other == {"total": 0, "hits": [], "more_than_total": False}
     assert served.get("/api/search", "kasse", params={"q": letter}).json()["total"] == 0
     facets = served.get("/api/search/facets", "kasse", params={"q": "Widerspruch"}).json()
-    empty = {"doc_type": {}, "signature": {}, "department": {}, "holding": {}, "place": {}}
-    assert facets == {"facets": empty}
+    empty = {
+        "doc_type": {},
+        "signature": {},
+        "department": {},
+        "sender": {},
+        "holding": {},
+        "place": {},
+    }
+    assert facets == {"facets": {**empty, "place": {}, "received_year": {}}}
     everything = served.get("/api/search/facets", "kasse", params={"signatur": "UNSIGNED"})
     assert set(everything.json()["facets"]["department"]) == {"kaemmerei"}
     listed = served.get("/api/search", "kasse", params={"signatur": "UNSIGNED", "limit": 100})
@@ -100,6 +108,63 @@ def test_restricted_dokumente_are_hidden_from_archivists(served: Served) -> None
     assert every.json()["total"] == len(served.ids) - 1
     facets = served.get("/api/search/facets", "archiv", params={"signatur": "UNSIGNED"}).json()
     assert sum(facets["facets"]["signature"].values()) == len(served.ids) - 1
+
+
+def _received_day(served: Served, name: str) -> date:
+    """The office's day the Dokument came in, as the CLI (which sees all) shows it."""
+    shown = served.cli("show", served.ids[name], "--json")
+    assert shown.returncode == 0, shown.stderr
+    return local_day(datetime.fromisoformat(shown.json()["received_at"]))
+
+
+def test_year_facet_and_receipt_range_count_only_what_the_caller_may_see(served: Served) -> None:
+    """Clerks see their department's, the archivist all but the restricted one: in the
+    hits, the date-filtered totals and the year facet alike."""
+    days = {name: _received_day(served, name) for name in served.ids}
+    whole = {
+        "eingang_von": min(days.values()).isoformat(),
+        "eingang_bis": max(days.values()).isoformat(),
+    }
+    visible = {
+        "bau": {LETTER_NAME, "wird-beschaedigt.pdf", RTL_NAME},
+        "kasse": {"rechnung.pdf", "vertraulich.pdf"},
+        "archiv": set(served.ids) - {"vertraulich.pdf"},
+    }
+    for user, names in visible.items():
+        found = served.get("/api/search", user, params={**whole, "limit": 100}).json()
+        assert found["total"] == len(names), user
+        assert {hit["id"] for hit in found["hits"]} == {served.ids[name] for name in names}
+        counted = served.get("/api/search/facets", user, params=whole).json()["facets"]
+        assert sum(counted["received_year"].values()) == len(names)
+        for year in {day.year for day in days.values()}:
+            expected = sum(1 for name in names if days[name].year == year)
+            facets = served.get("/api/search/facets", user, params={"jahr": year}).json()
+            assert facets["facets"]["received_year"] == ({str(year): expected} if expected else {})
+            assert (
+                served.get("/api/search", user, params={"jahr": year}).json()["total"] == expected
+            )
+
+
+def test_a_receipt_range_includes_both_of_its_days(served: Served) -> None:
+    letter = served.ids[LETTER_NAME]
+    day = _received_day(served, LETTER_NAME)
+    before, after = day - timedelta(days=1), day + timedelta(days=1)
+
+    def found(user: str, start: date | None, end: date | None) -> set[str]:
+        params = {"q": "Widerspruch", "eingang_von": start, "eingang_bis": end}
+        response = served.get("/api/search", user, params={k: v for k, v in params.items() if v})
+        assert response.status_code == 200, response.text
+        return {hit["id"] for hit in response.json()["hits"]}
+
+    assert letter in found("bau", day, day)
+    assert letter in found("bau", before, day) and letter in found("bau", day, after)
+    assert letter not in found("bau", None, before)
+    assert letter not in found("bau", after, None)
+    assert found("kasse", day, day) == set()  # another department's, even on its day
+    facets = served.get(
+        "/api/search/facets", "kasse", params={"q": "Widerspruch", "jahr": day.year}
+    )
+    assert facets.json()["facets"]["received_year"] == {}
 
 
 def test_the_mailroom_reassigns_and_search_follows_at_once(served: Served) -> None:
@@ -306,3 +371,15 @@ def test_the_mailroom_corrects_sender_subject_and_date(served: Served, sample_di
     found = served.get("/api/search", "archiv", params={"q": "Zaunkönig"}).json()
     assert [hit["id"] for hit in found["hits"]] == [record_id]
     assert patch({"references": "x"}).status_code == 422  # read from the text: stays
+    # the corrected sender is an exact filter and facet, within what the caller may see
+    by_sender = {"absender": "Zaunkönig GmbH"}
+    listed = served.get("/api/search", "archiv", params=by_sender).json()
+    assert [hit["id"] for hit in listed["hits"]] == [record_id]
+    facets = served.get("/api/search/facets", "archiv", params={"q": "Flurstück"}).json()
+    assert facets["facets"]["sender"]["Zaunkönig GmbH"] == 1
+    assert served.get("/api/search", "bau", params=by_sender).json()["total"] == 0
+    assert (
+        served.get("/api/search", "archiv", params={"absender": "Zaunkönig"}).json()["total"] == 0
+    )
+    other_type = {**by_sender, "typ": "rechnung"}
+    assert served.get("/api/search", "archiv", params=other_type).json()["total"] == 0

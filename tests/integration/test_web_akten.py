@@ -86,6 +86,7 @@ def test_akten_from_opening_to_closing_through_the_one_policy(served: Served) ->
     )
     assert closed.status_code == 200, closed.text
     assert closed.json()["status"] == "closed" and closed.json()["documents"] == 1
+    assert closed.json()["evidence"] is None and "EAKTE_TSA_URL" in closed.json()["evidence_note"]
     assert date.fromisoformat(closed.json()["retention_until"]).year == date.today().year + 10
     again = served.client.post(
         _path(aktenzeichen, "/dokumente"), json={"dokument": letter}, headers=served.auth("recht")

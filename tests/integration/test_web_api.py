@@ -101,8 +101,23 @@ def test_search_finds_an_ingested_sample(served: Served) -> None:
 @pytest.mark.parametrize(
     ("query", "detail"),
     [
-        ("", "Suchbegriff (q) oder signatur angeben."),
+        ("", "Suchbegriff (q) oder einen Filter angeben."),
         ("q=x&limit=0", "Ungültige Anfrage: limit muss mindestens 1 sein"),
+        (
+            "eingang_von=31.12.2025",
+            "Ungültige Anfrage: eingang_von muss ein Datum sein (JJJJ-MM-TT)",
+        ),
+        (
+            "eingang_bis=2025-02-30",
+            "Ungültige Anfrage: eingang_bis muss ein Datum sein (JJJJ-MM-TT)",
+        ),
+        ("eingang_von=2025-01-01T10:00", "Ungültige Anfrage: eingang_von muss ein Datum sein"),
+        (
+            "eingang_von=2025-02-01&eingang_bis=2025-01-31",
+            "Ungültige Anfrage: eingang_bis liegt vor eingang_von",
+        ),
+        ("jahr=zwanzig", "Ungültige Anfrage: jahr muss eine ganze Zahl sein"),
+        ("jahr=0", "Ungültige Anfrage: jahr muss mindestens 1 sein"),
         ("q=x&limit=viele", "Ungültige Anfrage: limit muss eine ganze Zahl sein"),
         ("q=x&signatur=GUT", "Ungültige Anfrage: signatur muss einer dieser Werte sein"),
     ],
@@ -224,10 +239,26 @@ def test_the_api_on_minio_and_elasticsearch(
         hidden = client.get("/api/search", params={"q": "Rechnung"}, headers=auth("bau")).json()
         assert hidden == {"total": 0, "hits": [], "more_than_total": False}
         facets = client.get("/api/search/facets", params={"q": "Rechnung"}, headers=auth("bau"))
-        empty = {"doc_type": {}, "signature": {}, "department": {}, "holding": {}, "place": {}}
-        assert facets.json() == {"facets": empty}
+        empty = {
+            "doc_type": {},
+            "signature": {},
+            "department": {},
+            "sender": {},
+            "holding": {},
+            "place": {},
+        }
+        assert facets.json() == {"facets": {**empty, "place": {}, "received_year": {}}}
         counted = client.get("/api/search/facets", params={"q": "Rechnung"}, headers=auth("kasse"))
         assert counted.json()["facets"]["department"] == {"kaemmerei": 1}
+        # the year of receipt and a range of days on Elasticsearch, under the same restriction
+        year = next(iter(counted.json()["facets"]["received_year"]))
+        by_year = {"jahr": year, "eingang_von": f"{year}-01-01", "eingang_bis": f"{year}-12-31"}
+        mine = client.get("/api/search", params=by_year, headers=auth("kasse")).json()
+        assert [h["id"] for h in mine["hits"]] == [record_id]
+        theirs = client.get("/api/search/facets", params=by_year, headers=auth("bau")).json()
+        assert theirs["facets"]["received_year"] == {} and theirs["facets"]["department"] == {}
+        earlier = {"eingang_bis": f"{int(year) - 1}-12-31"}
+        assert client.get("/api/search", params=earlier, headers=auth("kasse")).json()["total"] == 0
         assert client.get(f"/api/records/{record_id}", headers=auth("bau")).status_code == 404
         assign(client, tokens["post"], record_id, {"restricted": True})
         gone = client.get("/api/search", params={"q": "Rechnung"}, headers=auth("archiv")).json()

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -140,6 +142,40 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(ui_server: UiServer) -
         assert "abgelaufen=1" in answer.headers["location"]
 
 
+def logout_ends_the_session_in_every_process(
+    first: httpx.Client, second: httpx.Client, user: str, set_new_password: Callable[[], None]
+) -> None:
+    """Two API processes of one installation: a session from the first is good in the
+    second until it logs out in the first; a new password ends the next one in both."""
+    assert _log_in(first, user).status_code == 303
+    copied = first.cookies["eakte_sitzung"]
+    stolen = {"Cookie": f"eakte_sitzung={copied}"}
+    assert second.get("/suche", headers=stolen).status_code == 200
+    out = first.post("/abmelden", data={"csrf": _csrf_of(first, "/suche")})
+    assert out.status_code == 303
+    refused = second.get("/suche", headers=stolen)
+    assert refused.status_code == 303 and "abgelaufen=1" in refused.headers["location"]
+    first.cookies.clear()
+    assert _log_in(first, user).status_code == 303
+    stolen = {"Cookie": f"eakte_sitzung={first.cookies['eakte_sitzung']}"}
+    assert second.get("/suche", headers=stolen).status_code == 200
+    set_new_password()
+    for process in (first, second):
+        assert process.get("/suche", headers=stolen).status_code == 303
+
+
+def test_logout_and_a_new_password_end_the_session_in_every_process(
+    ui_server: UiServer, tmp_path: Path
+) -> None:
+    with (
+        _client(ui_server) as first,
+        api_server(ui_server.env, tmp_path / "second.log") as second,
+    ):
+        logout_ends_the_session_in_every_process(
+            first, second, "kasse", lambda: set_password(ui_server.cli, "kasse", PASSWORD)
+        )
+
+
 def test_errors_are_german_pages_without_internals(ui_server: UiServer) -> None:
     with _client(ui_server) as client:
         assert _log_in(client, "bau").status_code == 303
@@ -250,3 +286,23 @@ def test_failed_logins_are_throttled_per_address_like_wrong_tokens(ui_server: Ui
             assert "eakte_sitzung" not in blocked.headers.get("set-cookie", "")
             token = client.get("/api/search", headers={"Authorization": "Bearer x"})
             assert token.status_code == 429  # one counter for tokens and passwords
+
+
+def test_a_scanned_dokument_shows_its_transfer_note(ui_server: UiServer, sample_dir: Path) -> None:
+    post = {"Authorization": f"Bearer {ui_server.tokens['post']}"}
+    scan = (sample_dir / "scan_beschwerde.png").read_bytes()
+    taken = ui_server.client.post(
+        "/api/upload",
+        params={"warten": "true"},
+        files=[("files", ("scan.png", scan, "image/png"))],
+        headers=post,
+    ).json()
+    record_id = taken["files"][0]["line"]["id"]
+    ui_server.client.patch(f"/api/records/{record_id}", json={"department": "bauamt"}, headers=post)
+    letter = ui_server.ids["brief_bauantrag.pdf"]  # born digital: no Transfervermerk
+    with _client(ui_server) as client:
+        assert _log_in(client, "bau").status_code == 303
+        page = client.get(f"/dokumente/{record_id}").text.split("<main", 1)[1]
+        assert "Transfervermerk (BSI TR-03138 RESISCAN)" in page
+        assert "Gescannt von" in page and ">post<" in page  # the uploader
+        assert "Transfervermerk" not in client.get(f"/dokumente/{letter}").text

@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
 
+from eakte.record import local_day
 from samples import capture
 from tests.integration.ui_fixtures import (
     PASSWORD,
@@ -151,7 +153,7 @@ def test_an_archivist_searches_filters_by_a_facet_and_opens_a_result(
     _watch(page, csp_errors)
     page.get_by_label("Suchbegriff").fill("Stadt")
     _follow(page, page.get_by_role("button", name="Suchen"))
-    assert page.url.endswith("/suche?q=Stadt")
+    assert page.url.endswith("/suche?q=Stadt&eingang_von=&eingang_bis=")  # fields left empty
     status = page.locator("#treffer-titel").inner_text()
     total = int(status.split()[0])
     assert total >= 3
@@ -173,6 +175,56 @@ def test_an_archivist_searches_filters_by_a_facet_and_opens_a_result(
     # an archivist views, but only clerks download
     assert page.get_by_role("link", name="Original herunterladen").count() == 0
     page.context.close()
+
+
+def _hit_count(page: Page) -> int:
+    return int(page.locator("#treffer-titel").inner_text().split()[0])
+
+
+def test_a_clerk_narrows_by_the_day_of_receipt_and_the_year_without_javascript(
+    browser: Browser, ui_server: UiServer, axe: str, csp_errors: list[str]
+) -> None:
+    """The date fields and the Jahr facet work by plain form and links; every link
+    keeps the range; a range that runs backwards is explained at the fields."""
+    shown = ui_server.cli("show", ui_server.ids[SIGNED], "--json").json()
+    day = local_day(datetime.fromisoformat(shown["received_at"]))
+    page = log_in(browser, ui_server, "bau", javascript=False)
+    page.goto("/suche")
+    page.get_by_label("Eingang von").fill(day.isoformat())
+    page.get_by_label("Eingang bis").fill(day.isoformat())
+    _follow(page, page.get_by_role("button", name="Suchen"))
+    assert f"eingang_von={day}&eingang_bis={day}" in page.url
+    total = _hit_count(page)
+    assert total >= 1
+    assert SIGNED in page.locator(".eakte-hit-list").inner_text()
+    assert "rechnung.pdf" not in page.content()  # the kaemmerei's: not for this clerk
+    facets = page.get_by_role("complementary", name="Filter")
+    year = facets.get_by_role("link", name=str(day.year))
+    assert facets.get_by_text("Jahr", exact=True).is_visible()
+    _follow(page, year)
+    assert f"jahr={day.year}" in page.url and f"eingang_von={day}" in page.url
+    assert _hit_count(page) == total
+    assert page.get_by_label("Eingang von").input_value() == day.isoformat()  # kept
+
+    page.get_by_label("Eingang bis").fill((day - timedelta(days=1)).isoformat())
+    _follow(page, page.get_by_role("button", name="Suchen"))  # the year stays chosen
+    assert f"jahr={day.year}" in page.url
+    assert page.get_by_role("alert").inner_text() == "„Eingang bis“ liegt vor „Eingang von“."
+    assert page.get_by_label("Eingang bis").get_attribute("aria-invalid") == "true"
+    page.get_by_label("Eingang von").fill(f"{day.year - 1}-01-01")
+    page.get_by_label("Eingang bis").fill(f"{day.year - 1}-12-31")
+    _follow(page, page.get_by_role("button", name="Suchen"))
+    assert page.locator("#treffer-titel").inner_text().startswith("0 Treffer")
+    page.context.close()
+
+    checked = log_in(browser, ui_server, "bau")  # axe needs scripts: the same pages
+    _watch(checked, csp_errors)
+    checked.goto(f"/suche?eingang_von={day}&eingang_bis={day}")
+    assert _hit_count(checked) == total
+    _check_page(checked, axe, "suche-eingang")
+    checked.goto(f"/suche?eingang_von={day}&eingang_bis={day - timedelta(days=1)}")
+    assert serious_violations(checked, axe) == []
+    checked.context.close()
 
 
 def test_a_clerk_downloads_a_signed_original_and_its_pruefprotokoll(
@@ -266,6 +318,11 @@ def test_a_clerk_opens_an_akte_files_a_dokument_into_it_and_closes_it(
     _follow(page, page.get_by_role("button", name="Akte schließen (zdA)"))
     assert page.locator("#status").inner_text() == "geschlossen"
     assert page.get_by_text("Aufzubewahren bis").is_visible()
+    # no TSA in this test: the history says why the Akte has no evidence record
+    assert (
+        "kein Beweisdatensatz (recht): Kein Beweisdatensatz erstellt: kein Zeitstempeldienst"
+        in (page.locator(".eakte-events").last.inner_text())
+    )
     page.goto("/akten?status=closed")
     assert page.locator("#akten").get_by_role("link", name=aktenzeichen).count() == 1
     _check_page(page, axe, "akten")

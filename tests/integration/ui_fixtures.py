@@ -146,13 +146,15 @@ def browser(ui_server: UiServer) -> Iterator[Browser]:
         launched.close()
 
 
-def log_in(browser: Browser, server: UiServer, user: str) -> Page:
-    """A fresh browser context (its own cookies) logged in through the form."""
+def log_in(browser: Browser, server: UiServer, user: str, javascript: bool = True) -> Page:
+    """A fresh browser context (its own cookies) logged in through the form; without
+    ``javascript`` as a browser that runs none (the pages must work so too)."""
     context = browser.new_context(
         base_url=server.base_url,
         locale="de-DE",
         accept_downloads=True,
         viewport={"width": 1280, "height": 960},
+        java_script_enabled=javascript,
     )
     context.set_default_timeout(0)  # no time limits: OCR of a scan batch takes its time
     page = context.new_page()

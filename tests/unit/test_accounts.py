@@ -3,6 +3,7 @@ same tests run on PostgreSQL in tests/integration/test_accounts_postgres.py."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,29 @@ def test_disable_and_reset_take_effect_at_once(database: Database) -> None:
     new = accounts.reset("bernd")
     assert accounts.authenticate(old) is None
     assert accounts.authenticate(new) is not None
+
+
+def test_disable_reset_and_a_new_password_end_browser_sessions(database: Database) -> None:
+    """Sessions issued before ``sessions_since`` are void (``web.ui.identity``)."""
+    accounts = Accounts(database)
+    accounts.add("dora", "clerk")
+    assert accounts.get("dora").sessions_since == 0.0
+    marks = []
+    for change in (
+        lambda: accounts.set_password("dora", "ein-langes-passwort"),
+        lambda: accounts.disable("dora"),
+        lambda: accounts.reset("dora"),
+    ):
+        before = time.time()
+        change()
+        since = accounts.get("dora").sessions_since
+        assert since >= before
+        marks.append(since)
+    assert marks == sorted(marks)
+    token = accounts.reset("dora")
+    authenticated = accounts.authenticate(token)
+    assert authenticated is not None
+    assert authenticated.sessions_since == accounts.get("dora").sessions_since
 
 
 def test_names_and_roles_are_checked(database: Database) -> None:

@@ -6,16 +6,18 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from bench.index.sqlite_index import SqliteFtsIndex
 from eakte.errors import ConfigurationError
-from eakte.ports import IndexDocument, SearchIndex
+from eakte.ports import IndexDocument, Period, SearchIndex, Visibility
 from search import german
 from search.tantivy_index import TantivyIndex, build_analyzer
-from tests.search_corpus import CORPUS
+from tests.fakes.index import FakeIndex
+from tests.search_corpus import CORPUS, check_sender_facet_and_filter
 
 Factory = Callable[[], SearchIndex]
 ENGINES: dict[str, Callable[[Path], SearchIndex]] = {
@@ -273,11 +275,13 @@ def test_tantivy_filters_by_signature_verdict(tmp_path: Path) -> None:
     assert {hit.id for hit in all_valid.hits} == {"a" * 64, "c" * 64}
     assert all_valid.total == 2
     with pytest.raises(ValueError):
-        index.search("x", filters={"sender": "x"})
+        index.search("x", filters={"owner": "x"})
 
 
 def _visible_corpus() -> list[IndexDocument]:
-    def one(record_id: str, text: str, department: str | None, restricted: bool) -> IndexDocument:
+    def one(
+        record_id: str, text: str, department: str | None, restricted: bool, year: int
+    ) -> IndexDocument:
         return IndexDocument(
             id=record_id,
             text=text,
@@ -287,19 +291,18 @@ def _visible_corpus() -> list[IndexDocument]:
             signature="UNSIGNED",
             department=department,
             restricted=restricted,
+            received_at=datetime(year, 6, 1, 9, 0, tzinfo=UTC),
         )
 
     return [
-        one("bau1", "Baugenehmigung Gartenhaus Haushalt", "bauamt", False),
-        one("bau2", "Baugenehmigung Personalakte Haushalt", "bauamt", True),
-        one("kasse1", "Mahnung Haushalt Gartenhaus", "kaemmerei", False),
-        one("ohne", "Haushalt ohne Zuordnung", None, False),
+        one("bau1", "Baugenehmigung Gartenhaus Haushalt", "bauamt", False, 2024),
+        one("bau2", "Baugenehmigung Personalakte Haushalt", "bauamt", True, 2025),
+        one("kasse1", "Mahnung Haushalt Gartenhaus", "kaemmerei", False, 2025),
+        one("ohne", "Haushalt ohne Zuordnung", None, False, 2024),
     ]
 
 
 def test_tantivy_applies_visibility_to_hits_totals_facets_and_snippets(tmp_path: Path) -> None:
-    from eakte.ports import Visibility
-
     index = TantivyIndex(tmp_path / "index")
     index.upsert(_visible_corpus())
     everyone = index.search("Haushalt", limit=10)
@@ -312,8 +315,10 @@ def test_tantivy_applies_visibility_to_hits_totals_facets_and_snippets(tmp_path:
         "doc_type": {"bescheid": 1},
         "signature": {"UNSIGNED": 1},
         "department": {"kaemmerei": 1},
+        "sender": {},
         "holding": {},
         "place": {},
+        "received_year": {"2025": 1},
     }
     assert index.search("Baugenehmigung", visible=clerk).total == 0
     assert index.search("bau1", visible=clerk).total == 0  # a pasted id is no way round
@@ -335,6 +340,78 @@ def test_tantivy_applies_visibility_to_hits_totals_facets_and_snippets(tmp_path:
     nobody = Visibility(departments=())
     assert index.search("Haushalt", visible=nobody).total == 0
     assert index.facets("Haushalt", visible=nobody)["doc_type"] == {}
+
+
+def _received(record_id: str, at: datetime, text: str = "Antrag Wohngeld") -> IndexDocument:
+    return IndexDocument(
+        id=record_id, text=text, title=f"{record_id}.pdf", media_type="application/pdf",
+        department="sozialamt", received_at=at,
+    )  # fmt: skip
+
+
+def test_the_day_and_year_of_receipt_are_the_offices() -> None:
+    """Stored in UTC, counted on the office's calendar: half past midnight on New
+    Year's Day in Berlin is still the old year in UTC."""
+    new_year = _received("n", datetime(2024, 12, 31, 23, 30, tzinfo=UTC))
+    assert (new_year.received_on, new_year.received_year) == (date(2025, 1, 1), "2025")
+    naive = _received("u", datetime(2024, 7, 1, 21, 59))  # taken as UTC
+    assert naive.received_on == date(2024, 7, 1)
+    assert _received("x", datetime(2024, 7, 1, 22, 0)).received_on == date(2024, 7, 2)
+    assert IndexDocument(id="-", text="", title="", media_type="x").received_year is None
+    assert Period(date(2025, 1, 1), date(2025, 1, 1)).covers(date(2025, 1, 1))
+    assert not Period(date(2025, 1, 1), None).covers(date(2024, 12, 31))
+    assert not Period().covers(None)
+
+
+@pytest.mark.parametrize("engine", ["tantivy", "fake"])
+def test_filters_by_day_of_receipt_inclusive_at_both_ends(tmp_path: Path, engine: str) -> None:
+    """Tantivy, and the fake the stage tests use, which must answer alike."""
+    index: SearchIndex = TantivyIndex(tmp_path) if engine == "tantivy" else FakeIndex()
+    index.upsert(
+        [
+            _received("silvester", datetime(2024, 12, 31, 10, 0, tzinfo=UTC)),
+            _received("neujahr", datetime(2024, 12, 31, 23, 30, tzinfo=UTC)),  # Berlin: 2025
+            _received("sommer", datetime(2025, 7, 15, 8, 0, tzinfo=UTC)),
+            _received("ende", datetime(2025, 12, 31, 22, 59, tzinfo=UTC)),  # Berlin: 23:59
+            IndexDocument(id="ohne", text="Antrag Wohngeld", title="", media_type="x"),
+        ]
+    )
+
+    def found(query: str = "Wohngeld", **kwargs: object) -> set[str]:
+        result = index.search(query, limit=100, **kwargs)  # type: ignore[arg-type]
+        assert result.total == len(result.hits)
+        return {hit.id for hit in result.hits}
+
+    year_2025 = Period(date(2025, 1, 1), date(2025, 12, 31))
+    assert found(received=year_2025) == {"neujahr", "sommer", "ende"}
+    assert found(received=Period(date(2024, 1, 1), date(2024, 12, 31))) == {"silvester"}
+    assert found(received=Period(date(2024, 12, 31), date(2024, 12, 31))) == {"silvester"}
+    assert found(received=Period(date(2025, 7, 15), date(2025, 7, 15))) == {"sommer"}
+    assert found(received=Period(date(2025, 7, 16), date(2025, 12, 30))) == set()
+    assert found(received=Period(None, date(2025, 1, 1))) == {"silvester", "neujahr"}
+    assert found(received=Period(date(2025, 12, 31), None)) == {"ende"}
+    assert found("", received=year_2025) == {"neujahr", "sommer", "ende"}  # no words needed
+    assert found("", filters={"received_year": "2024"}) == {"silvester"}
+    assert found(received=year_2025, filters={"received_year": "2024"}) == set()
+    assert index.facets("Wohngeld")["received_year"] == {"2024": 1, "2025": 3}
+    first_half = index.facets("Wohngeld", received=Period(None, date(2025, 6, 30)))
+    assert first_half["received_year"] == {"2024": 1, "2025": 1}
+    assert index.facets("", received=Period(date(2030, 1, 1), None))["received_year"] == {}
+
+
+def test_tantivy_hides_what_the_caller_may_not_see_in_year_and_receipt(
+    tmp_path: Path,
+) -> None:
+    index = TantivyIndex(tmp_path)
+    index.upsert(_visible_corpus())
+    year_2025 = Period(date(2025, 1, 1), date(2025, 12, 31))
+    archivist = Visibility(departments=None, restricted=False)  # not bau2 (restricted)
+    assert index.search("Haushalt", received=year_2025).total == 2
+    assert index.search("Haushalt", received=year_2025, visible=archivist).total == 1
+    assert index.facets("Haushalt", visible=archivist)["received_year"] == {"2024": 2, "2025": 1}
+    bau = Visibility(departments=("bauamt",), restricted=False)
+    assert index.search("", filters={"received_year": "2025"}, visible=bau).total == 0
+    assert index.facets("", received=year_2025, visible=bau)["received_year"] == {}
 
 
 def test_historical_print_is_found_by_todays_spelling(open_index: Factory) -> None:
@@ -412,3 +489,10 @@ def test_elasticsearch_gets_the_same_historical_rules() -> None:
         spelled = re.sub(spelling["pattern"], replacement, spelled, flags=re.IGNORECASE)
     assert spelled == german.modern_spelling(text)
     assert spelled == "Haustür Urteil Rat Rathaus Wirtschaft Theater Thema Thron"
+
+
+@pytest.mark.parametrize("engine", ["tantivy", "fake"])
+def test_the_sender_is_an_exact_facet_and_filter_within_visibility(
+    engine: str, tmp_path: Path
+) -> None:
+    check_sender_facet_and_filter(TantivyIndex(tmp_path) if engine == "tantivy" else FakeIndex())

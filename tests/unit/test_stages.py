@@ -131,7 +131,12 @@ def contract(results: dict[str, FileOutcome]) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def stage_settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", workers=2, model_cache_dir=tmp_path / "none")
+    return Settings(
+        data_dir=tmp_path / "data",
+        workers=2,
+        model_cache_dir=tmp_path / "none",
+        scan_operator="Poststelle",
+    )
 
 
 @pytest.mark.parametrize("scheduler", sorted(SCHEDULERS))
@@ -159,6 +164,10 @@ def test_both_schedulers_run_the_stages_in_order(
     part = load_manifest(ctx.store, attachment)
     assert part is not None and part.fields["part_of"] == results["3-mail.eml"].id
     assert "Sondernutzung Marktplatz" in part.full_text
+    # a scan carries a Transfervermerk; a born-digital letter and a mail's scan do not
+    note = scan.transfer_note
+    assert note is not None and note.scanned_by == "Poststelle" and note.qa_passed
+    assert letter.transfer_note is None and part.transfer_note is None
     empty = load_manifest(ctx.store, str(results["4-leer.pdf"].id))
     assert empty is not None and empty.status == "quarantined"
 

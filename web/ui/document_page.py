@@ -17,6 +17,7 @@ from eakte.context import Context
 from eakte.record import Manifest
 from eakte.report import FIELD_DE
 from eakte.retrieval import stored_report
+from eakte.transfer import note_rows
 from web.policy import allows, find_record
 from web.previews import MAX_PREVIEWS, Size, preview_response
 from web.routes import original, pruefprotokoll, public_manifest
@@ -44,6 +45,7 @@ def document_page(request: Request, caller: PageUser, record_id: str) -> Respons
         "dokument.html",
         doc=shown,
         fields=_fields(shown),
+        transfer=note_rows(shown.transfer_note) if shown.transfer_note else [],
         signatures=shown.signature.signatures if shown.signature else [],
         may_download=allows(caller, "download"),
         has_report=stored_report(ctx, manifest) is not None,

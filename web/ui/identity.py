@@ -72,8 +72,8 @@ def require_user(request: Request) -> Principal:
         account = accounts.get(session.user)
     except AccountError:
         raise LoginRequired() from None
-    if account.disabled:
-        raise LoginRequired()
+    if account.disabled or session.issued < account.sessions_since:
+        raise LoginRequired()  # disabled, or a new token or password since this login
     principal = Principal.of(account)
     request.state.principal = principal
     request.state.session = session

@@ -27,7 +27,6 @@ from web.ui.identity import (
     PageUser,
     PasswordLogin,
     check_form,
-    current_session,
 )
 from web.ui.render import page
 from web.ui.sessions import COOKIE, LOGIN_COOKIE, Session, SessionCodec
@@ -158,10 +157,9 @@ def _form(request: Request, status: int, **context: str) -> Response:
 @login_router.post("/abmelden")
 async def logout(request: Request, caller: PageUser, csrf: Field) -> Response:
     check_form(request, csrf)
-    session = current_session(request)
-    if session is not None:
-        codec: SessionCodec = request.app.state.sessions
-        codec.revoke(session)
+    session: Session = request.state.session  # set by require_user
+    codec: SessionCodec = request.app.state.sessions
+    await run_in_threadpool(codec.revoke, session)
     await run_in_threadpool(audit, request, caller, "logout", "/abmelden")
     response = RedirectResponse("/anmelden?abgemeldet=1", status_code=303)
     response.delete_cookie(COOKIE, path="/")

@@ -11,7 +11,6 @@ import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -19,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from eakte.ports import NO_DEPARTMENT
-from eakte.record import VERDICT_WORDS
+from eakte.record import LOCAL_TIME, VERDICT_WORDS
 from search import german
 from search.german import MARK_CLOSE, MARK_OPEN
 from web.policy import Principal, allows
@@ -35,7 +34,6 @@ PAGE_CSP = (
 # our own forms (with no-referrer it sends "null"), which ``check_form`` verifies.
 PAGE_HEADERS = {"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "same-origin"}
 _MARKED = re.compile(f"{MARK_OPEN}([^{MARK_OPEN}{MARK_CLOSE}]+){MARK_CLOSE}")
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
 ROLE_WORDS = {
     "mailroom": "Posteingang",
     "clerk": "Sachbearbeitung",

@@ -4,9 +4,10 @@ The cookie holds only the user name, a random session id and two times, signed w
 HMAC-SHA256; nothing in it is secret, nothing in it can be changed. The account is
 looked up on every request (``web.ui.identity``), so a disabled user is out at once. A
 request renews the cookie's last-seen time, so a session ends after the configured idle
-minutes without one. Logout forgets the session id in this process; other processes of
-the same installation still accept a copied cookie until it idles out, which the short
-idle timeout bounds.
+minutes without one. Logout records the session id in the shared accounts database
+(``accounts.sessions``), so every process of the installation refuses a copied cookie
+from then on; disabling the user, a new token or a new password ends all their sessions
+(``Account.sessions_since``, checked in ``web.ui.identity``).
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ import hmac
 import json
 import os
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 COOKIE = "eakte_sitzung"
 LOGIN_COOKIE = "eakte_anmeldung"  # the CSRF token of the login form, before any session
 RENEW_AFTER_SECONDS = 60.0  # rewrite the cookie at most once a minute
-MAX_REVOKED = 100_000
 KEY_FILE = "session.key"
 
 
@@ -37,14 +37,21 @@ class Session:
     seen: float
 
 
+class Revocations(Protocol):
+    """Where logged-out session ids are kept for every process (``accounts.sessions``)."""
+
+    def revoke(self, sid: str, idle_seconds: float) -> None: ...
+
+    def is_revoked(self, sid: str) -> bool: ...
+
+
 class SessionCodec:
     """Signs and checks session cookies; derives each session's CSRF token."""
 
-    def __init__(self, secret: bytes, idle_seconds: float) -> None:
+    def __init__(self, secret: bytes, idle_seconds: float, revocations: Revocations) -> None:
         self._secret = secret
         self.idle_seconds = idle_seconds
-        self._revoked: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._revocations = revocations
 
     def issue(self, user: str) -> Session:
         now = time.time()
@@ -59,7 +66,8 @@ class SessionCodec:
         return f"{body}.{self._sign('cookie', body)}"
 
     def decode(self, cookie: str | None) -> Session | None:
-        """The session if the cookie is intact, not idle too long and not logged out."""
+        """The session if the cookie is intact, not idle too long and not logged out
+        (a database lookup once the signature holds: call it off the event loop)."""
         if not cookie or cookie.count(".") != 1:
             return None
         body, signature = cookie.split(".")
@@ -70,7 +78,9 @@ class SessionCodec:
             session = Session(str(data["u"]), str(data["s"]), float(data["i"]), float(data["t"]))
         except (ValueError, KeyError, TypeError):
             return None
-        if time.time() - session.seen > self.idle_seconds or self._is_revoked(session.sid):
+        if time.time() - session.seen > self.idle_seconds:
+            return None
+        if self._revocations.is_revoked(session.sid):
             return None
         return session
 
@@ -88,16 +98,8 @@ class SessionCodec:
         return hmac.compare_digest(token.encode(), self.csrf_token(session).encode())
 
     def revoke(self, session: Session) -> None:
-        with self._lock:
-            now = time.time()
-            if len(self._revoked) > MAX_REVOKED:
-                cutoff = now - self.idle_seconds
-                self._revoked = {s: at for s, at in self._revoked.items() if at > cutoff}
-            self._revoked[session.sid] = now
-
-    def _is_revoked(self, sid: str) -> bool:
-        with self._lock:
-            return sid in self._revoked
+        """Logout: refused by every process until the cookie would have idled out."""
+        self._revocations.revoke(session.sid, self.idle_seconds)
 
     def _sign(self, purpose: str, value: str) -> str:
         message = f"{purpose}:{value}".encode()
