@@ -21,7 +21,11 @@ Images referenced from the HTML by ``cid:`` and the resources of a
 as it is, with a note. An S/MIME signature is no attachment: of a ``multipart/signed``
 the signed part is read, of an opaque signature (``application/pkcs7-mime;
 smime-type=signed-data``) the entity inside it; the signature is checked on the mail's
-own record (``signatures.smime``).
+own record (``signatures.smime``). Another kind of signature (PGP) stays in the mail,
+noted as not checked; a second part of ``multipart/signed`` that is no signature is read
+like any part. A bounce's ``message/delivery-status`` is read into the text as one
+part; a ``message/external-body`` (a pointer to content elsewhere) stays in the mail with
+a note. What became of each part is recorded by its number (``MailContent.accounted``).
 
 Anything the standard library parses is stored; each defect it reports is tolerated
 with a note (an event on the record) naming it:
@@ -43,13 +47,12 @@ allowed. ``text/calendar`` parts (invitations) become text of the body
 from __future__ import annotations
 
 import mimetypes
-import re
 from dataclasses import dataclass, field
 from email import errors as email_errors
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from urllib.parse import unquote
+from typing import Literal
 
 from eakte.errors import CorruptInput, LimitExceeded
 from eakte.filenames import sanitize_filename
@@ -64,15 +67,18 @@ from ingest.mail_payloads import (
     transfer_decoded,
 )
 from ingest.mail_sniff import HEADER_LINE, SNIFF_WINDOW
-from ingest.tnef import unpack_tnef
-from signatures.smime import OPAQUE_TYPES, opaque_signature
-
-_UNDELIMITED = (
-    email_errors.NoBoundaryInMultipartDefect,
-    email_errors.StartBoundaryNotFoundDefect,
-    email_errors.MultipartInvariantViolationDefect,
+from ingest.mail_tree import (
+    children,
+    choose_alternative,
+    cid_references,
+    content_id,
+    note_structure,
+    part_numbers,
+    related_root,
 )
-_CID = re.compile(r"""cid:([^"'\s<>)]+)""", re.IGNORECASE)
+from ingest.tnef import unpack_tnef
+from signatures.smime import OPAQUE_TYPES, SIGNATURE_TYPES, opaque_signature
+
 _EXTENSIONS = {
     "application/pdf": ".pdf",
     "image/jpeg": ".jpg",
@@ -90,6 +96,13 @@ _EXTENSIONS = {
 }
 _TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
 _HEADER_LABELS = (("from", "Von"), ("to", "An"), ("cc", "Cc"))
+# S/MIME signatures are checked on the mail's record; these are kept but not checked
+_UNCHECKED_SIGNATURES = frozenset({"application/pgp-signature"})
+
+# "text": read into the record's text; "attachment": a record of its own; "in_mail":
+# kept in the stored mail with a note (inline images, signatures, external references);
+# "alternative": another rendering of the body, not read
+Accounted = Literal["text", "attachment", "in_mail", "alternative"]
 
 
 @dataclass(frozen=True)
@@ -113,16 +126,18 @@ class MailContent:
     message_id: str | None
     attachments: list[MailAttachment]
     notes: list[str]  # German
-    # parts read into the text or kept in the mail (further text parts, invitations,
-    # inline images): with ``attachments``, every part besides the body is accounted for
-    in_mail: int = 0
+    # what became of each leaf, by part number (``ingest.mail_tree.part_numbers``): so
+    # every part can be shown accounted for, nothing dropped unseen
+    accounted: dict[str, Accounted] = field(default_factory=dict)
 
 
 def read_message(data: bytes, *, max_attachments: int) -> MailContent:
     """Parse one message; raise ``CorruptInput`` or ``LimitExceeded`` for what we refuse."""
     message, notes = _parse(data)
     try:
-        reader = _Reader(max_attachments, _cid_references(message), linesep=_linesep(data))
+        reader = _Reader(
+            max_attachments, cid_references(message), _linesep(data), part_numbers(message)
+        )
         reader.notes.extend(notes)
         reader.walk(message, top=True, tail=data[-200:])
     except RecursionError as exc:  # thousands of nested multiparts: a hostile message
@@ -138,7 +153,7 @@ def read_message(data: bytes, *, max_attachments: int) -> MailContent:
         message_id=header_value(message, "message-id"),
         attachments=reader.attachments,
         notes=reader.notes,
-        in_mail=max(0, len(reader.texts) - 1) + reader.inline,
+        accounted=reader.accounted,
     )
 
 
@@ -209,10 +224,11 @@ class _Reader:
     max_attachments: int
     cids: frozenset[str]
     linesep: str
+    numbers: dict[int, str]  # id(part) -> part number
     texts: list[str] = field(default_factory=list)
     attachments: list[MailAttachment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    inline: int = 0  # parts noted as kept in the mail
+    accounted: dict[str, Accounted] = field(default_factory=dict)
 
     def walk(
         self, part: Message, *, top: bool = False, body: bool = True, tail: bytes = b""
@@ -223,33 +239,35 @@ class _Reader:
         content_type = part.get_content_type()
         if content_type == "message/rfc822" and not top:
             self._add_forwarded(part)
+            self._account(part, "attachment")
             return
-        _note_structure(part, top=top, notes=self.notes, tail=tail)
+        note_structure(part, top=top, notes=self.notes, tail=tail)
         if not part.is_multipart():
-            if not self._opaque_signed(part, body=body):
-                self._leaf(part, body=body)
+            if self._opaque_signed(part, body=body):
+                self._account(part, "text")
+            else:
+                self._account(part, self._leaf(part, body=body))
+        elif content_type == "message/delivery-status":
+            self._account(part, self._delivery_status(part, body=body))
+        elif content_type == "message/external-body":
+            self._account(part, self._external_body(part, body=body))
         elif content_type == "multipart/alternative":
-            chosen = _choose_alternative(_children(part))
-            for child in _children(part):
+            chosen = choose_alternative(children(part))
+            for child in children(part):
                 self.walk(child, body=body and child is chosen)
         elif content_type == "multipart/related":
-            root = _related_root(part)
-            for child in _children(part):
+            root = related_root(part)
+            for child in children(part):
                 if child is root:
                     self.walk(child, body=body)
                 else:
                     self._related_resource(child, body=body)
-        elif content_type == "multipart/signed" and len(_children(part)) == 2:
-            # RFC 1847: the signed content, then its signature, which is checked on the
-            # mail's own record and is no attachment of its own
-            signed, signature = _children(part)
+        elif content_type == "multipart/signed" and len(children(part)) == 2:
+            signed, signature = children(part)
             self.walk(signed, body=body)
-            self.notes.append(
-                f"Signatur der E-Mail ({signature.get_content_type()}) wird an der E-Mail "
-                "geprüft, nicht als Anhang abgelegt"
-            )
+            self._signature(signature, part.get_param("protocol"), body=body)
         else:
-            for child in _children(part):
+            for child in children(part):
                 self.walk(child, body=body)
 
     def _opaque_signed(self, part: Message, *, body: bool) -> bool:
@@ -274,38 +292,84 @@ class _Reader:
         )
         return True
 
-    def _leaf(self, part: Message, *, body: bool) -> None:
+    def _signature(self, signature: Message, protocol: object, *, body: bool) -> None:
+        """RFC 1847: the second part of ``multipart/signed`` is the signature. An S/MIME
+        one is checked on the mail's own record; another kind (PGP) is kept in the mail,
+        unchecked. A second part that is no signature at all is read as content."""
+        content_type = signature.get_content_type()
+        if content_type in SIGNATURE_TYPES:
+            what = "wird an der E-Mail geprüft"
+        elif content_type in _UNCHECKED_SIGNATURES or content_type == str(protocol).lower():
+            what = "wird nicht geprüft; sie bleibt in der E-Mail (im Original enthalten)"
+        else:
+            self.walk(signature, body=body)
+            return
+        self.notes.append(f"Signatur der E-Mail ({content_type}) {what}, nicht als Anhang abgelegt")
+        self._account(signature, "in_mail")
+
+    def _leaf(self, part: Message, *, body: bool) -> Accounted:
         content_type = part.get_content_type()
         filename = _filename(part)
         disposition = part.get_content_disposition()
         if part.get_content_maintype() == "multipart":  # its boundary was never found
-            if body:
-                self.texts.append(decode_text(decoded(part, content_type, []), part, []))
-        elif _is_calendar(content_type, filename):
-            self._add_calendar(part, filename, body=body)
-        elif _is_tnef(part, content_type, filename):
+            if not body:
+                return "alternative"
+            self.texts.append(decode_text(decoded(part, content_type, []), part, []))
+            return "text"
+        if _is_calendar(content_type, filename):
+            return self._add_calendar(part, filename, body=body)
+        if _is_tnef(part, content_type, filename):
             self._add_tnef(part)
-        elif _content_id(part) in self.cids:  # shown in the letter, whatever it claims
+            return "attachment"
+        if content_id(part) in self.cids:  # shown in the letter, whatever it claims
             self._note_inline(part, filename)
-        elif filename is None and disposition != "attachment":
+            return "in_mail"
+        if filename is None and disposition != "attachment":
+            if not body:  # another rendering of the body in an alternative not chosen
+                return "alternative"
             if content_type in ("text/plain", "text/html"):
-                if body:
-                    self.texts.append(readable_text(part, self.notes))
-            elif body:  # an unnamed enclosure (a PDF, an invitation) is still one
-                self._add(None, content_type, decoded(part, content_type, self.notes))
-            # else: another rendering of the body inside an alternative we did not choose
-        else:
-            self._add(filename, content_type, decoded(part, filename or content_type, self.notes))
+                self.texts.append(readable_text(part, self.notes))
+                return "text"
+            # an unnamed enclosure (a PDF, an invitation) is still one
+            self._add(None, content_type, decoded(part, content_type, self.notes))
+            return "attachment"
+        self._add(filename, content_type, decoded(part, filename or content_type, self.notes))
+        return "attachment"
 
-    def _add_calendar(self, part: Message, filename: str | None, *, body: bool) -> None:
+    def _add_calendar(self, part: Message, filename: str | None, *, body: bool) -> Accounted:
         """An invitation is read into the body; one that does not parse stays an
         attachment (the original holds it either way)."""
         data = decoded(part, filename or "text/calendar", self.notes)
         text = calendar_text(data)
         if text is None:
             self._add(filename, "text/calendar", data)
-        elif body or filename:
-            self.texts.append(text)
+            return "attachment"
+        if not (body or filename):
+            return "alternative"
+        self.texts.append(text)
+        return "text"
+
+    def _delivery_status(self, part: Message, *, body: bool) -> Accounted:
+        """A bounce's machine-readable status (RFC 3464) is one part: its header blocks
+        are read into the text as they came."""
+        if not body:
+            return "alternative"
+        blocks = ["\n".join(f"{k}: {v}" for k, v in block.raw_items()) for block in children(part)]
+        self.texts.append("\n\n".join(blocks))
+        return "text"
+
+    def _external_body(self, part: Message, *, body: bool) -> Accounted:
+        """``message/external-body`` (RFC 2046) only points at content held elsewhere: there
+        is nothing to store but the reference, which stays in the mail."""
+        if not body:
+            return "alternative"
+        where = part.get_param("name") or part.get_param("site") or part.get_param("url")
+        self.notes.append(
+            f"Verweis auf externen Inhalt ({part.get_param('access-type') or '?'}"
+            f"{f': {where}' if isinstance(where, str) else ''}) bleibt in der E-Mail; "
+            "der Inhalt selbst ist nicht enthalten"
+        )
+        return "in_mail"
 
     def _related_resource(self, part: Message, *, body: bool) -> None:
         """Non-root parts of ``multipart/related`` belong to the HTML (images, styles)."""
@@ -313,9 +377,14 @@ class _Reader:
             self.walk(part, body=body)
         else:
             self._note_inline(part, _filename(part))
+            self._account(part, "in_mail")
+
+    def _account(self, part: Message, how: Accounted) -> None:
+        number = self.numbers.get(id(part))
+        if number is not None:  # parts of an opaque signature's content have none
+            self.accounted[number] = how
 
     def _note_inline(self, part: Message, filename: str | None) -> None:
-        self.inline += 1
         what = filename or part.get_content_type()
         kind = "Bild" if part.get_content_maintype() == "image" else "Teil"
         self.notes.append(
@@ -364,75 +433,8 @@ class _Reader:
             self._add(name, guessed or "application/octet-stream", payload)
 
 
-def _children(part: Message) -> list[Message]:
-    payload = part.get_payload()
-    return (
-        [child for child in payload if isinstance(child, Message)]
-        if isinstance(payload, list)
-        else []
-    )
-
-
-def _note_structure(part: Message, *, top: bool, notes: list[str], tail: bytes) -> None:
-    """Each structural defect the parser found, as a note (nothing here is fatal)."""
-    for defect in part.defects:
-        if isinstance(defect, _UNDELIMITED):
-            notes.append(
-                f"MIME-Grenze nicht gefunden ({type(defect).__name__}); Inhalt als Text übernommen"
-            )
-        elif isinstance(defect, email_errors.CloseBoundaryNotFoundDefect):
-            boundary = (part.get_boundary() or "").encode("ascii", "ignore")
-            if top and boundary and tail.rstrip().endswith(b"--" + boundary):
-                notes.append("Schlussgrenze der MIME-Teile ohne abschließendes -- (toleriert)")
-            elif top:
-                notes.append("Ende der MIME-Teile fehlt: E-Mail evtl. abgeschnitten (übernommen)")
-            else:
-                notes.append("Ein innerer MIME-Teil war nicht abgeschlossen (toleriert)")
-
-
 def _is_calendar(content_type: str, filename: str | None) -> bool:
     return content_type == "text/calendar" or (filename or "").lower().endswith(".ics")
-
-
-def _choose_alternative(children: list[Message]) -> Message | None:
-    """Plain text first (what the sender wrote), then HTML, then a composite rendering."""
-    for wanted in ("text/plain", "text/html", "multipart/related", "multipart/mixed"):
-        for child in children:
-            if (
-                child.get_content_type() == wanted
-                and child.get_content_disposition() != "attachment"
-            ):
-                return child
-    return children[-1] if children else None
-
-
-def _related_root(part: Message) -> Message | None:
-    children = _children(part)
-    start = part.get_param("start")
-    if isinstance(start, str):
-        wanted = start.strip().strip("<>").lower()
-        for child in children:
-            if _content_id(child) == wanted:
-                return child
-    return children[0] if children else None
-
-
-def _content_id(part: Message) -> str | None:
-    value = header_value(part, "content-id")
-    return value.strip().strip("<>").lower() if value else None
-
-
-def _cid_references(message: Message) -> frozenset[str]:
-    """Content-IDs the HTML bodies point at: those images belong to the letter."""
-    found: set[str] = set()
-    for part in message.walk():
-        if (
-            part.get_content_type() == "text/html"
-            and part.get_content_disposition() != "attachment"
-        ):
-            html = decode_text(decoded(part, "text/html", []), part, [])
-            found.update(unquote(ref).strip("<>").lower() for ref in _CID.findall(html))
-    return frozenset(found)
 
 
 def _filename(part: Message) -> str | None:

@@ -1,9 +1,12 @@
 """Handler for PDF letters: born-digital, scanned or mixed; a scanned batch with
 separator sheets holds one letter per part.
 
-pdfium reads and draws; what it refuses (a damaged file, a page it cannot draw) is asked
-of poppler (``ingest.poppler``) before the record is refused, so nothing poppler reads is
-quarantined. Encryption and limits are final: poppler would say the same.
+pdfium reads and draws; what it refuses (a damaged file, a page it cannot draw, an
+encrypted file) is asked of poppler (``ingest.poppler``) before the record is refused, so
+nothing poppler reads is quarantined. pdfium tries no password, poppler also tries the
+empty one as the owner password: a file with a user password but an empty owner password
+opens for anyone and is stored; one poppler cannot open either stays refused as
+encrypted. Limits are final: poppler would say the same.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from PIL import Image
 
 from eakte import media_types
-from eakte.errors import CorruptInput
+from eakte.errors import CorruptInput, EncryptedInput
 from eakte.handlers import SignatureFormat, Split, TextLayer
 from eakte.record import Manifest
 from ingest import pdf, poppler
@@ -39,7 +42,7 @@ class PdfHandler:
         of its scanner and scan time, for the Transfervermerk."""
         try:
             texts, fields = pdf.read_text_layer(path, max_pages=self.max_pages), {}
-        except CorruptInput as refused:
+        except (CorruptInput, EncryptedInput) as refused:
             texts, fields = self._poppler_text(path, refused), {"reader": "poppler"}
         if any(not text.strip() for text in texts):
             fields.update(pdf_scan_facts(path))
@@ -49,7 +52,7 @@ class PdfHandler:
         """A scanner's full-page JPEG is decoded directly; other pages are rendered."""
         try:
             return self._pdfium_image(path, index, dpi, draft)
-        except CorruptInput as refused:
+        except (CorruptInput, EncryptedInput) as refused:
             return self._poppler_image(path, index, dpi, refused)
 
     def split(self, manifest: Manifest, ctx: Context, folder: Path) -> Split:
@@ -73,7 +76,7 @@ class PdfHandler:
             path, index, dpi=dpi, max_pages=self.max_pages, max_pixels=self.max_pixels
         )
 
-    def _poppler_text(self, path: Path, refused: CorruptInput) -> list[str]:
+    def _poppler_text(self, path: Path, refused: CorruptInput | EncryptedInput) -> list[str]:
         """The text layer as poppler reads it; pdfium's refusal if poppler cannot."""
         if not poppler.available():
             raise refused
@@ -85,7 +88,7 @@ class PdfHandler:
         return poppler.page_texts(path, pages)
 
     def _poppler_image(
-        self, path: Path, index: int, dpi: int, refused: CorruptInput
+        self, path: Path, index: int, dpi: int, refused: CorruptInput | EncryptedInput
     ) -> Image.Image:
         """The page drawn by ``pdftoppm`` at a resolution that fits ``max_pixels``."""
         if not poppler.available():

@@ -1,7 +1,7 @@
 """pyHanko adapter for signatures embedded in PDFs (PAdES and document timestamps).
 
-Reads the untouched original; nothing here writes to it. Only an encrypted file we
-cannot open is refused (``EncryptedInput``). A PDF pyHanko cannot parse is not refused:
+Reads the untouched original; nothing here writes to it. A PDF pyHanko cannot parse
+or decrypt (owner password only, or a scheme it lacks) is not refused:
 without a signature in it, it is UNSIGNED and the reason is noted (``NotCheckable``);
 with one, each signature is verified over its /ByteRange (``signatures.pdf_raw``) and
 is otherwise INDETERMINATE with the reason. A signature pyHanko cannot evaluate (odd
@@ -33,7 +33,6 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
-from eakte.errors import EncryptedInput
 from signatures.byterange import byte_range_problem
 from signatures.changes import page_changes, signature_dictionary_changed
 from signatures.findings import (
@@ -68,8 +67,6 @@ def validate_pdf(path: Path, trust: TrustConfig) -> list[SignatureFinding]:
         try:
             reader = _open_reader(handle)
             fields = list(enumerate_sig_fields(reader, filled_status=True))
-        except EncryptedInput:
-            raise
         except Exception as exc:  # pyHanko on a damaged file raises all kinds of errors
             return _unreadable(path, exc, trust)
         if not fields:
@@ -107,12 +104,19 @@ def _placeholder(value: Any) -> bool:
         return False
 
 
+class NotDecryptable(Exception):
+    """pyHanko cannot open an encrypted PDF without a password. The pipeline has read it
+    by then (pdfium refuses a user password first), so only the owner password is set,
+    or the scheme is one pyHanko lacks (revision 5, AESV2 without key length): the file
+    is unreadable for the signature check, like a damaged one, and not refused."""
+
+
 def _open_reader(handle: BinaryIO) -> PdfFileReader:
     reader = PdfFileReader(handle, strict=False)
     if reader.encrypted:
         result = reader.decrypt("")
         if not getattr(result, "status", None) or result.status.name == "FAILED":
-            raise EncryptedInput("PDF ist passwortgeschützt; Signaturen nicht prüfbar")
+            raise NotDecryptable("verschlüsselt, ohne Passwort nicht zu entschlüsseln")
     return reader
 
 

@@ -187,21 +187,25 @@ def email_says(path: Path) -> dict[str, Any]:
 
 
 def stdlib_attachments(message: Message) -> int:
+    return len(stdlib_attachment_parts(message))
+
+
+def stdlib_attachment_parts(message: Message) -> list[Message]:
     """Attachments as the standard library sees them: ``iter_attachments`` of the
-    message, a multipart among them counted by its own."""
+    message, a multipart among them replaced by its own."""
     if not isinstance(message, EmailMessage) or not message.is_multipart():
-        return 0
+        return []
     try:
         parts = list(message.iter_attachments())
     except Exception:
-        return 0
-    count = 0
+        return []
+    found: list[Message] = []
     for part in parts:
         if part.get_content_maintype() == "multipart":
-            count += stdlib_attachments(part)
+            found.extend(stdlib_attachment_parts(part))
         else:
-            count += 1
-    return count
+            found.append(part)
+    return found
 
 
 def describe(artifact: Artifact, path: Path) -> dict[str, Any]:
