@@ -17,7 +17,7 @@ import pytest
 from elasticsearch import BadRequestError, Elasticsearch
 
 from eakte.errors import ConfigurationError, ToolFailed, Transient
-from eakte.ports import IndexDocument, Visibility
+from eakte.ports import FACETS, IndexDocument, Visibility
 from search import german
 from search.elasticsearch_index import ElasticsearchIndex
 from tests.integration.server_fixtures import RunningServer, elasticsearch_server, real_servers
@@ -153,15 +153,7 @@ def test_empty_or_punctuation_query_matches_nothing(
     corpus_index: ElasticsearchIndex, query: str
 ) -> None:
     assert corpus_index.search(query).total == 0
-    assert corpus_index.facets(query) == {
-        "doc_type": {},
-        "signature": {},
-        "department": {},
-        "sender": {},
-        "holding": {},
-        "place": {},
-        "received_year": {},
-    }
+    assert corpus_index.facets(query) == {name: {} for name in FACETS}
 
 
 def test_upsert_replaces_by_id(open_index: Opener) -> None:
