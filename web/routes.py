@@ -98,6 +98,8 @@ def _probe(name: str, check: Callable[[], object]) -> Reachability:
 Query_ = Annotated[str, Query(max_length=1000)]
 ReceiptQuery = Annotated[Receipt, Depends(receipt_query)]
 ExactQuery = Annotated[dict[str, str], Depends(exact_query)]
+MAX_PAGE = 1000
+MAX_HITS = 10_000  # the deepest hit a page may reach (the engines' total bound)
 
 
 @api.get("/search")
@@ -109,12 +111,14 @@ def search(
     exact: ExactQuery,
     q: Query_ = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    seite: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     signatur: Verdict | None = None,
 ) -> SearchResponse:
     """Like ``eakte search --json``, over the Dokumente the caller may see: the engine
     filters hits, total and snippets alike. ``typ``, ``abteilung``, ``absender``,
     ``bestand``, ``ort`` take a value as the facets list it; ``jahr``, ``eingang_von``
-    and ``eingang_bis`` (both days included) restrict to when a Dokument came in."""
+    and ``eingang_bis`` (both days included) restrict to when a Dokument came in.
+    ``seite`` pages through the hits ``limit`` at a time (up to the 10,000th hit)."""
     require(caller, "search")
     if not q.strip() and not signatur and not receipt.given and not exact:
         raise HTTPException(422, "Suchbegriff (q) oder einen Filter angeben.")
@@ -129,9 +133,14 @@ def search(
             received=receipt.received,
         )
 
-    result = search_records(engine, q, limit=limit, signature=signatur)
+    if limit * seite > MAX_HITS:
+        raise HTTPException(422, f"Ungültige Anfrage: limit × seite höchstens {MAX_HITS}.")
+    found = search_records(engine, q, limit=limit * seite, signature=signatur)
+    result = found.model_copy(update={"hits": found.hits[limit * (seite - 1) :]})
     details = receipt.audit_details() | exact
-    audit(request, caller, "search", q=q, signatur=signatur, total=result.total, **details)
+    audit(
+        request, caller, "search", q=q, signatur=signatur, total=result.total, page=seite, **details
+    )
     return result
 
 

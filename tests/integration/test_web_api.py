@@ -271,3 +271,19 @@ def test_the_api_on_minio_and_elasticsearch(
             down = client.get(f"/api/records/{record_id}", headers=auth("kasse"))
             assert down.status_code == 503 and down.headers["Retry-After"]
             assert "später" in down.json()["detail"] or "erreichbar" in down.json()["detail"]
+
+
+def test_search_pages_through_its_hits(served: Served) -> None:
+    def ids(**params: object) -> list[str]:
+        found = served.get("/api/search", "archiv", params={"q": "Stadt", **params})
+        assert found.status_code == 200, found.text
+        return [hit["id"] for hit in found.json()["hits"]]
+
+    first_two = ids(limit=2)
+    assert len(first_two) == 2
+    assert ids(limit=1, seite=1) + ids(limit=1, seite=2) == first_two
+    assert ids(limit=10, seite=50) == []  # past the last hit: an empty page
+    too_deep = served.get(
+        "/api/search", "archiv", params={"q": "Stadt", "limit": 1000, "seite": 11}
+    )
+    assert too_deep.status_code == 422 and "10000" in too_deep.json()["detail"]
