@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,12 @@ from eakte.report import (
     print_signature_summary,
 )
 from eakte.retrieval import (
+    ReversedRange,
     copy_original_verified,
     copy_rendition,
     get_manifest,
     manifest_view,
+    received_period,
     search_records,
     signature_report,
     stored_report,
@@ -132,6 +135,10 @@ def ingest(
         sys.exit(1)
 
 
+YEAR = click.IntRange(1, 9999)
+DAY = click.DateTime(["%Y-%m-%d"])
+
+
 @cli.command()
 @click.argument("query", required=False, default="")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
@@ -141,6 +148,18 @@ def ingest(
     type=click.Choice(VERDICTS),
     help="Nur Dokumente mit diesem Signaturergebnis (z. B. TOTAL_PASSED: signiert und gültig).",
 )
+@click.option("--typ", "doc_type", help="Nur Dokumente dieses Typs (Kennung, z. B. rechnung).")
+@click.option("--abteilung", "department", help="Nur Dokumente dieser Abteilung.")
+@click.option("--absender", "sender", help="Nur Dokumente dieses Absenders (genau so geschrieben).")
+@click.option(
+    "--jahr", "year", type=click.IntRange(1, 9999), help="Nur Dokumente dieses Eingangsjahres."
+)
+@click.option(
+    "--von", "start", type=click.DateTime(["%Y-%m-%d"]), help="Eingegangen ab (JJJJ-MM-TT)."
+)
+@click.option(
+    "--bis", "end", type=click.DateTime(["%Y-%m-%d"]), help="Eingegangen bis (JJJJ-MM-TT)."
+)
 @click.option(
     "--ohne-duplikate",
     "collapse",
@@ -149,19 +168,37 @@ def ingest(
 )
 @click.option("--json", "as_json", is_flag=True)
 def search(
-    query: str, limit: int, signature: Verdict | None, collapse: bool, as_json: bool
+    query: str,
+    limit: int,
+    signature: Verdict | None,
+    doc_type: str | None,
+    department: str | None,
+    sender: str | None,
+    year: int | None,
+    start: datetime | None,
+    end: datetime | None,
+    collapse: bool,
+    as_json: bool,
 ) -> None:
-    """Volltextsuche (deutsch: Straße findet auch Strasse und Straßen)."""
-    if not query.strip() and not signature:
-        raise click.UsageError("Suchbegriff oder --signatur angeben.")
+    """Volltextsuche (deutsch: Straße findet auch Strasse und Straßen); die Filter wie
+    in der Suche der Weboberfläche."""
+    chosen = {"doc_type": doc_type, "department": department, "sender": sender}
+    filters = {name: value for name, value in chosen.items() if value}
+    if year is not None:
+        filters["received_year"] = str(year)
+    try:
+        received = received_period(start.date() if start else None, end.date() if end else None)
+    except ReversedRange:
+        raise click.BadParameter("--bis liegt vor --von.") from None
+    if not query.strip() and not signature and not filters and received is None:
+        raise click.UsageError("Suchbegriff, --signatur oder einen Filter angeben.")
     with service() as ctx:
-        find = ctx.index.search
-        if collapse:
-            index_search = ctx.index.search
+        index_search = ctx.index.search
 
-            def find(query: str, limit: int = 10, **kwargs: Any) -> SearchResult:
-                found = index_search(query, limit=limit, **kwargs)
-                return collapse_duplicates(found, ctx.store)
+        def find(query: str, limit: int = 10, **kwargs: Any) -> SearchResult:
+            wanted = {**kwargs.pop("filters", {}), **filters}
+            found = index_search(query, limit=limit, filters=wanted, received=received, **kwargs)
+            return collapse_duplicates(found, ctx.store) if collapse else found
 
         result = search_records(find, query, limit=limit, signature=signature)
     if as_json:

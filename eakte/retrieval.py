@@ -11,13 +11,14 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from eakte.context import Context
 from eakte.contract import ManifestView, ReportDocument, ReportFormat, SearchResponse
 from eakte.errors import IntegrityError, RecordNotFound
-from eakte.ports import SearchResult
+from eakte.ports import Period, SearchResult
 from eakte.record import Manifest, TransferNote, Verdict
 from eakte.records import load_manifest, signature_report_key
 
@@ -55,6 +56,18 @@ class Search(Protocol):
     """``SearchIndex.search``, or the web's search restricted to the caller's groups."""
 
     def __call__(self, query: str, *, limit: int, filters: Mapping[str, str]) -> SearchResult: ...
+
+
+class ReversedRange(ValueError):
+    """The end of a receipt range lies before its start: refused rather than answered
+    with nothing, since the caller most likely swapped them."""
+
+
+def received_period(start: date | None, end: date | None) -> Period | None:
+    """The ``received`` filter for ``SearchIndex``; None when neither end is given."""
+    if start is not None and end is not None and end < start:
+        raise ReversedRange(f"{end} < {start}")
+    return Period(start, end) if start is not None or end is not None else None
 
 
 def search_records(

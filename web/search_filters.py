@@ -14,20 +14,9 @@ from typing import Annotated
 from fastapi import HTTPException, Query
 
 from eakte.ports import Period
+from eakte.retrieval import ReversedRange, received_period
 
 MIN_YEAR, MAX_YEAR = 1, 9999
-
-
-class ReversedRange(ValueError):
-    """``eingang_bis`` lies before ``eingang_von``: refused rather than answered with
-    nothing, since the caller most likely swapped them."""
-
-
-def received_period(start: date | None, end: date | None) -> Period | None:
-    """The ``received`` filter for ``SearchIndex``; None when neither end is given."""
-    if start is not None and end is not None and end < start:
-        raise ReversedRange(f"{end} < {start}")
-    return Period(start, end) if start is not None or end is not None else None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -39,6 +41,26 @@ def test_reindex_rebuilds_a_deleted_index_from_the_store(cli: Cli, tmp_path: Pat
     after = cli("search", "Straße", "--json").json()
     assert {h["id"] for h in after["hits"]} == {ids["a.pdf"], ids["b.pdf"]}
     assert cli("search", "Müllabfuhr", "--json").json()["hits"][0]["id"] == ids["c.pdf"]
+
+
+def test_search_takes_the_filters_of_the_web_search(cli: Cli, tmp_path: Path) -> None:
+    ids = _ingest_letters(cli, tmp_path)
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    year = str(today.year)
+
+    def found(*args: str) -> set[str]:
+        result = cli("search", *args, "--json")
+        assert result.returncode == 0, result.stderr
+        return {hit["id"] for hit in result.json()["hits"]}
+
+    assert found("Straße", "--jahr", year) == {ids["a.pdf"], ids["b.pdf"]}
+    assert found("Straße", "--jahr", str(today.year - 1)) == set()
+    assert found("--von", today.isoformat(), "--bis", today.isoformat()) == set(ids.values())
+    assert found("--bis", (today - timedelta(days=1)).isoformat()) == set()
+    assert found("Straße", "--typ", "rechnung") == set()  # no classifier: no type
+    swapped = cli("search", "--von", today.isoformat(), "--bis", "2000-01-01")
+    assert swapped.returncode == 2 and "--bis liegt vor --von" in swapped.stderr
+    assert cli("search").returncode == 2
 
 
 def test_an_index_of_an_older_schema_is_rebuilt_from_the_store(cli: Cli, tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from eakte.ports import Period
-from web.search_filters import Receipt, ReversedRange, received_period
+from eakte.retrieval import ReversedRange, received_period
+from web.search_filters import Receipt
 from web.ui.search_page import REVERSED, Criteria, _ordered, _received
 
 

@@ -23,9 +23,9 @@ from eakte.context import Context
 from eakte.ports import Period
 from eakte.record import VERDICTS, Manifest
 from eakte.records import load_manifest
+from eakte.retrieval import ReversedRange, received_period
 from eakte.wording import hit_count
 from web.policy import Principal, may_see, require, visibility
-from web.search_filters import ReversedRange, received_period
 from web.trail import audit
 from web.ui.identity import PageUser
 from web.ui.render import page
