@@ -8,9 +8,11 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +43,7 @@ from tests.integration.server_fixtures import (
     real_servers,
     redis_server,
 )
+from tests.integration.web_fixtures import add_user, api_server
 from tests.integration.worker_fixtures import (
     HANG_GUARD_SECONDS,
     Cluster,
@@ -364,3 +367,29 @@ def test_a_scan_batch_and_an_email_split_into_linked_records_on_the_workers(
     assert all(_manifest(cluster, p["id"])["status"] == "stored" for p in attachments)
     status = _status(cluster)
     assert status["in_flight"] == 0 and status["waiting_for_index"] == 0
+
+
+def test_an_upload_over_the_api_is_captured_by_the_workers(
+    cluster: Cluster, sample_dir: Path, tmp_path: Path
+) -> None:
+    """Distributed mode: the API takes the upload at once and hands its stages to the
+    workers (the API process reads no page itself); the Sendung reports their progress."""
+    worker = cluster.worker().start()
+    auth = {"Authorization": f"Bearer {add_user(cluster.cli, 'post', 'mailroom')}"}
+    env = {**cluster.env, "EAKTE_DATA_DIR": str(cluster.cli.data_dir)}
+    scan = sample_dir / "stapel_3_seiten.tif"
+    with api_server(env, tmp_path / "api.log") as client:
+        files = [("files", ("hochgeladen.tif", scan.read_bytes(), "image/tiff"))]
+        accepted = client.post("/api/upload", files=files, headers=auth)
+        assert accepted.status_code == 202, accepted.text
+        url = accepted.json()["status_url"]
+        while not (status := client.get(url, headers=auth).json())["finished_at"]:
+            time.sleep(0.5)
+    assert status["error"] is None, status
+    line = status["files"][0]["line"]
+    assert line["status"] == "stored" and line["pages"] == 3, line
+    assert status["pages_read"] == 3
+    read_there = re.findall(r"Task eakte\.ocr_page\[[^\]]+\] succeeded", worker.log.read_text())
+    assert len(read_there) == 3  # the worker read the pages, not the API process
+    manifest = _manifest(cluster, line["id"])
+    assert manifest["channel"] == "upload" and manifest["received_by"] == "post"
