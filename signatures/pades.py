@@ -129,7 +129,17 @@ def _unreadable(path: Path, exc: BaseException, trust: TrustConfig) -> list[Sign
         raise NotCheckable(f"{reason}; das Dokument enthält keine Signatur")
     if PDF_HEADER not in data[:1024]:  # not a PDF: what its offsets name is unknown
         return [not_evaluable("pades", reason)]
-    return raw_signatures(data, trust, reason) or [not_evaluable("pades", reason)]
+    findings = raw_signatures(data, trust, reason) or [not_evaluable("pades", reason)]
+    if isinstance(exc, NotDecryptable):
+        # what was signed cannot be read without the password, so an intact value
+        # vouches for bytes nobody here can show: at most INDETERMINATE, as DSS (which
+        # does not evaluate such a file) would not pass it either; a failure still counts
+        unread = f"{reason}; der signierte Inhalt ist ohne Passwort nicht lesbar"
+        return [
+            f if f.indication == "TOTAL_FAILED" else not_evaluable("pades", unread)
+            for f in findings
+        ]
+    return findings
 
 
 def _context_for(reader: PdfFileReader, trust: TrustConfig) -> tuple[ValidationContext, str]:
