@@ -49,6 +49,7 @@ from signatures.findings import (
 from signatures.legacy import PKCS7_SHA1, validate_pkcs7_sha1
 from signatures.model import SignatureFinding, SignatureKind
 from signatures.pdf_raw import check_over_byte_range, raw_signatures
+from signatures.sharing import SharedDiffPolicy
 from signatures.trust import TrustConfig
 
 # A signature value sits at byte offsets, so its dictionary is never in a compressed
@@ -59,6 +60,9 @@ TIMESTAMP_SUBFILTER = "/ETSI.RFC3161"
 LEGACY_SUBFILTERS = {"/adbe.x509.rsa_sha1"}  # not evaluated (PKCS#1 value, no CMS)
 CRYPTO_CONSTRAINTS = "CRYPTO_CONSTRAINTS_FAILURE"
 _LAST = 1 << 30  # sort key for a signature whose revision cannot be read
+# pyHanko's default difference analysis; what it looks up is kept on each document's
+# reader, so the signatures of one file share it (``signatures.sharing``)
+SHARED_DIFF_POLICY = SharedDiffPolicy()
 
 
 def validate_pdf(path: Path, trust: TrustConfig) -> list[SignatureFinding]:
@@ -203,10 +207,12 @@ def _validate_one(
     try:
         if is_timestamp:
             status: PdfSignatureStatus | DocumentTimestampStatus = validate_pdf_timestamp(
-                sig, validation_context=context
+                sig, validation_context=context, diff_policy=SHARED_DIFF_POLICY
             )
         else:
-            status = validate_pdf_signature(sig, signer_validation_context=context)
+            status = validate_pdf_signature(
+                sig, signer_validation_context=context, diff_policy=SHARED_DIFF_POLICY
+            )
     except Exception as exc:  # pyHanko could not evaluate it: INDETERMINATE, not refused
         if problem is not None:  # ... unless what was signed is not this file
             return format_failure(kind, problem, field_name=_name(sig))
