@@ -7,31 +7,17 @@ import dataclasses
 import getpass
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import click
 
-from eakte.context import Context
 from eakte.errors import InputRejected, RecordNotFound, ToolFailed
-from eakte.settings import load_settings
+from eakte.wiring import open_context
 from eakte.wording import documents
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 _EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-@contextmanager
-def service() -> Iterator[Context]:
-    from eakte.wiring import build_context
-
-    ctx = build_context(load_settings())
-    try:
-        yield ctx
-    finally:
-        ctx.index.close()
 
 
 def actor() -> str:
@@ -57,7 +43,7 @@ def import_command(table: Path, as_json: bool) -> None:
     Ort, Umfang, Sperre, Rechte; Trennzeichen ; oder , UTF-8 oder Windows-1252)."""
     from archival.batch import import_table
 
-    with service() as ctx:
+    with open_context() as ctx:
         report = import_table(ctx, table.read_bytes(), who=actor(), source=table.name)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
@@ -100,7 +86,7 @@ def export_command(output: Path, holding: str | None, delimiter: str, encoding: 
     import` liest (nach Bestand und Signatur sortiert)."""
     from archival.batch import described, export_table
 
-    with service() as ctx:
+    with open_context() as ctx:
         try:
             data = export_table(ctx.store, holding, delimiter=delimiter, encoding=encoding)
         except UnicodeEncodeError as exc:
@@ -146,7 +132,7 @@ def ead_command(holding: str, output: Path, archive: str, isil: str, base_url: s
     from archival.batch import described
     from archival.ead import holding_ead, schema_errors
 
-    with service() as ctx:
+    with open_context() as ctx:
         manifests = described(ctx.store, holding)
     if not manifests:
         raise RecordNotFound(f"Keine erschlossenen Dokumente im Bestand „{holding}“")

@@ -6,31 +6,18 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from eakte.context import Context
-from eakte.settings import load_settings
+from eakte.wiring import open_context
 
 if TYPE_CHECKING:
     from classify.encoder import TextEncoder
     from classify.head import LinearHead
     from classify.training import Embedder, LabeledText
-
-
-@contextmanager
-def _service() -> Iterator[Context]:
-    from eakte.wiring import build_context
-
-    ctx = build_context(load_settings())
-    try:
-        yield ctx
-    finally:
-        ctx.index.close()
 
 
 def _embedder(ctx: Context, encoder: TextEncoder) -> Embedder:
@@ -81,7 +68,7 @@ def train(data: Path | None, as_default: bool) -> None:
     from classify.types import load_types
 
     started = time.perf_counter()
-    with _service() as ctx:
+    with open_context() as ctx:
         settings = ctx.settings
         if as_default:
             head = train_default(settings)
@@ -126,7 +113,7 @@ def evaluate(data: Path | None, matrix: Path, as_json: bool) -> None:
     from classify.evaluation import reliability_lines, write_confusion_png
     from classify.types import load_types, review_threshold
 
-    with _service() as ctx:
+    with open_context() as ctx:
         head = service.load_head(ctx.settings, ctx.store)
         if data is not None:
             examples = _labeled(ctx, data)
@@ -163,7 +150,7 @@ def classify_command(path: Path, as_json: bool) -> None:
     """Eine Datei klassifizieren, ohne sie aufzunehmen (Text, PDF, Scan, E-Mail)."""
     from classify.document_text import read_document
 
-    with _service() as ctx:
+    with open_context() as ctx:
         assert ctx.classifier is not None
         result = ctx.router.route(ctx.classifier.predict(read_document(ctx, path)))
     if as_json:
@@ -183,7 +170,7 @@ def correct(record_id: str, type_id: str) -> None:
     from classify.corrections import correct as apply
     from eakte.retrieval import get_manifest
 
-    with _service() as ctx:
+    with open_context() as ctx:
         saved = apply(ctx, get_manifest(ctx, record_id), type_id)
     assert saved.classification is not None
     click.echo(f"{saved.id[:12]}: {saved.classification.label} (korrigiert)", err=True)

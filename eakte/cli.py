@@ -10,8 +10,6 @@ import dataclasses
 import json
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,6 @@ from eakte import __version__
 from eakte.cli_hotfolder import watch
 from eakte.cli_mail import watch_mail
 from eakte.cli_media import collapse_duplicates, duplicates
-from eakte.context import Context
 from eakte.contract import ReportFormat
 from eakte.doctor import mode_line, needs_fixing, run_probes
 from eakte.errors import EakteError
@@ -59,23 +56,13 @@ from eakte.retrieval import (
     stored_report,
 )
 from eakte.settings import load_settings
-from eakte.wiring import build_context, build_runner, check_installation
+from eakte.wiring import build_runner, check_installation, open_context
 from eakte.wording import documents
 from evidence.cli import beweis
 from workers.cli import beat, flower, status, worker
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
-
-
-@contextmanager
-def service() -> Iterator[Context]:
-    """Settings are read once, here; adapters are closed whatever happens."""
-    ctx = build_context(load_settings())
-    try:
-        yield ctx
-    finally:
-        ctx.index.close()
 
 
 def _emit_json(value: Any) -> None:
@@ -109,7 +96,7 @@ def ingest(
     check_installation(load_settings())  # exit 2 before any file is touched
     files = list(expand_inputs(paths))
     outcomes: list[FileOutcome] = []
-    with service() as ctx, ingest_progress(err, len(files)) as progress:
+    with open_context() as ctx, ingest_progress(err, len(files)) as progress:
         runner = build_runner(ctx.scanned_by(scanner_person), progress.page_done)
         for outcome in runner.ingest(files):
             outcomes.append(outcome)
@@ -192,7 +179,7 @@ def search(
         raise click.BadParameter("--bis liegt vor --von.") from None
     if not query.strip() and not signature and not filters and received is None:
         raise click.UsageError("Suchbegriff, --signatur oder einen Filter angeben.")
-    with service() as ctx:
+    with open_context() as ctx:
         index_search = ctx.index.search
 
         def find(query: str, limit: int = 10, **kwargs: Any) -> SearchResult:
@@ -212,7 +199,7 @@ def search(
 @click.option("--json", "as_json", is_flag=True)
 def show(record_id: str, as_json: bool) -> None:
     """Das Manifest eines Dokuments anzeigen (Kennung oder eindeutiger Anfang davon)."""
-    with service() as ctx:
+    with open_context() as ctx:
         manifest = manifest_view(ctx, record_id)
     if as_json:
         _emit_json(manifest)
@@ -228,7 +215,7 @@ def show(record_id: str, as_json: bool) -> None:
 )
 def get(record_id: str, output: Path, pdfa: bool) -> None:
     """Das Original byte-genau ausgeben; die Prüfsumme wird dabei erneut geprüft."""
-    with service() as ctx:
+    with open_context() as ctx:
         if pdfa:
             key = copy_rendition(ctx, get_manifest(ctx, record_id), ARCHIVE_RENDITION, output)
             err.print(
@@ -244,7 +231,7 @@ def get(record_id: str, output: Path, pdfa: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Den vollständigen Prüfbericht ausgeben.")
 def verify(record_id: str, as_json: bool) -> None:
     """Signaturen jetzt erneut prüfen; das Original bleibt unverändert."""
-    with service() as ctx:
+    with open_context() as ctx:
         manifest = reverify(ctx, get_manifest(ctx, record_id))
         report = stored_report(ctx, manifest)
     if as_json and report is not None:
@@ -261,7 +248,7 @@ def verify(record_id: str, as_json: bool) -> None:
 )
 def report(record_id: str, output: Path, fmt: ReportFormat) -> None:
     """Das Prüfprotokoll der letzten Signaturprüfung ausgeben (PDF oder JSON)."""
-    with service() as ctx:
+    with open_context() as ctx:
         output.write_bytes(signature_report(ctx, record_id, fmt).content)
     err.print(f"Prüfprotokoll nach {output} geschrieben.")
 
@@ -273,7 +260,7 @@ def augment(record_id: str, output: Path | None) -> None:
     """Signiertes PDF für die Langzeitprüfung ergänzen (Validierungsdaten, Zeitstempel).
 
     Das Ergebnis ist eine abgeleitete Kopie; das Original bleibt byte-genau erhalten."""
-    with service() as ctx:
+    with open_context() as ctx:
         manifest = augment_for_archive(ctx, get_manifest(ctx, record_id))
         key = manifest.renditions["ltv.pdf"]
         if output is not None:
@@ -288,7 +275,7 @@ def augment(record_id: str, output: Path | None) -> None:
 @cli.command("reindex")
 def reindex_command() -> None:
     """Den Suchindex vollständig aus dem Speicher neu aufbauen."""
-    with service() as ctx:
+    with open_context() as ctx:
         count = reindex(ctx)
     err.print(f"Suchindex neu aufgebaut: {documents(count)}.")
 
@@ -297,7 +284,7 @@ def reindex_command() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def quarantine(as_json: bool) -> None:
     """Abgewiesene Eingänge mit Grund auflisten (die Originale sind aufbewahrt)."""
-    with service() as ctx:
+    with open_context() as ctx:
         entries = [
             json.loads(data)
             for key in ctx.store.list_derived("quarantine")
@@ -330,7 +317,7 @@ def review(rescan: bool, doc_type: bool, akte: bool, as_json: bool) -> None:
         kinds += ("type",)
     if akte:
         kinds += ("akte",)
-    with service() as ctx:
+    with open_context() as ctx:
         items = review_ledger.list_review(ctx.store, kinds or review_ledger.KINDS, load_manifest)
     if as_json:
         _emit_json([dataclasses.asdict(item) for item in items])

@@ -11,6 +11,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -23,7 +24,7 @@ from eakte.local_runner import LocalRunner
 from eakte.outcome import FileOutcome, RunStats
 from eakte.ports import Filing, IngestObserver, ObjectStore, PdfSealer, SearchIndex
 from eakte.record import Channel
-from eakte.settings import MiB, Settings
+from eakte.settings import MiB, Settings, load_settings
 from eakte.wording import documents
 from ingest.handler_av import AudioVideoHandler
 from ingest.handler_email import EmailHandler
@@ -88,6 +89,17 @@ def check_installation(settings: Settings) -> None:
     from ingest.installation import check_installation as check
 
     check(settings)
+
+
+@contextmanager
+def open_context() -> Iterator[Context]:
+    """The context a CLI command works in: settings are read once, here; adapters are
+    closed whatever happens."""
+    ctx = build_context(load_settings())
+    try:
+        yield ctx
+    finally:
+        ctx.index.close()
 
 
 def build_context(settings: Settings) -> Context:
